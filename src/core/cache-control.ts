@@ -1,0 +1,299 @@
+/**
+ * The `Cache-Control` field (RFC 9111 §5.2), parsed by a single hand-written pass over the
+ * value: no regular expressions, and no allocation for directives it does not understand.
+ *
+ * @module
+ */
+
+import { isToken, parseDeltaSeconds } from './header-values.ts';
+
+/**
+ * The directives of a `Cache-Control` field value that this library understands, request and
+ * response directives alike (RFC 9111 §5.2.1, §5.2.2, RFC 5861, RFC 8246). Absent directives are
+ * absent properties.
+ */
+export interface CacheControl {
+  /** delta-seconds directives: undefined when absent */
+  maxAge?: number;
+  /** `s-maxage` (RFC 9111 §5.2.2.10), in seconds. */
+  sMaxage?: number;
+  /** `max-stale` (RFC 9111 §5.2.1.2), in seconds; `Infinity` when it has no argument. */
+  maxStale?: number;
+  /** `min-fresh` (RFC 9111 §5.2.1.3), in seconds. */
+  minFresh?: number;
+  /** `stale-while-revalidate` (RFC 5861 §3), in seconds. */
+  staleWhileRevalidate?: number;
+  /** `stale-if-error` (RFC 5861 §4), in seconds. */
+  staleIfError?: number;
+  /** `true` when unqualified; a list of lower-cased field names when qualified (no-cache="a, b") */
+  noCache?: true | readonly string[];
+  /** `private` (RFC 9111 §5.2.2.7): `true` when unqualified, else the lower-cased field names. */
+  private?: true | readonly string[];
+  /** `no-store` (RFC 9111 §5.2.1.5, §5.2.2.5). */
+  noStore?: true;
+  /** `public` (RFC 9111 §5.2.2.9). */
+  public?: true;
+  /** `must-revalidate` (RFC 9111 §5.2.2.2). */
+  mustRevalidate?: true;
+  /** `proxy-revalidate` (RFC 9111 §5.2.2.8). */
+  proxyRevalidate?: true;
+  /** `must-understand` (RFC 9111 §5.2.2.3). */
+  mustUnderstand?: true;
+  /** `no-transform` (RFC 9111 §5.2.1.6, §5.2.2.6). */
+  noTransform?: true;
+  /** `immutable` (RFC 8246). */
+  immutable?: true;
+  /** `only-if-cached` (RFC 9111 §5.2.1.7). */
+  onlyIfCached?: true;
+}
+
+/** The {@link CacheControl} properties holding delta-seconds. */
+type DeltaKey =
+  | 'maxAge'
+  | 'sMaxage'
+  | 'maxStale'
+  | 'minFresh'
+  | 'staleWhileRevalidate'
+  | 'staleIfError';
+
+/** A qualified directive's field names while parsing: `true` once unqualified. */
+type FieldState = true | Set<string> | undefined;
+
+const HTAB = 0x09;
+const SP = 0x20;
+const DQUOTE = 0x22;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+const BACKSLASH = 0x5c;
+
+/** Length of the longest directive name understood, `stale-while-revalidate`. */
+const MAX_NAME_LENGTH = 22;
+
+/** RFC 9110 §5.6.3: OWS is any run of SP and HTAB. */
+function isOws(c: number): boolean {
+  return c === SP || c === HTAB;
+}
+
+/**
+ * Reads the argument of the directive whose `=` is at `eq` and whose member ends at `end`
+ * (exclusive), in token or quoted-string form (RFC 9111 §5.2). OWS around it is tolerated.
+ *
+ * @returns The argument, unescaped, or `undefined` when malformed: an unterminated
+ *   quoted-string, or anything but OWS after the closing quote.
+ */
+function readArgument(value: string, eq: number, end: number): string | undefined {
+  let a = eq + 1;
+  let b = end;
+  while (a < b && isOws(value.charCodeAt(a))) a++;
+  while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+  // RFC 9111 §5.2: arguments in token form are taken as they are.
+  if (a === b || value.charCodeAt(a) !== DQUOTE) return value.slice(a, b);
+  // RFC 9110 §5.6.4: quoted-string, where "\" escapes the next character.
+  let out = '';
+  let run = a + 1;
+  for (let j = run; j < b; j++) {
+    const c = value.charCodeAt(j);
+    if (c === BACKSLASH) {
+      out += value.slice(run, j);
+      run = j + 1;
+      j++;
+    } else if (c === DQUOTE) {
+      return j + 1 === b ? out + value.slice(run, j) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The delta-seconds argument of a directive; `0` when missing or invalid, so that invalid
+ * freshness information reads as stale.
+ */
+function deltaArgument(value: string, eq: number, end: number): number {
+  // RFC 9111 §4.2.1: invalid freshness information (here a missing argument) means stale.
+  if (eq < 0) return 0;
+  let a = eq + 1;
+  let b = end;
+  while (a < b && isOws(value.charCodeAt(a))) a++;
+  while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+  if (a < b && value.charCodeAt(a) === DQUOTE) {
+    // RFC 9111 §5.2: recipients accept the quoted-string form too.
+    const arg = readArgument(value, eq, end);
+    return arg === undefined ? 0 : (parseDeltaSeconds(arg) ?? 0);
+  }
+  // RFC 9111 §4.2.1: an invalid delta-seconds (negative, decimal, empty) means stale: 0.
+  return parseDeltaSeconds(value, a, b) ?? 0;
+}
+
+/** Keeps the smaller of the stored and the new value: duplicated directives, most restrictive. */
+function keepMin(cc: CacheControl, key: DeltaKey, seconds: number): void {
+  const prev = cc[key];
+  // RFC 9111 §4.2.1: with duplicated directives, use the most restrictive (smallest) value.
+  if (prev === undefined || seconds < prev) cc[key] = seconds;
+}
+
+/**
+ * Folds one occurrence of `no-cache` or `private` into the state so far: the union of the field
+ * names, or `true` once any occurrence is unqualified, empty or malformed.
+ */
+function addFields(prev: FieldState, value: string, eq: number, end: number): FieldState {
+  // RFC 9111 §4.2.1 "most restrictive": unqualified wins over qualified.
+  if (prev === true || eq < 0) return true;
+  const arg = readArgument(value, eq, end);
+  // A malformed argument (unterminated quote) reads as unqualified: the safe reading.
+  if (arg === undefined) return true;
+  let fields = prev;
+  let named = false;
+  const len = arg.length;
+  let i = 0;
+  while (i < len) {
+    let start = i;
+    while (start < len && isOws(arg.charCodeAt(start))) start++;
+    let j = start;
+    while (j < len && arg.charCodeAt(j) !== COMMA) j++;
+    let stop = j;
+    while (stop > start && isOws(arg.charCodeAt(stop - 1))) stop--;
+    // RFC 9111 §5.2.2.4, §5.2.2.7: the argument is a list of field names (tokens); members
+    // that are not field names name no field and are dropped.
+    if (isToken(arg, start, stop)) {
+      // RFC 9110 §5.1: field names are case-insensitive.
+      const name = arg.slice(start, stop).toLowerCase();
+      if (fields === undefined) fields = new Set();
+      fields.add(name);
+      named = true;
+    }
+    i = j + 1;
+  }
+  // An empty or degenerate argument (`private=`, `private=""`, `private=","`) is unqualified.
+  return named && fields !== undefined ? fields : true;
+}
+
+/**
+ * Parses a `Cache-Control` field value (RFC 9111 §5.2).
+ *
+ * - Directive names are case-insensitive; OWS around members and around `=` is ignored; empty
+ *   members are ignored; unknown directives are ignored.
+ * - Arguments may be tokens or quoted-strings (with `\` escapes); a comma inside quotes does not
+ *   split, and an unbalanced quote runs to the end of the value.
+ * - delta-seconds arguments above 2^31 become 2147483648; missing or invalid ones become `0`
+ *   (stale), except `max-stale` without an argument, which is `Infinity`.
+ * - A directive given more than once keeps its most restrictive reading: the smallest number, or
+ *   for `no-cache` and `private` the union of their field names, `true` winning over any list.
+ * - `no-cache` or `private` with an empty, malformed or unterminated argument is unqualified.
+ * - Arguments given to directives that take none (`no-store=x`) are ignored; the directive counts.
+ *
+ * @param value - The field value, multiple field lines already joined with `", "`, or
+ *   `null`/`undefined` when absent.
+ * @returns The directives found; an empty object when none.
+ */
+export function parseCacheControl(value: string | null | undefined): CacheControl {
+  const cc: CacheControl = {};
+  if (!value) return cc;
+  let noCache: FieldState;
+  let priv: FieldState;
+  const len = value.length;
+  let i = 0;
+  while (i < len) {
+    let c = value.charCodeAt(i);
+    // RFC 9110 §5.6.1.2: skip OWS and empty list members.
+    if (c === COMMA || isOws(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let eq = -1;
+    // RFC 9111 §5.2: directives are comma-separated; commas inside quoted-strings do not split.
+    while (i < len) {
+      c = value.charCodeAt(i);
+      if (c === COMMA) break;
+      if (c === DQUOTE) {
+        // RFC 9110 §5.6.4: skip the quoted-string, honouring "\" escapes; unbalanced runs to the end.
+        for (i++; i < len; i++) {
+          c = value.charCodeAt(i);
+          if (c === BACKSLASH) i++;
+          else if (c === DQUOTE) break;
+        }
+      } else if (c === EQUALS && eq < 0) {
+        eq = i;
+      }
+      i++;
+    }
+    const end = Math.min(i, len);
+    i = end + 1;
+    let nameEnd = eq < 0 ? end : eq;
+    while (nameEnd > start && isOws(value.charCodeAt(nameEnd - 1))) nameEnd--;
+    // Longer names are unknown: skip them without allocating.
+    if (nameEnd - start > MAX_NAME_LENGTH) continue;
+    // RFC 9111 §5.2: directive names are case-insensitive.
+    switch (value.slice(start, nameEnd).toLowerCase()) {
+      case 'max-age':
+        // RFC 9111 §5.2.1.1, §5.2.2.1: max-age = delta-seconds.
+        keepMin(cc, 'maxAge', deltaArgument(value, eq, end));
+        break;
+      case 's-maxage':
+        // RFC 9111 §5.2.2.10: s-maxage = delta-seconds.
+        keepMin(cc, 'sMaxage', deltaArgument(value, eq, end));
+        break;
+      case 'max-stale':
+        // RFC 9111 §5.2.1.2: max-stale without an argument accepts any staleness.
+        keepMin(cc, 'maxStale', eq < 0 ? Number.POSITIVE_INFINITY : deltaArgument(value, eq, end));
+        break;
+      case 'min-fresh':
+        // RFC 9111 §5.2.1.3: min-fresh = delta-seconds.
+        keepMin(cc, 'minFresh', deltaArgument(value, eq, end));
+        break;
+      case 'stale-while-revalidate':
+        // RFC 5861 §3: stale-while-revalidate = delta-seconds.
+        keepMin(cc, 'staleWhileRevalidate', deltaArgument(value, eq, end));
+        break;
+      case 'stale-if-error':
+        // RFC 5861 §4: stale-if-error = delta-seconds.
+        keepMin(cc, 'staleIfError', deltaArgument(value, eq, end));
+        break;
+      case 'no-cache':
+        // RFC 9111 §5.2.1.4, §5.2.2.4: no-cache, optionally qualified by field names.
+        noCache = addFields(noCache, value, eq, end);
+        break;
+      case 'private':
+        // RFC 9111 §5.2.2.7: private, optionally qualified by field names.
+        priv = addFields(priv, value, eq, end);
+        break;
+      case 'no-store':
+        // RFC 9111 §5.2.1.5, §5.2.2.5: no-store.
+        cc.noStore = true;
+        break;
+      case 'public':
+        // RFC 9111 §5.2.2.9: public.
+        cc.public = true;
+        break;
+      case 'must-revalidate':
+        // RFC 9111 §5.2.2.2: must-revalidate.
+        cc.mustRevalidate = true;
+        break;
+      case 'proxy-revalidate':
+        // RFC 9111 §5.2.2.8: proxy-revalidate.
+        cc.proxyRevalidate = true;
+        break;
+      case 'must-understand':
+        // RFC 9111 §5.2.2.3: must-understand.
+        cc.mustUnderstand = true;
+        break;
+      case 'no-transform':
+        // RFC 9111 §5.2.1.6, §5.2.2.6: no-transform.
+        cc.noTransform = true;
+        break;
+      case 'immutable':
+        // RFC 8246 §2: immutable.
+        cc.immutable = true;
+        break;
+      case 'only-if-cached':
+        // RFC 9111 §5.2.1.7: only-if-cached.
+        cc.onlyIfCached = true;
+        break;
+      default:
+      // RFC 9111 §5.2.3: unknown directives are ignored.
+    }
+  }
+  if (noCache !== undefined) cc.noCache = noCache === true ? true : [...noCache];
+  if (priv !== undefined) cc.private = priv === true ? true : [...priv];
+  return cc;
+}

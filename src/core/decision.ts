@@ -1,0 +1,151 @@
+import { type CacheControl, parseCacheControl } from './cache-control.ts';
+import { type Freshness, freshness, isFresh } from './freshness.ts';
+import { requestWantsNoCache } from './storable.ts';
+import type { PolicyOptions, RequestControls, RequestHead, StoredResponse } from './types.ts';
+import { conditionalHeaders, isConditional, satisfiesConditional } from './validation.ts';
+import { selectVariants } from './vary.ts';
+
+/**
+ * The answer to "here is a request and the stored variants": what to do next.
+ *
+ * @module
+ */
+
+/** RFC 9211 §2.2 `fwd` reasons this cache reports when it goes to the origin. */
+export type ForwardReason = 'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale';
+
+/** What to do with a request, given what is stored. */
+export type RequestDecision<T extends StoredResponse> =
+  /** Serve the stored response, which is fresh. */
+  | { readonly type: 'fresh'; readonly entry: T; readonly freshness: Freshness }
+  /** Answer 304: the caller's own validators match a fresh stored response (RFC 9111 §4.3.2). */
+  | { readonly type: 'not-modified'; readonly entry: T; readonly freshness: Freshness }
+  /** Serve the stored response although it is stale: the request allows it. */
+  | { readonly type: 'stale'; readonly entry: T; readonly freshness: Freshness }
+  /**
+   * Ask the origin. `entry` is the stored response being revalidated, if any; `conditions` are
+   * the validators to add (RFC 9111 §4.3.1), if any.
+   */
+  | {
+      readonly type: 'forward';
+      readonly fwd: ForwardReason;
+      readonly entry: T | undefined;
+      readonly freshness: Freshness | undefined;
+      readonly conditions: Readonly<Record<string, string>> | undefined;
+    }
+  /** RFC 9111 §5.2.1.7: `only-if-cached` with nothing usable stored: answer 504. */
+  | { readonly type: 'gateway-timeout' };
+
+/** The inputs of {@link decide}. */
+export interface DecisionInput<T extends StoredResponse> {
+  readonly request: RequestHead;
+  /** The request's Cache-Control (parsed once by the caller). */
+  readonly requestCc: CacheControl;
+  /** Every stored response under the request's primary key. */
+  readonly variants: readonly T[];
+  readonly controls: RequestControls;
+  readonly options: PolicyOptions;
+  readonly now: number;
+}
+
+const GATEWAY_TIMEOUT = { type: 'gateway-timeout' } as const;
+
+/** RFC 9111 §4: "Constructing Responses from Caches". */
+export function decide<T extends StoredResponse>(input: DecisionInput<T>): RequestDecision<T> {
+  const { request, requestCc, variants, controls, options, now } = input;
+  // RFC 9111 §5.2.1.7 and Fetch `only-if-cached`: never go to the origin.
+  const onlyIfCached = controls.mode === 'only-if-cached' || requestCc.onlyIfCached === true;
+  const selected = selectVariants(variants, request.headers);
+  const entry = selected[0];
+  if (entry === undefined) {
+    if (onlyIfCached) return GATEWAY_TIMEOUT;
+    const fwd = variants.length === 0 ? 'uri-miss' : 'vary-miss';
+    return forward<T>(
+      fwd,
+      undefined,
+      undefined,
+      plainRequest(request) ? conditionalHeaders(undefined, variants) : undefined,
+    );
+  }
+  const f = freshness(entry, now, options.shared, options.heuristics);
+  // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
+  if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
+    return { type: isFresh(f) ? 'fresh' : 'stale', entry, freshness: f };
+  }
+  const reason = revalidationReason(request, requestCc, f, controls, options);
+  if (reason === undefined) {
+    // RFC 9111 §4.3.2: the cache answers the caller's conditional request itself.
+    if (satisfiesConditional(request.headers, entry))
+      return { type: 'not-modified', entry, freshness: f };
+    return { type: 'fresh', entry, freshness: f };
+  }
+  if (reason === 'stale' && staleAllowed(requestCc, f, options.shared)) {
+    return { type: 'stale', entry, freshness: f };
+  }
+  if (onlyIfCached) return GATEWAY_TIMEOUT;
+  const conditions = plainRequest(request) ? conditionalHeaders(entry, variants) : undefined;
+  return forward(reason, entry, f, conditions);
+}
+
+function forward<T extends StoredResponse>(
+  fwd: ForwardReason,
+  entry: T | undefined,
+  f: Freshness | undefined,
+  conditions: Record<string, string> | undefined,
+): RequestDecision<T> {
+  return { type: 'forward', fwd, entry, freshness: f, conditions };
+}
+
+/** The cache adds its own validators only when the caller sent none (RFC 9111 §4.3.2). */
+function plainRequest(request: RequestHead): boolean {
+  return !isConditional(request.headers);
+}
+
+/**
+ * Why a selected stored response cannot be used without asking the origin, or `undefined` when it
+ * can: `request` when the request's semantics forbid it, `stale` when the response does.
+ */
+function revalidationReason(
+  request: RequestHead,
+  requestCc: CacheControl,
+  f: Freshness,
+  controls: RequestControls,
+  options: PolicyOptions,
+): 'request' | 'stale' | undefined {
+  // Fetch `no-cache` mode and RFC 9111 §5.2.1.4 / §5.4: the request asks for validation.
+  if (controls.mode === 'no-cache' || requestWantsNoCache(request, requestCc)) return 'request';
+  // RFC 9111 §5.2.2.4: an unqualified no-cache response "MUST NOT be used to satisfy any other
+  // request without forwarding it for validation".
+  if (f.cc.noCache === true || options.alwaysRevalidate) return 'stale';
+  const fresh = isFresh(f);
+  if (!fresh) return 'stale';
+  // RFC 8246 §2: an immutable response is not revalidated during its freshness lifetime, even
+  // when the client asks for a young one (a reload's max-age=0).
+  const immutable = f.cc.immutable === true;
+  // RFC 9111 §5.2.1.1: max-age: "the client prefers a response whose age is less than or equal to the specified number of seconds"
+  if (requestCc.maxAge !== undefined && f.age > requestCc.maxAge && !immutable) return 'request';
+  // RFC 9111 §5.2.1.3: min-fresh: "fresh for at least the specified number of seconds"
+  if (requestCc.minFresh !== undefined && f.lifetime - f.age < requestCc.minFresh) return 'request';
+  return undefined;
+}
+
+/**
+ * RFC 9111 §4.2.4 and §5.2.1.2: a stale response may be served when the request's `max-stale`
+ * covers its staleness, unless a response directive forbids serving it stale (`must-revalidate`;
+ * in a shared cache also `proxy-revalidate` and `s-maxage`, RFC 9111 §5.2.2.8 and §5.2.2.10).
+ */
+export function staleAllowed(requestCc: CacheControl, f: Freshness, shared: boolean): boolean {
+  if (requestCc.maxStale === undefined || mustRevalidate(f.cc, shared)) return false;
+  return f.age - f.lifetime <= requestCc.maxStale;
+}
+
+/** Whether response directives forbid serving the response stale (RFC 9111 §4.2.4). */
+export function mustRevalidate(cc: CacheControl, shared: boolean): boolean {
+  if (cc.mustRevalidate === true || cc.noCache === true) return true;
+  return shared && (cc.proxyRevalidate === true || cc.sMaxage !== undefined);
+}
+
+/** Parses a request's Cache-Control once for {@link decide} and the storing decision. */
+export function requestCacheControl(request: RequestHead): CacheControl {
+  return parseCacheControl(request.headers.get('cache-control'));
+}

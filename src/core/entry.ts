@@ -1,0 +1,136 @@
+import { type CacheControl, parseCacheControl } from './cache-control.ts';
+import { type Freshness, freshness, ttlOf } from './freshness.ts';
+import { getHeader } from './headers.ts';
+import { staleIfErrorWindow } from './stale.ts';
+import { hasValidator } from './storable.ts';
+import { headersToStore, updateHeaders } from './stored-headers.ts';
+import type { HeaderReader, PolicyOptions, RequestControls, StoredResponse } from './types.ts';
+import { variantId, varyValues } from './vary.ts';
+
+/**
+ * What the cache keeps of a response it stores, and for how long.
+ *
+ * @module
+ */
+
+/** A stored response ready to be written, with the absolute times storage needs. */
+export interface NewEntry extends StoredResponse {
+  /** Identifies the variant under its primary key: a newer entry with the same id replaces it. */
+  readonly variant: string;
+  /** When the response stops being fresh. */
+  readonly staleAt: number;
+  /** When storage may forget the response. */
+  readonly deleteAt: number;
+}
+
+/** The inputs of {@link newEntry}. */
+export interface NewEntryInput {
+  readonly requestHeaders: HeaderReader;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Iterable<readonly [string, string]>;
+  readonly cc: CacheControl;
+  readonly requestTime: number;
+  readonly responseTime: number;
+}
+
+/** How long a stale response with a validator is kept for revalidation by default: a day. */
+export const VALIDATOR_RETENTION = 86_400;
+
+/**
+ * The entry to store for a storable response, or `undefined` when it could never be reused:
+ * `Vary: *` (RFC 9111 §4.1), or stale on arrival with no validator, no stale window and no TTL.
+ */
+export function newEntry(
+  input: NewEntryInput,
+  options: PolicyOptions,
+  controls: RequestControls,
+): NewEntry | undefined {
+  const headers = headersToStore(input.headers, input.cc, options.shared);
+  const vary = varyValues(headers, input.requestHeaders);
+  if (vary === undefined) return undefined;
+  const stored: StoredResponse = {
+    status: input.status,
+    statusText: input.statusText,
+    headers,
+    requestTime: input.requestTime,
+    responseTime: input.responseTime,
+    vary,
+  };
+  const f = freshness(stored, input.responseTime, options.shared, options.heuristics);
+  const staleAt = input.responseTime + ttlOf(f) * 1000;
+  const deleteAt = retentionEnd(stored, f, staleAt, options, controls);
+  if (deleteAt <= input.responseTime) return undefined;
+  return { ...stored, variant: variantId(vary), staleAt, deleteAt };
+}
+
+/**
+ * When storage may forget a response: after the TTL when one is set; otherwise once it is stale
+ * and no longer servable stale (RFC 5861 windows, `allowStale`), or, with a validator, at least
+ * {@link VALIDATOR_RETENTION} seconds after going stale so it can be revalidated cheaply.
+ */
+export function retentionEnd(
+  stored: StoredResponse,
+  f: Freshness,
+  staleAt: number,
+  options: PolicyOptions,
+  controls: RequestControls,
+): number {
+  const ttl = controls.ttl ?? options.ttl;
+  if (ttl !== undefined) return stored.responseTime + ttl * 1000;
+  const servableStale = Math.max(
+    f.cc.staleWhileRevalidate ?? 0,
+    staleIfErrorWindow(f, {}, options.allowStale, options.shared),
+  );
+  const keep = hasValidator(stored.headers)
+    ? Math.max(servableStale, VALIDATOR_RETENTION)
+    : servableStale;
+  return staleAt + keep * 1000;
+}
+
+/** The stored response's `Content-Length`, when it states a valid one. */
+export function declaredLength(stored: Pick<StoredResponse, 'headers'>): number | undefined {
+  const value = getHeader(stored.headers, 'content-length');
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * RFC 9111 §4.3.4 and §4.3.5: a stored entry freshened by a 304 or a HEAD response: header
+ * fields updated as RFC 9111 §3.2 says, and the exchange's times taken as the entry's new
+ * request and response times, so that its age starts again from the validation.
+ */
+export function freshen<T extends NewEntry>(
+  entry: T,
+  newer: Iterable<readonly [string, string]>,
+  requestTime: number,
+  responseTime: number,
+  options: PolicyOptions,
+  controls: RequestControls,
+): T {
+  const newerCc = parseCacheControl(headerValue(newer, 'cache-control'));
+  const stored: StoredResponse = {
+    status: entry.status,
+    statusText: entry.statusText,
+    headers: updateHeaders(entry.headers, newer, newerCc, options.shared),
+    requestTime,
+    responseTime,
+    vary: entry.vary,
+  };
+  const f = freshness(stored, responseTime, options.shared, options.heuristics);
+  const staleAt = responseTime + ttlOf(f) * 1000;
+  return {
+    ...entry,
+    ...stored,
+    staleAt,
+    deleteAt: retentionEnd(stored, f, staleAt, options, controls),
+  };
+}
+
+function headerValue(headers: Iterable<readonly [string, string]>, name: string): string | null {
+  let value: string | null = null;
+  for (const [n, v] of headers) {
+    if (n.toLowerCase() === name) value = value === null ? v : `${value}, ${v}`;
+  }
+  return value;
+}

@@ -1,0 +1,122 @@
+import { type CacheControl, parseCacheControl } from './cache-control.ts';
+import { parseAge } from './header-values.ts';
+import { getHeader } from './headers.ts';
+import { parseHttpDate } from './http-date.ts';
+import { HEURISTICALLY_CACHEABLE } from './status-codes.ts';
+import type { HeuristicOptions, StoredResponse } from './types.ts';
+
+/**
+ * Freshness lifetime and age of a stored response: RFC 9111 §4.2.
+ *
+ * @module
+ */
+
+/** The default heuristic: 10% of the time since `Last-Modified`, at most a day. */
+export const DEFAULT_HEURISTICS: HeuristicOptions = { fraction: 0.1, maxLifetime: 86_400 };
+
+/** The facts about a stored response that freshness decisions use, computed once per use. */
+export interface Freshness {
+  /** Response directives. */
+  readonly cc: CacheControl;
+  /** RFC 9111 §4.2.1 freshness lifetime, in seconds. */
+  readonly lifetime: number;
+  /** RFC 9111 §4.2.3 current age, in seconds (never negative). */
+  readonly age: number;
+  /** Whether the lifetime came from explicit information rather than a heuristic or nothing. */
+  readonly explicit: boolean;
+}
+
+/** Computes {@link Freshness} of `stored` at time `now`. */
+export function freshness(
+  stored: StoredResponse,
+  now: number,
+  shared: boolean,
+  heuristics: HeuristicOptions | false,
+): Freshness {
+  const cc = parseCacheControl(getHeader(stored.headers, 'cache-control'));
+  const explicit = explicitLifetime(stored, cc, shared);
+  return {
+    cc,
+    lifetime: explicit ?? heuristicLifetime(stored, cc, heuristics),
+    age: currentAge(stored, now),
+    explicit: explicit !== undefined,
+  };
+}
+
+/** Remaining freshness in seconds; negative when stale (RFC 9211 `ttl`). */
+export function ttlOf(f: Freshness): number {
+  return f.lifetime - f.age;
+}
+
+/** RFC 9111 §4.2: "fresh if its age has not yet exceeded its freshness lifetime". */
+export function isFresh(f: Freshness): boolean {
+  return f.lifetime > f.age;
+}
+
+/**
+ * RFC 9111 §4.2.1: the lifetime given by `s-maxage` (shared caches), `max-age` or `Expires`,
+ * in seconds; `undefined` when the response has none.
+ */
+export function explicitLifetime(
+  stored: Pick<StoredResponse, 'headers' | 'responseTime'>,
+  cc: CacheControl,
+  shared: boolean,
+): number | undefined {
+  // RFC 9111 §4.2.1: "If the cache is shared and the s-maxage response directive is present, use its value"
+  if (shared && cc.sMaxage !== undefined) return cc.sMaxage;
+  if (cc.maxAge !== undefined) return cc.maxAge;
+  const expires = getHeader(stored.headers, 'expires');
+  if (expires === null) return undefined;
+  // RFC 9111 §5.3: "A cache recipient MUST interpret invalid date formats, especially the value
+  // "0", as representing a time in the past (i.e., "already expired")."
+  const expiresAt = parseHttpDate(expires);
+  if (expiresAt === undefined) return 0;
+  return Math.max(0, (expiresAt - dateOf(stored)) / 1000);
+}
+
+/**
+ * RFC 9111 §4.2.2: a heuristic lifetime, allowed only without explicit expiration and for a
+ * heuristically cacheable status or a `public` response; a fraction of the time since
+ * `Last-Modified`, capped.
+ */
+export function heuristicLifetime(
+  stored: Pick<StoredResponse, 'headers' | 'responseTime' | 'status'>,
+  cc: CacheControl,
+  heuristics: HeuristicOptions | false,
+): number {
+  if (heuristics === false) return 0;
+  if (!HEURISTICALLY_CACHEABLE.has(stored.status) && cc.public !== true) return 0;
+  const lastModified = parseHttpDate(getHeader(stored.headers, 'last-modified'));
+  if (lastModified === undefined) return 0;
+  const sinceModified = (dateOf(stored) - lastModified) / 1000;
+  if (sinceModified <= 0) return 0;
+  return Math.min(sinceModified * heuristics.fraction, heuristics.maxLifetime);
+}
+
+/**
+ * RFC 9111 §4.2.3: current age in seconds.
+ *
+ * ```
+ * apparent_age = max(0, response_time - date_value)
+ * corrected_age_value = age_value + (response_time - request_time)
+ * current_age = max(apparent_age, corrected_age_value) + (now - response_time)
+ * ```
+ */
+export function currentAge(stored: StoredResponse, now: number): number {
+  const date = dateOf(stored);
+  const apparentAge = Math.max(0, stored.responseTime - date) / 1000;
+  const responseDelay = Math.max(0, stored.responseTime - stored.requestTime) / 1000;
+  // RFC 9111 §5.1: an invalid Age is ignored (treated as absent), never a reason to drop the response.
+  const ageValue = parseAge(getHeader(stored.headers, 'age')) ?? 0;
+  const correctedInitialAge = Math.max(apparentAge, ageValue + responseDelay);
+  const residentTime = Math.max(0, now - stored.responseTime) / 1000;
+  return correctedInitialAge + residentTime;
+}
+
+/**
+ * RFC 9110 §6.6.1: the response's `Date`, or the time it was received when `Date` is absent or
+ * invalid.
+ */
+export function dateOf(stored: Pick<StoredResponse, 'headers' | 'responseTime'>): number {
+  return parseHttpDate(getHeader(stored.headers, 'date')) ?? stored.responseTime;
+}

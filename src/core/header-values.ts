@@ -1,0 +1,353 @@
+/**
+ * Parsers for the small header field values a cache reads on every lookup: `Age`, `Vary`,
+ * `Pragma`, `If-None-Match`, and the comma-separated list syntax they share.
+ *
+ * Every function here is pure, allocates as little as it can, and never throws: malformed input
+ * yields the documented fallback instead.
+ *
+ * @module
+ */
+
+const HTAB = 0x09;
+const SP = 0x20;
+const DQUOTE = 0x22;
+const STAR = 0x2a;
+const COMMA = 0x2c;
+const SLASH = 0x2f;
+const DIGIT_0 = 0x30;
+const UPPER_W = 0x57;
+const BACKSLASH = 0x5c;
+
+/** The value RFC 9111 §1.2.2 substitutes for a delta-seconds value too large to represent. */
+const MAX_DELTA_SECONDS = 2147483648;
+
+/** A list switches from linear de-duplication to a `Set` past this many members. */
+const LINEAR_DEDUP_LIMIT = 8;
+
+/** Shared result for absent or empty lists; frozen so no caller can mutate it. */
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/** `tchar` lookup for code points below 128 (RFC 9110 §5.6.2). */
+const TCHAR = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (const ch of "!#$%&'*+-.^_`|~") table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** RFC 9110 §5.6.3: OWS is any run of SP and HTAB. */
+function isOws(c: number): boolean {
+  return c === SP || c === HTAB;
+}
+
+/** RFC 9110 §8.8.3: etagc = %x21 / %x23-7E / obs-text (no DQUOTE, no whitespace, no escapes). */
+function isEtagc(c: number): boolean {
+  return c === 0x21 || (c >= 0x23 && c <= 0x7e) || (c >= 0x80 && c <= 0xff);
+}
+
+/**
+ * Skips a quoted-string that opens at `i` (RFC 9110 §5.6.4), honouring `\` escapes.
+ *
+ * @returns The index just past the closing quote, or `value.length` when the quote is unbalanced.
+ */
+function skipQuoted(value: string, i: number): number {
+  const len = value.length;
+  for (let j = i + 1; j < len; j++) {
+    const c = value.charCodeAt(j);
+    if (c === BACKSLASH) j++;
+    else if (c === DQUOTE) return j + 1;
+  }
+  return len;
+}
+
+/**
+ * Walks the members of a comma-separated list (RFC 9110 §5.6.1) without allocating, calling
+ * `visit` with the bounds of each non-empty member, OWS trimmed. Commas inside quoted strings do
+ * not split; an unbalanced quote runs to the end. Stops early when `visit` returns `true`.
+ */
+function scanList(value: string, visit: (start: number, end: number) => boolean | undefined): void {
+  const len = value.length;
+  let i = 0;
+  while (i < len) {
+    let start = i;
+    while (start < len && isOws(value.charCodeAt(start))) start++;
+    let j = start;
+    while (j < len) {
+      const c = value.charCodeAt(j);
+      if (c === COMMA) break;
+      j = c === DQUOTE ? skipQuoted(value, j) : j + 1;
+    }
+    let end = j;
+    while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+    // RFC 9110 §5.6.1.2: recipients ignore empty list elements.
+    if (end > start && visit(start, end) === true) return;
+    i = j + 1;
+  }
+}
+
+/** Case-insensitive ASCII comparison of `value[start, end)` with an all-lower-case `lower`. */
+function equalsLower(value: string, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    let c = value.charCodeAt(start + k);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `value[start, end)` is a non-empty `token` (RFC 9110 §5.6.2), the syntax of field
+ * names and directive names.
+ *
+ * @param value - The string to inspect.
+ * @param start - First index to check; defaults to 0.
+ * @param end - Index after the last one to check; defaults to `value.length`.
+ */
+export function isToken(value: string, start = 0, end: number = value.length): boolean {
+  if (start >= end) return false;
+  for (let i = start; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses `value[start, end)` as delta-seconds (RFC 9111 §1.2.2): one or more ASCII digits, no
+ * sign, no whitespace. Leading zeros are allowed; a value above 2^31 becomes 2147483648.
+ *
+ * @param value - The string holding the digits.
+ * @param start - First index of the digits; defaults to 0.
+ * @param end - Index after the last digit; defaults to `value.length`.
+ * @returns The number of seconds, or `undefined` when the range is empty or not all digits.
+ */
+export function parseDeltaSeconds(
+  value: string,
+  start = 0,
+  end: number = value.length,
+): number | undefined {
+  // RFC 9111 §1.2.2: delta-seconds = 1*DIGIT.
+  if (start >= end) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = value.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return undefined;
+    // Stop accumulating once past the cap: n stays an exact integer however long the input.
+    if (n <= MAX_DELTA_SECONDS) n = n * 10 + d;
+  }
+  // RFC 9111 §1.2.2: delta-seconds overflow becomes 2147483648 (2^31).
+  return Math.min(n, MAX_DELTA_SECONDS);
+}
+
+/**
+ * Splits a comma-separated list field value (RFC 9110 §5.6.1) into its members.
+ *
+ * Members are trimmed of OWS (SP, HTAB) and kept otherwise verbatim; empty members are dropped.
+ * A comma inside a quoted-string (with `\` escapes) does not split, and an unbalanced quote runs
+ * to the end of the value.
+ *
+ * @param value - A field value; multiple field lines already joined with `", "`.
+ * @returns The non-empty members, in order.
+ */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  scanList(value, (start, end) => {
+    out.push(value.slice(start, end));
+    return undefined;
+  });
+  return out;
+}
+
+/**
+ * Parses an `Age` field value (RFC 9111 §5.1).
+ *
+ * When the field was sent more than once (a list such as `"5, 10"`), the first non-empty member is
+ * used. An invalid value (negative, non-numeric, empty) is ignored rather than treated as an
+ * error; a value above 2^31 becomes 2147483648.
+ *
+ * @param value - The `Age` field value, or `null`/`undefined` when absent.
+ * @returns The age in seconds, or `undefined` when absent or invalid.
+ */
+export function parseAge(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  let age: number | undefined;
+  // RFC 9111 §5.1: a list means the field was repeated; only the first member counts.
+  scanList(value, (start, end) => {
+    // RFC 9111 §5.1: Age = delta-seconds; an invalid value is ignored.
+    age = parseDeltaSeconds(value, start, end);
+    return true;
+  });
+  return age;
+}
+
+/**
+ * Parses a `Vary` field value (RFC 9110 §12.5.5, used by RFC 9111 §4.1).
+ *
+ * Field names are trimmed, lower-cased and de-duplicated, in first-seen order; empty members
+ * are dropped. Members that are not a valid field name (not a `token`) are dropped too: no
+ * request can carry such a field, so they cannot affect matching. Any member `*` makes the
+ * whole value `'*'`.
+ *
+ * @param value - The `Vary` field value, or `null`/`undefined` when absent.
+ * @returns `'*'`, or the field names (an empty list when absent or empty).
+ */
+export function parseVary(value: string | null | undefined): '*' | readonly string[] {
+  if (!value) return EMPTY;
+  let star = false;
+  let names: string[] | undefined;
+  let seen: Set<string> | undefined;
+  scanList(value, (start, end) => {
+    // RFC 9111 §4.1: a Vary member "*" always fails to match.
+    if (end - start === 1 && value.charCodeAt(start) === STAR) {
+      star = true;
+      return true;
+    }
+    // RFC 9110 §12.5.5: Vary = #( "*" / field-name ); field-name = token.
+    if (!isToken(value, start, end)) return undefined;
+    // RFC 9110 §5.1: field names are case-insensitive.
+    const name = value.slice(start, end).toLowerCase();
+    if (names === undefined) {
+      names = [name];
+    } else if (seen !== undefined) {
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
+    } else if (!names.includes(name)) {
+      names.push(name);
+      if (names.length > LINEAR_DEDUP_LIMIT) seen = new Set(names);
+    }
+    return undefined;
+  });
+  if (star) return '*';
+  return names ?? EMPTY;
+}
+
+/**
+ * Whether a `Pragma` field value holds the `no-cache` directive (RFC 9111 §5.4), which a cache
+ * honours as `Cache-Control: no-cache` when a request has no `Cache-Control` field.
+ *
+ * The value is a list; the match is case-insensitive and on the exact member `no-cache` (a member
+ * with an argument, such as `no-cache=x`, is an extension pragma and does not count).
+ *
+ * @param value - The `Pragma` field value, or `null`/`undefined` when absent.
+ */
+export function hasPragmaNoCache(value: string | null | undefined): boolean {
+  if (!value) return false;
+  let found = false;
+  scanList(value, (start, end) => {
+    // RFC 9111 §5.4: Pragma = 1#pragma-directive; pragma-directive = "no-cache" / extension-pragma.
+    found = equalsLower(value, start, end, 'no-cache');
+    return found;
+  });
+  return found;
+}
+
+/**
+ * Parses an `If-None-Match` (or `If-Match`) field value: `*` or a list of entity-tags
+ * (RFC 9110 §13.1.2, §8.8.3).
+ *
+ * Entity-tags are kept verbatim, quotes and `W/` prefix included. Whitespace around members is
+ * tolerated. Malformed members are dropped, including unquoted tokens (`abc`), a lower-case
+ * `w/` prefix and tags holding whitespace or control characters: dropping one can only turn a
+ * would-be `304` into a full response, never the reverse. Entity-tags have no escapes, so a `\`
+ * is an ordinary character and a `,` inside the quotes does not split. Any member `*` makes the
+ * whole value `'*'`.
+ *
+ * @param value - The field value, or `null`/`undefined` when absent.
+ * @returns `'*'`, or the well-formed entity-tags in order (an empty list when none).
+ */
+export function parseEntityTags(value: string | null | undefined): '*' | readonly string[] {
+  if (!value) return EMPTY;
+  const len = value.length;
+  let tags: string[] | undefined;
+  let i = 0;
+  while (i < len) {
+    const c = value.charCodeAt(i);
+    // RFC 9110 §5.6.1.2: skip OWS and empty list elements.
+    if (c === COMMA || isOws(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = -1;
+    if (c === STAR) {
+      // RFC 9110 §13.1.2: If-None-Match = "*" / #entity-tag.
+      end = start + 1;
+    } else {
+      // RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/" (case-sensitive).
+      let j = c === UPPER_W && value.charCodeAt(i + 1) === SLASH ? i + 2 : i;
+      if (value.charCodeAt(j) === DQUOTE) {
+        j++;
+        // RFC 9110 §8.8.3: opaque-tag = DQUOTE *etagc DQUOTE.
+        while (j < len && isEtagc(value.charCodeAt(j))) j++;
+        if (j < len && value.charCodeAt(j) === DQUOTE) end = j + 1;
+      }
+    }
+    if (end >= 0) {
+      let k = end;
+      while (k < len && isOws(value.charCodeAt(k))) k++;
+      // A well-formed member is followed only by OWS, then a comma or the end.
+      if (k >= len || value.charCodeAt(k) === COMMA) {
+        // Any member "*" stands for the whole value, as for Vary.
+        if (c === STAR) return '*';
+        const tag = value.slice(start, end);
+        if (tags === undefined) tags = [tag];
+        else tags.push(tag);
+        i = k + 1;
+        continue;
+      }
+    }
+    // Malformed member: drop everything up to the next comma.
+    while (i < len && value.charCodeAt(i) !== COMMA) i++;
+  }
+  return tags ?? EMPTY;
+}
+
+/**
+ * Where the opaque-tag of the entity-tag in `tag[start, end)` begins (past any `W/`), or -1 when
+ * that range is not exactly one entity-tag (RFC 9110 §8.8.3).
+ */
+function opaqueTagStart(tag: string, start: number, end: number): number {
+  let i = start;
+  // RFC 9110 §8.8.3: weak = %s"W/", case-sensitive.
+  if (tag.charCodeAt(i) === UPPER_W && tag.charCodeAt(i + 1) === SLASH) i += 2;
+  const last = end - 1;
+  if (last - i < 1 || tag.charCodeAt(i) !== DQUOTE || tag.charCodeAt(last) !== DQUOTE) return -1;
+  for (let k = i + 1; k < last; k++) if (!isEtagc(tag.charCodeAt(k))) return -1;
+  return i;
+}
+
+/**
+ * Weak comparison of two entity-tags (RFC 9110 §8.8.3.2): equal when their opaque-tags match
+ * character by character, whether or not either is marked weak (`W/`).
+ *
+ * Each argument must be one well-formed entity-tag, as {@link parseEntityTags} returns them;
+ * surrounding OWS is ignored. Anything else, unquoted tags included, never matches.
+ *
+ * @param a - An entity-tag, such as `"abc"` or `W/"abc"`.
+ * @param b - Another entity-tag.
+ */
+export function weakEtagMatch(a: string, b: string): boolean {
+  let ea = a.length;
+  let eb = b.length;
+  while (ea > 0 && isOws(a.charCodeAt(ea - 1))) ea--;
+  while (eb > 0 && isOws(b.charCodeAt(eb - 1))) eb--;
+  let sa = 0;
+  let sb = 0;
+  while (sa < ea && isOws(a.charCodeAt(sa))) sa++;
+  while (sb < eb && isOws(b.charCodeAt(sb))) sb++;
+  sa = opaqueTagStart(a, sa, ea);
+  sb = opaqueTagStart(b, sb, eb);
+  if (sa < 0 || sb < 0) return false;
+  const n = ea - sa;
+  if (n !== eb - sb) return false;
+  // RFC 9110 §8.8.3.2: weak comparison ignores the W/ prefix and compares opaque-tags exactly.
+  for (let k = 0; k < n; k++) {
+    if (a.charCodeAt(sa + k) !== b.charCodeAt(sb + k)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,592 @@
+import type { CacheControl } from '../core/cache-control.ts';
+import { parseCacheControl } from '../core/cache-control.ts';
+import type { CacheStatusEntry } from '../core/cache-status.ts';
+import {
+  decide,
+  type ForwardReason,
+  type RequestDecision,
+  requestCacheControl,
+} from '../core/decision.ts';
+import { declaredLength, freshen, newEntry } from '../core/entry.ts';
+import { type Freshness, freshness, ttlOf } from '../core/freshness.ts';
+import { invalidatedUrls } from '../core/invalidation.ts';
+import { defaultKey, normalizeUrl } from '../core/key.ts';
+import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
+import { storability } from '../core/storable.ts';
+import type { RequestControls, RequestHead } from '../core/types.ts';
+import { responsesToUpdate } from '../core/validation.ts';
+import { newestFirst } from '../core/vary.ts';
+import { ClosedError } from '../errors.ts';
+import { MemoryStorage } from '../storage/memory.ts';
+import type { EntryMeta, EntryToStore, Storage } from '../storage/types.ts';
+import { BodyIncompleteError, teeBody } from './body-tee.ts';
+import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
+import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import {
+  type CacheRequestInit,
+  describeRequest,
+  type IncomingRequest,
+  originArguments,
+} from './request.ts';
+import { buildResponse, gatewayTimeout } from './respond.ts';
+
+/** One request on its way through the cache. */
+interface Exchange {
+  readonly request: IncomingRequest;
+  readonly head: RequestHead;
+  readonly requestCc: CacheControl;
+  readonly key: string;
+  readonly controls: RequestControls;
+}
+
+/** What the cache knew before going to the origin. */
+interface Forward {
+  readonly fwd: ForwardReason;
+  /** Stored variants under the key, live ones only. */
+  readonly variants: readonly EntryMeta[];
+  /** The stored response being revalidated, if any. */
+  readonly entry: EntryMeta | undefined;
+  readonly freshness: Freshness | undefined;
+  /** Validators the cache adds. */
+  readonly conditions: Readonly<Record<string, string>> | undefined;
+  /** Whether the response may be stored. */
+  readonly store: boolean;
+}
+
+/**
+ * The cache engine: a `fetch` in front of an origin `fetch`. It asks storage, lets the RFC 9111
+ * policy decide, goes to the origin when it must, stores what may be stored while the caller
+ * reads it, and marks every response with `Age`, `Cache-Status` and metadata.
+ *
+ * @example
+ * ```ts
+ * const cache = new HttpCache({ storage: new MemoryStorage() });
+ * const res = await cache.fetch('https://example.com/');
+ * cache.on('hit', (e) => console.log('hit', e.url));
+ * ```
+ */
+export class HttpCache {
+  readonly #options: ResolvedOptions;
+  readonly #storage: Storage;
+  readonly #events = new Emitter();
+  /** Bodies being stored, so `close()` can stop them. */
+  readonly #storing = new Set<ReadableStream<Uint8Array<ArrayBuffer>>>();
+  readonly #background = new Set<Promise<unknown>>();
+  #closed = false;
+
+  constructor(options: HttpCacheOptions = {}) {
+    this.#options = resolveOptions(options);
+    this.#storage = this.#options.storage ?? new MemoryStorage();
+  }
+
+  /** The storage in use. */
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /** Adds an event listener; returns a function that removes it. */
+  on<T extends CacheEventType>(type: T, listener: CacheEventListener<T>): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /** Removes an event listener. */
+  off<T extends CacheEventType>(type: T, listener: CacheEventListener<T>): void {
+    this.#events.off(type, listener);
+  }
+
+  /**
+   * Fetches through the cache: the same arguments as `fetch`, plus `init.httpcache` for
+   * per-request controls.
+   */
+  readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
+    this.#handle(input, init);
+
+  /** Stops storing bodies still being read, waits for background work, and closes storage. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const body of this.#storing)
+      body.cancel(new ClosedError('HttpCache')).catch(() => undefined);
+    await Promise.allSettled([...this.#background]);
+    await this.#storage.close();
+  }
+
+  async #handle(input: RequestInfo | URL, init: CacheRequestInit | undefined): Promise<Response> {
+    if (this.#closed) throw new ClosedError('HttpCache');
+    const request = describeRequest(input, init);
+    const url = URL.canParse(request.url) ? normalizeUrl(request.url) : undefined;
+    // A request fetch itself would reject goes to it untouched, so the caller sees its error.
+    if (url === undefined) return this.#options.fetch(input, init);
+    const head: RequestHead = { method: request.method, url, headers: request.headers };
+    const controls: RequestControls = {
+      mode: request.mode,
+      ttl: request.controls.ttl,
+      forceStore: request.controls.forceStore,
+    };
+    const ex: Exchange = {
+      request,
+      head,
+      requestCc: requestCacheControl(head),
+      key: this.#keyOf(head, request),
+      controls,
+    };
+    const policy = this.#options.policy;
+    if (request.controls.bypass === true) return this.#forward(ex, passing('bypass'));
+    if (request.mode === 'no-store') return this.#forward(ex, passing('request'));
+    const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
+    if (
+      !policy.cacheableMethods.has(lookupMethod) ||
+      !policy.cacheableMethods.has(request.method)
+    ) {
+      return this.#forward(ex, passing('method'));
+    }
+    // Range requests go to the origin: partial responses are neither stored nor assembled.
+    if (request.headers.get('range') !== null) return this.#forward(ex, passing('request'));
+    if (request.mode === 'reload') return this.#forward(ex, { ...passing('request'), store: true });
+    const variants = await this.#lookup(ex);
+    const decision = decide({
+      request: head,
+      requestCc: ex.requestCc,
+      variants,
+      controls,
+      options: policy,
+      now: this.#options.clock(),
+    });
+    return this.#act(ex, variants, decision);
+  }
+
+  #act(
+    ex: Exchange,
+    variants: readonly EntryMeta[],
+    decision: RequestDecision<EntryMeta>,
+  ): Promise<Response> | Response {
+    switch (decision.type) {
+      case 'fresh':
+      case 'stale':
+        return this.#serve(
+          ex,
+          variants,
+          decision.entry,
+          decision.freshness,
+          decision.type === 'stale',
+        );
+      case 'not-modified':
+        return this.#notModified(ex, decision.entry, decision.freshness);
+      case 'gateway-timeout':
+        return gatewayTimeout(
+          ex.request.url,
+          ex.key,
+          this.#status({ detail: 'only-if-cached' }, ex.key),
+        );
+      case 'forward':
+        return this.#forward(ex, { ...decision, variants, store: true });
+      default:
+        return assertNever(decision);
+    }
+  }
+
+  #keyOf(head: RequestHead, request: IncomingRequest): string {
+    if (request.controls.key !== undefined) return request.controls.key;
+    const keyFn = this.#options.key;
+    return keyFn === undefined ? defaultKey(head.method, head.url) : keyFn(head);
+  }
+
+  /** Live stored variants; a storage failure is reported and counts as a miss. */
+  async #lookup(ex: Exchange): Promise<EntryMeta[]> {
+    try {
+      const now = this.#options.clock();
+      return (await this.#storage.get(ex.key)).filter((entry) => entry.deleteAt > now);
+    } catch (error) {
+      this.#storageError(ex, 'get', error);
+      return [];
+    }
+  }
+
+  /** Serves a stored response (fresh, or stale where allowed); falls back to the origin when its body is gone. */
+  async #serve(
+    ex: Exchange,
+    variants: readonly EntryMeta[],
+    entry: EntryMeta,
+    f: Freshness,
+    stale: boolean,
+  ): Promise<Response> {
+    const body = await this.#body(ex, entry);
+    if (body === undefined)
+      return this.#forward(ex, { ...passing('uri-miss'), variants, store: true });
+    this.#touch(ex, entry);
+    if (this.#events.has('hit')) this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale });
+    return this.#fromStorage(ex, entry, f, body, { hit: true, ttl: ttlOf(f) }, false);
+  }
+
+  /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
+  #notModified(ex: Exchange, entry: EntryMeta, f: Freshness): Response {
+    this.#touch(ex, entry);
+    if (this.#events.has('hit'))
+      this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale: false });
+    return this.#fromStorage(
+      ex,
+      { ...entry, status: 304, statusText: 'Not Modified' },
+      f,
+      null,
+      { hit: true, ttl: ttlOf(f) },
+      false,
+    );
+  }
+
+  #fromStorage(
+    ex: Exchange,
+    entry: EntryMeta,
+    f: Freshness,
+    body: BodyInit | null,
+    status: Omit<CacheStatusEntry, 'cache'>,
+    revalidated: boolean,
+  ): Response {
+    return buildResponse({
+      status: entry.status,
+      statusText: entry.statusText,
+      headers: entry.headers,
+      body: ex.head.method === 'HEAD' ? null : body,
+      age: f.age,
+      cacheStatus: this.#status(status, ex.key),
+      url: ex.request.url,
+      redirected: false,
+      metadata: {
+        fromCache: true,
+        revalidated,
+        stored: false,
+        key: ex.key,
+        createdAt: entry.createdAt,
+        hits: entry.hits,
+        ttl: ttlOf(f),
+        forwarded: status.fwd,
+      },
+    });
+  }
+
+  /** An entry's body, or `undefined` when it is gone or unreadable (reported). */
+  async #body(ex: Exchange, entry: EntryMeta): Promise<BodyInit | null | undefined> {
+    try {
+      return (await this.#storage.body(entry)) ?? undefined;
+    } catch (error) {
+      this.#storageError(ex, 'body', error);
+      return undefined;
+    }
+  }
+
+  /** Goes to the origin, and handles its answer. */
+  async #forward(ex: Exchange, fwd: Forward): Promise<Response> {
+    if (this.#events.has('miss'))
+      this.#events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
+    const [input, init] = originArguments(ex.request, fwd.conditions);
+    const requestTime = this.#options.clock();
+    let response: Response;
+    try {
+      response = await this.#options.fetch(input, init);
+    } catch (error) {
+      const stale = await this.#staleOnError(ex, fwd, error, undefined);
+      if (stale !== undefined) return stale;
+      throw error;
+    }
+    const responseTime = this.#options.clock();
+    if (STALE_IF_ERROR_STATUSES.has(response.status)) {
+      const stale = await this.#staleOnError(ex, fwd, response.status, response);
+      if (stale !== undefined) return stale;
+    }
+    if (response.status === 304 && fwd.conditions !== undefined) {
+      return this.#revalidated(ex, fwd, response, requestTime, responseTime);
+    }
+    await this.#invalidate(ex, response);
+    await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
+    return this.#passOn(ex, fwd, response, requestTime, responseTime);
+  }
+
+  /** A 304 to the cache's own conditional request: freshen and serve the stored response. */
+  async #revalidated(
+    ex: Exchange,
+    fwd: Forward,
+    response: Response,
+    requestTime: number,
+    responseTime: number,
+  ): Promise<Response> {
+    await response.body?.cancel();
+    const updated = await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
+    const entry = updated.find((e) => e.id === fwd.entry?.id) ?? updated[0];
+    const body = entry === undefined ? undefined : await this.#body(ex, entry);
+    // RFC 9111 §4.3.3: a 304 that selects no stored response cannot be used: ask again, unconditionally.
+    if (entry === undefined || body === undefined)
+      return this.#forward(ex, { ...fwd, conditions: undefined });
+    if (this.#events.has('revalidate'))
+      this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
+    const f = freshness(
+      entry,
+      this.#options.clock(),
+      this.#options.policy.shared,
+      this.#options.policy.heuristics,
+    );
+    return this.#fromStorage(
+      ex,
+      entry,
+      f,
+      body,
+      { fwd: fwd.fwd, fwdStatus: 304, ttl: ttlOf(f) },
+      true,
+    );
+  }
+
+  /**
+   * RFC 9111 §4.3.4 and §4.3.5: freshens the stored responses a 304 or a HEAD response
+   * identifies, and returns them.
+   */
+  async #freshenFrom(
+    ex: Exchange,
+    fwd: Forward,
+    response: Response,
+    requestTime: number,
+    responseTime: number,
+  ): Promise<EntryMeta[]> {
+    const freshening =
+      response.status === 304 || (ex.head.method === 'HEAD' && response.status === 200);
+    if (!freshening || fwd.variants.length === 0) return [];
+    const ordered = [...fwd.variants].sort(newestFirst);
+    const targets = responsesToUpdate(
+      ordered,
+      response.headers,
+      fwd.conditions === undefined ? undefined : fwd.entry,
+    );
+    const updated: EntryMeta[] = [];
+    for (const target of targets) {
+      const entry = freshen(
+        target,
+        response.headers,
+        requestTime,
+        responseTime,
+        this.#options.policy,
+        ex.controls,
+      );
+      try {
+        if (await this.#storage.update(entry)) updated.push(entry);
+      } catch (error) {
+        this.#storageError(ex, 'update', error);
+      }
+    }
+    return updated;
+  }
+
+  /** RFC 9111 §4.4: removes what an unsafe request's non-error response invalidates. */
+  async #invalidate(ex: Exchange, response: Response): Promise<void> {
+    const urls = invalidatedUrls(ex.head.method, ex.head.url, response.status, response.headers);
+    if (urls.length === 0) return;
+    for (const url of urls) {
+      const head: RequestHead = { method: 'GET', url: normalizeUrl(url), headers: ex.head.headers };
+      try {
+        await this.#storage.delete(
+          this.#options.key === undefined ? defaultKey('GET', head.url) : this.#options.key(head),
+        );
+      } catch (error) {
+        this.#storageError(ex, 'delete', error);
+      }
+    }
+    if (this.#events.has('invalidate'))
+      this.#events.emit('invalidate', { key: ex.key, url: ex.head.url, urls });
+  }
+
+  /** RFC 9111 §4.2.4 and RFC 5861 §4: a stale response instead of a failed origin, where allowed. */
+  async #staleOnError(
+    ex: Exchange,
+    fwd: Forward,
+    error: unknown,
+    response: Response | undefined,
+  ): Promise<Response | undefined> {
+    const entry = fwd.entry;
+    if (entry === undefined) return undefined;
+    const now = this.#options.clock();
+    const current = freshness(
+      entry,
+      now,
+      this.#options.policy.shared,
+      this.#options.policy.heuristics,
+    );
+    if (
+      !canServeStaleOnError(
+        current,
+        ex.requestCc,
+        this.#options.policy.allowStale,
+        this.#options.policy.shared,
+      )
+    ) {
+      return undefined;
+    }
+    const body = await this.#body(ex, entry);
+    if (body === undefined) return undefined;
+    await response?.body?.cancel();
+    if (this.#events.has('stale-if-error'))
+      this.#events.emit('stale-if-error', { key: ex.key, url: ex.head.url, error });
+    const fwdStatus = response?.status;
+    return this.#fromStorage(
+      ex,
+      entry,
+      current,
+      body,
+      { fwd: fwd.fwd, fwdStatus, ttl: ttlOf(current), detail: 'stale-if-error' },
+      false,
+    );
+  }
+
+  /** Returns the origin's response, storing it on the way when the policy allows. */
+  #passOn(
+    ex: Exchange,
+    fwd: Forward,
+    response: Response,
+    requestTime: number,
+    responseTime: number,
+  ): Response {
+    const entry = fwd.store ? this.#entryFor(ex, response, requestTime, responseTime) : undefined;
+    let body = response.body;
+    if (entry !== undefined && body !== null) {
+      const teed = teeBody(body, {
+        maxBytes: this.#options.maxBodySize,
+        expectedLength: expectedLength(entry),
+      });
+      this.#store(ex, entry, teed.storage);
+      body = teed.caller;
+    }
+    const stored = entry !== undefined && body !== null;
+    const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
+    return buildResponse({
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      body,
+      age: undefined,
+      cacheStatus: this.#status({ fwd: fwd.fwd, fwdStatus: response.status, stored, ttl }, ex.key),
+      url: response.url,
+      redirected: response.redirected,
+      metadata: {
+        fromCache: false,
+        revalidated: false,
+        stored,
+        key: ex.key,
+        createdAt: undefined,
+        hits: 0,
+        ttl,
+        forwarded: fwd.fwd,
+      },
+    });
+  }
+
+  /** The entry to store for an origin response, or `undefined` when it is not to be stored. */
+  #entryFor(
+    ex: Exchange,
+    response: Response,
+    requestTime: number,
+    responseTime: number,
+  ): EntryToStore | undefined {
+    // A redirected response answers another URL; it is not stored under this one.
+    if (response.redirected || ex.head.method === 'HEAD') return undefined;
+    const headers = [...response.headers];
+    const cc = parseCacheControl(response.headers.get('cache-control'));
+    const policy = this.#options.policy;
+    const verdict = storability(
+      {
+        request: ex.head,
+        requestCc: ex.requestCc,
+        status: response.status,
+        headers,
+        cc,
+        forceStore: ex.controls.forceStore === true,
+      },
+      policy,
+    );
+    if (!verdict.storable) return undefined;
+    const entry = newEntry(
+      {
+        requestHeaders: ex.head.headers,
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+        cc,
+        requestTime,
+        responseTime,
+      },
+      policy,
+      ex.controls,
+    );
+    if (entry === undefined) return undefined;
+    const length = declaredLength(entry);
+    if (length !== undefined && length > this.#options.maxBodySize) return undefined;
+    return {
+      ...entry,
+      key: ex.key,
+      url: ex.head.url,
+      method: ex.head.method,
+      createdAt: responseTime,
+    };
+  }
+
+  /** Writes a teed body to storage in the background; failures become events. */
+  #store(ex: Exchange, entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): void {
+    this.#storing.add(body);
+    const task = this.#storage
+      .put(entry, body)
+      .then(
+        (meta) => {
+          if (this.#events.has('store'))
+            this.#events.emit('store', { key: ex.key, url: ex.head.url, size: meta.size });
+        },
+        (error: unknown) => {
+          body.cancel(error).catch(() => undefined);
+          if (!(error instanceof BodyIncompleteError) && !(error instanceof ClosedError))
+            this.#storageError(ex, 'put', error);
+        },
+      )
+      .finally(() => {
+        this.#storing.delete(body);
+        this.#background.delete(task);
+      });
+    this.#background.add(task);
+  }
+
+  /** Records a hit with storage in the background. */
+  #touch(ex: Exchange, entry: EntryMeta): void {
+    this.#storage
+      .touch(entry, this.#options.clock())
+      .catch((error: unknown) => this.#storageError(ex, 'touch', error));
+  }
+
+  #storageError(ex: Exchange, operation: string, error: unknown): void {
+    this.#events.emit('error', { key: ex.key, url: ex.head.url, operation, error });
+  }
+
+  #status(params: Omit<CacheStatusEntry, 'cache'>, key: string): CacheStatusEntry | undefined {
+    const option = this.#options.cacheStatus;
+    if (option === false) return undefined;
+    return { cache: option.name, ...params, ...(option.key ? { key } : {}) };
+  }
+}
+
+/** The Forward for a request that goes to the origin without looking at storage. */
+function passing(fwd: ForwardReason): Forward {
+  return {
+    fwd,
+    variants: [],
+    entry: undefined,
+    freshness: undefined,
+    conditions: undefined,
+    store: false,
+  };
+}
+
+/**
+ * The body length to check before committing: the declared `Content-Length`, unless a content
+ * coding was decoded on the way (the length then describes the encoded body).
+ */
+function expectedLength(entry: {
+  headers: readonly (readonly [string, string])[];
+}): number | undefined {
+  if (entry.headers.some(([name]) => name === 'content-encoding')) return undefined;
+  return declaredLength(entry);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected decision: ${JSON.stringify(value)}`);
+}

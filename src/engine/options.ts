@@ -1,0 +1,203 @@
+import { DEFAULT_HEURISTICS } from '../core/freshness.ts';
+import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
+import { OptionsError } from '../errors.ts';
+import type { Storage } from '../storage/types.ts';
+
+/** The request a key function sees. */
+export interface KeyRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Absolute URL, normalised, without fragment. */
+  readonly url: string;
+  readonly headers: HeaderReader;
+}
+
+/** A function that computes the primary cache key of a request. */
+export type KeyFunction = (request: KeyRequest) => string;
+
+/** Options of {@link HttpCache} and `createFetch()`. */
+export interface HttpCacheOptions {
+  /**
+   * The origin: the `fetch` that requests go to when the cache cannot answer.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /**
+   * Where responses are stored.
+   * @default new MemoryStorage()
+   * @example createFetch({ storage: new MemoryStorage({ maxBytes: 32 * 1024 * 1024 }) })
+   */
+  readonly storage?: Storage;
+  /**
+   * `false`: a private cache, like a browser's, for one user. `true`: a shared cache, like a proxy
+   * or CDN: honours `s-maxage` and `proxy-revalidate`, never stores `private` responses or
+   * responses to requests with `Authorization` unless allowed (RFC 9111 §3.5), and strips
+   * `Set-Cookie` from what it stores.
+   * @default false
+   */
+  readonly shared?: boolean;
+  /**
+   * Methods whose responses may be stored. HEAD requests are answered from stored GET responses.
+   * @default ['GET', 'HEAD']
+   */
+  readonly cacheableMethods?: readonly string[];
+  /**
+   * Status codes that may be stored. By default every final status code whose caching rules the
+   * cache implements (RFC 9110 §15), when the response allows it.
+   * @example createFetch({ cacheableStatuses: [200, 203, 301, 404] })
+   */
+  readonly cacheableStatuses?: readonly number[];
+  /**
+   * Heuristic freshness for responses without explicit expiration (RFC 9111 §4.2.2): a fraction
+   * of the time since `Last-Modified`, capped. `false` turns it off.
+   * @default { fraction: 0.1, maxLifetime: 86400 }
+   */
+  readonly heuristics?: boolean | Partial<HeuristicOptions>;
+  /**
+   * Serve a stale stored response when the origin fails (a network error, or 500, 502, 503, 504),
+   * for up to this many seconds past its freshness (`true`: any staleness), in addition to the
+   * response's own `stale-if-error`. Never for `must-revalidate` or `no-cache` responses.
+   * @default false
+   */
+  readonly allowStale?: boolean | number;
+  /**
+   * Revalidate every stored response with the origin before serving it, as if it had `no-cache`.
+   * @default false
+   */
+  readonly alwaysRevalidate?: boolean;
+  /**
+   * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
+   * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
+   * @example createFetch({ ttl: 3600 })
+   */
+  readonly ttl?: number;
+  /**
+   * The largest body to store, in bytes; larger bodies pass through uncached.
+   * @default Infinity
+   */
+  readonly maxBodySize?: number;
+  /**
+   * Computes the primary key. The default is the method (HEAD as GET) and the normalised URL.
+   * @example createFetch({ key: ({ method, url }) => `${method} ${url.split('?')[0]}` })
+   */
+  readonly key?: KeyFunction;
+  /**
+   * The clock, in ms since the epoch.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
+  /**
+   * The `Cache-Status` response header (RFC 9211): the cache's name in it, and whether to show
+   * the key. `false` leaves the header out.
+   * @default { name: 'httpcache', key: false }
+   */
+  readonly cacheStatus?: false | { readonly name?: string; readonly key?: boolean };
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedOptions {
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly storage: Storage | undefined;
+  readonly policy: PolicyOptions;
+  readonly maxBodySize: number;
+  readonly key: KeyFunction | undefined;
+  readonly clock: () => number;
+  readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
+}
+
+/** Validates options once, naming the option at fault. */
+export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
+  const origin = options.fetch ?? globalThis.fetch;
+  if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
+  return {
+    fetch: origin,
+    storage: options.storage,
+    policy: {
+      shared: bool('shared', options.shared, false),
+      cacheableMethods: new Set(
+        list(
+          'cacheableMethods',
+          options.cacheableMethods ?? ['GET', 'HEAD'],
+          (m) => typeof m === 'string',
+        ).map((m) => m.toUpperCase()),
+      ),
+      cacheableStatuses:
+        options.cacheableStatuses === undefined
+          ? undefined
+          : new Set(
+              list(
+                'cacheableStatuses',
+                options.cacheableStatuses,
+                (s) => Number.isInteger(s) && s >= 200 && s <= 599,
+              ),
+            ),
+      heuristics: heuristics(options.heuristics),
+      allowStale:
+        options.allowStale === true
+          ? Number.POSITIVE_INFINITY
+          : seconds('allowStale', options.allowStale || 0),
+      alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
+      ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
+    },
+    maxBodySize:
+      options.maxBodySize === undefined
+        ? Number.POSITIVE_INFINITY
+        : seconds('maxBodySize', options.maxBodySize),
+    key: fn('key', options.key),
+    clock: fn('clock', options.clock) ?? Date.now,
+    cacheStatus: cacheStatusOption(options.cacheStatus),
+  };
+}
+
+function bool(option: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new OptionsError(option, `must be a boolean, got ${typeof value}`);
+  return value;
+}
+
+/** A non-negative number (seconds or bytes). */
+function seconds(option: string, value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new OptionsError(option, `must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function list<T>(option: string, value: readonly T[], valid: (item: T) => boolean): T[] {
+  if (!Array.isArray(value)) throw new OptionsError(option, 'must be an array');
+  for (const item of value) {
+    if (!valid(item)) throw new OptionsError(option, `has an invalid member: ${String(item)}`);
+  }
+  return [...value];
+}
+
+function fn<T>(option: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    throw new OptionsError(option, 'must be a function');
+  return value;
+}
+
+function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | false {
+  if (value === false) return false;
+  if (value === undefined || value === true) return DEFAULT_HEURISTICS;
+  const fraction = value.fraction ?? DEFAULT_HEURISTICS.fraction;
+  if (!(fraction >= 0 && fraction <= 1)) {
+    throw new OptionsError('heuristics.fraction', `must be between 0 and 1, got ${fraction}`);
+  }
+  return {
+    fraction,
+    maxLifetime: seconds(
+      'heuristics.maxLifetime',
+      value.maxLifetime ?? DEFAULT_HEURISTICS.maxLifetime,
+    ),
+  };
+}
+
+function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOptions['cacheStatus'] {
+  if (value === false) return false;
+  const name = value?.name ?? 'httpcache';
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new OptionsError('cacheStatus.name', 'must be a non-empty string');
+  return { name, key: value?.key === true };
+}

@@ -1,0 +1,118 @@
+import { noHeaders } from '../core/headers.ts';
+import type { CacheMode, HeaderReader } from '../core/types.ts';
+
+/**
+ * Reading what the cache needs from `fetch` arguments, without building a `Request`.
+ *
+ * @module
+ */
+
+/** Library-specific controls for one request, passed as `init.httpcache`. */
+export interface RequestCacheOptions {
+  /**
+   * How long to keep this response in storage, in seconds (overrides the cache's `ttl`).
+   * @example cachedFetch(url, { httpcache: { ttl: 60 } })
+   */
+  readonly ttl?: number;
+  /**
+   * Store the response even if `no-store` (or, in a shared cache, `private`) forbids it, as
+   * Hishel's `force_cache`. Pair with `cache: 'force-cache'` to reuse it regardless of freshness.
+   */
+  readonly forceStore?: boolean;
+  /** Leave the cache out entirely: no lookup, no storing (Hishel's `cache_disabled`). */
+  readonly bypass?: boolean;
+  /** Use this primary key instead of the computed one. */
+  readonly key?: string;
+}
+
+/** `RequestInit` with httpcache's per-request controls. */
+export interface CacheRequestInit extends RequestInit {
+  /** Per-request cache controls. */
+  httpcache?: RequestCacheOptions;
+}
+
+/** A request as the engine sees it. */
+export interface IncomingRequest {
+  readonly method: string;
+  /** The URL as given (absolute). */
+  readonly url: string;
+  readonly headers: HeaderReader;
+  readonly mode: CacheMode;
+  readonly controls: RequestCacheOptions;
+  readonly input: RequestInfo | URL;
+  readonly init: CacheRequestInit | undefined;
+}
+
+const STANDARD_METHODS: ReadonlySet<string> = new Set([
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'POST',
+  'PUT',
+  'PATCH',
+]);
+const MODES: ReadonlySet<string> = new Set([
+  'default',
+  'no-store',
+  'reload',
+  'no-cache',
+  'force-cache',
+  'only-if-cached',
+]);
+const NO_CONTROLS: RequestCacheOptions = {};
+
+/** Describes fetch arguments; `input` may be a string, a URL or a Request (of any realm). */
+export function describeRequest(
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+): IncomingRequest {
+  let method: string;
+  let url: string;
+  let headers: HeaderReader;
+  let mode: string;
+  if (typeof input === 'string' || input instanceof URL) {
+    url = typeof input === 'string' ? input : input.href;
+    method = init?.method ?? 'GET';
+    headers = init?.headers === undefined ? noHeaders : toHeaders(init.headers);
+    mode = init?.cache ?? 'default';
+  } else {
+    url = input.url;
+    method = init?.method ?? input.method;
+    headers = init?.headers === undefined ? input.headers : toHeaders(init.headers);
+    mode = init?.cache ?? input.cache;
+  }
+  // Fetch standard: "normalize" a method: byte-uppercase it when it matches a standard method.
+  const upper = method.toUpperCase();
+  return {
+    method: STANDARD_METHODS.has(upper) ? upper : method,
+    url,
+    headers,
+    mode: MODES.has(mode) ? (mode as CacheMode) : 'default',
+    controls: init?.httpcache ?? NO_CONTROLS,
+    input,
+    init,
+  };
+}
+
+function toHeaders(init: HeadersInit): Headers {
+  return init instanceof Headers ? init : new Headers(init);
+}
+
+/**
+ * The arguments to send to the origin, with extra header fields set (the cache's validators).
+ * The rest, the `cache` mode included, goes as the caller gave it: a network `fetch` turns the
+ * `no-store`, `reload` and `no-cache` modes into request directives for caches further on.
+ */
+export function originArguments(
+  request: IncomingRequest,
+  extraHeaders: Readonly<Record<string, string>> | undefined,
+): [RequestInfo | URL, RequestInit | undefined] {
+  const { input, init } = request;
+  if (extraHeaders === undefined) return [input, init];
+  const headers = new Headers(
+    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
+  );
+  for (const name in extraHeaders) headers.set(name, extraHeaders[name] ?? '');
+  return [input, { ...init, headers }];
+}

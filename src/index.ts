@@ -1,0 +1,24 @@
+/**
+ * httpcache: an RFC 9111 HTTP cache for `fetch`.
+ *
+ * @module
+ */
+
+export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { CacheEventListener, CacheEvents, CacheEventType } from './engine/events.ts';
+export { HttpCache } from './engine/http-cache.ts';
+export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
+export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
+export type { CacheRequestInit, RequestCacheOptions } from './engine/request.ts';
+export {
+  ClosedError,
+  CodecError,
+  HttpCacheError,
+  type HttpCacheErrorCode,
+  isHttpCacheError,
+  OptionsError,
+  StorageError,
+} from './errors.ts';
+export { type CachedFetch, createFetch } from './integrations/fetch.ts';
+export { MemoryStorage, type MemoryStorageOptions } from './storage/memory.ts';
+export type { EntryMeta, EntryToStore, Storage, StoredBody } from './storage/types.ts';

@@ -1,0 +1,31 @@
+import { HttpCache } from '../engine/http-cache.ts';
+import type { HttpCacheOptions } from '../engine/options.ts';
+import type { CacheRequestInit } from '../engine/request.ts';
+
+/** A `fetch` that goes through a cache; see {@link createFetch}. */
+export interface CachedFetch {
+  (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response>;
+  /** The cache behind this fetch, for events and storage. */
+  readonly cache: HttpCache;
+  /** Stops background work and closes the storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * A drop-in `fetch` with an RFC 9111 HTTP cache in front of it.
+ *
+ * @example
+ * ```ts
+ * import { createFetch } from 'httpcache';
+ *
+ * const cachedFetch = createFetch();
+ * const res = await cachedFetch('https://example.com/data.json');
+ * console.log(res.headers.get('cache-status')); // httpcache; fwd=uri-miss; fwd-status=200; stored
+ * ```
+ */
+export function createFetch(options: HttpCacheOptions = {}): CachedFetch {
+  const cache = new HttpCache(options);
+  const cachedFetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
+    cache.fetch(input, init);
+  return Object.assign(cachedFetch, { cache, close: () => cache.close() });
+}

@@ -1,0 +1,197 @@
+import { ClosedError, OptionsError } from '../errors.ts';
+import type { EntryMeta, EntryToStore, Storage, StoredBody } from './types.ts';
+
+/** Options of {@link MemoryStorage}. */
+export interface MemoryStorageOptions {
+  /**
+   * The most bytes of bodies (and an estimate of headers) to hold; the least recently used entries
+   * are evicted beyond it. A body larger than this is not stored.
+   * @default 67108864 (64 MiB)
+   */
+  readonly maxBytes?: number;
+  /**
+   * The most entries to hold; the least recently used are evicted beyond it.
+   * @default 10000
+   */
+  readonly maxEntries?: number;
+  /**
+   * The clock used to expire entries at their `deleteAt`, in ms since the epoch.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
+}
+
+interface Slot {
+  meta: EntryMeta;
+  readonly body: Uint8Array<ArrayBuffer>;
+  readonly cost: number;
+}
+
+/**
+ * Entries in process memory: an LRU bounded by total bytes and by number of entries, expiring
+ * entries at their `deleteAt`.
+ *
+ * @example
+ * ```ts
+ * const cachedFetch = createFetch({ storage: new MemoryStorage({ maxBytes: 16 * 1024 * 1024 }) });
+ * ```
+ */
+export class MemoryStorage implements Storage {
+  readonly #maxBytes: number;
+  readonly #maxEntries: number;
+  readonly #clock: () => number;
+  /** Variants by primary key. */
+  readonly #byKey = new Map<string, Slot[]>();
+  /** Every slot, least recently used first. */
+  readonly #lru = new Set<Slot>();
+  #bytes = 0;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: MemoryStorageOptions = {}) {
+    this.#maxBytes = positive('maxBytes', options.maxBytes ?? 64 * 1024 * 1024);
+    this.#maxEntries = positive('maxEntries', options.maxEntries ?? 10_000);
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Bytes currently held (bodies plus an estimate of metadata). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Entries currently held. */
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  async get(key: string): Promise<EntryMeta[]> {
+    this.#open();
+    const slots = this.#byKey.get(key);
+    if (slots === undefined) return [];
+    const now = this.#clock();
+    const live: EntryMeta[] = [];
+    for (const slot of slots) {
+      if (slot.meta.deleteAt <= now) this.#remove(slot);
+      else live.push(slot.meta);
+    }
+    return live;
+  }
+
+  async body(entry: EntryMeta): Promise<StoredBody | null> {
+    this.#open();
+    return this.#find(entry)?.body ?? null;
+  }
+
+  async put(
+    entry: EntryToStore,
+    body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  ): Promise<EntryMeta> {
+    this.#open();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let size = 0;
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > this.#maxBytes) {
+        await reader.cancel();
+        throw new RangeError(`body exceeds the memory storage's maxBytes (${this.#maxBytes})`);
+      }
+      chunks.push(value);
+    }
+    this.#open();
+    const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
+    const slot: Slot = { meta, body: concat(chunks, size), cost: size + metaCost(meta) };
+    const slots = this.#byKey.get(entry.key) ?? [];
+    for (const old of slots) if (old.meta.variant === entry.variant) this.#remove(old);
+    const remaining = this.#byKey.get(entry.key) ?? [];
+    remaining.push(slot);
+    this.#byKey.set(entry.key, remaining);
+    this.#lru.add(slot);
+    this.#bytes += slot.cost;
+    this.#evict();
+    return meta;
+  }
+
+  async update(entry: EntryMeta): Promise<boolean> {
+    this.#open();
+    const slot = this.#find(entry);
+    if (slot === undefined) return false;
+    this.#bytes += metaCost(entry) - metaCost(slot.meta);
+    slot.meta = entry;
+    return true;
+  }
+
+  async touch(entry: EntryMeta): Promise<void> {
+    const slot = this.#find(entry);
+    if (slot === undefined) return;
+    slot.meta = { ...slot.meta, hits: slot.meta.hits + 1 };
+    this.#lru.delete(slot);
+    this.#lru.add(slot);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#open();
+    for (const slot of this.#byKey.get(key) ?? []) this.#remove(slot);
+  }
+
+  async clear(): Promise<void> {
+    this.#byKey.clear();
+    this.#lru.clear();
+    this.#bytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.clear();
+    this.#closed = true;
+  }
+
+  #find(entry: EntryMeta): Slot | undefined {
+    return this.#byKey.get(entry.key)?.find((s) => s.meta.id === entry.id);
+  }
+
+  #remove(slot: Slot): void {
+    const slots = this.#byKey.get(slot.meta.key);
+    if (slots !== undefined) {
+      const index = slots.indexOf(slot);
+      if (index !== -1) slots.splice(index, 1);
+      if (slots.length === 0) this.#byKey.delete(slot.meta.key);
+    }
+    if (this.#lru.delete(slot)) this.#bytes -= slot.cost;
+  }
+
+  #evict(): void {
+    for (const slot of this.#lru) {
+      if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
+      this.#remove(slot);
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new ClosedError('MemoryStorage');
+  }
+}
+
+function positive(option: string, value: number): number {
+  if (!(value > 0)) throw new OptionsError(option, `must be a positive number, got ${value}`);
+  return value;
+}
+
+function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A rough size of an entry's metadata, so that many tiny bodies still count against the cap. */
+function metaCost(meta: EntryMeta): number {
+  let cost = 256 + meta.url.length + meta.key.length;
+  for (const [name, value] of meta.headers) cost += name.length + value.length;
+  return cost;
+}

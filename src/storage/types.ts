@@ -1,0 +1,61 @@
+import type { NewEntry } from '../core/entry.ts';
+
+/**
+ * The storage contract: every backend (memory, SQLite, file system, Redis, S3) implements it.
+ *
+ * @module
+ */
+
+/** A stored entry's metadata, as storage returns it. */
+export interface EntryMeta extends NewEntry {
+  /** Unique id of the entry, assigned by storage. */
+  readonly id: string;
+  /** The primary key it is stored under. */
+  readonly key: string;
+  /** The request's URL. */
+  readonly url: string;
+  /** The request's method. */
+  readonly method: string;
+  /** When it was stored (ms since epoch). */
+  readonly createdAt: number;
+  /** Size of the body in bytes. */
+  readonly size: number;
+  /** How many times it has been served; kept by storages that support {@link Storage.touch}. */
+  readonly hits: number;
+}
+
+/** An entry to store: everything but what storage assigns. */
+export type EntryToStore = Omit<EntryMeta, 'id' | 'size' | 'hits'>;
+
+/** A body as storage hands it back: whole bytes, or a stream for large or remote bodies. */
+export type StoredBody = Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>;
+
+/**
+ * Where entries live. Every method returns a Promise; a rejected one is reported by the cache and
+ * the request goes on to the origin.
+ */
+export interface Storage {
+  /** The metadata of every live variant stored under `key` (none past its `deleteAt`). */
+  get(key: string): Promise<EntryMeta[]>;
+  /** The body of an entry returned by {@link get}, or `null` when it is gone. */
+  body(entry: EntryMeta): Promise<StoredBody | null>;
+  /**
+   * Stores an entry whose body arrives as a stream. The entry becomes visible only once the body
+   * ends normally; it then replaces the entry of the same `key` and `variant`, atomically. If the
+   * stream errors, nothing is stored and the returned promise rejects with that error.
+   */
+  put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta>;
+  /**
+   * Replaces the metadata of a stored entry (a 304 or HEAD freshening); the body is kept. Returns
+   * `false` when the entry no longer exists.
+   */
+  update(entry: EntryMeta): Promise<boolean>;
+  /** Records that an entry was served (hit counts, LRU order). */
+  touch(entry: EntryMeta, now: number): Promise<void>;
+  /** Deletes every variant under `key`. */
+  delete(key: string): Promise<void>;
+  /** Deletes everything. */
+  clear(): Promise<void>;
+  /** Releases resources; the storage is unusable afterwards. */
+  close(): Promise<void>;
+}
