@@ -1,6 +1,7 @@
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
 import { type Freshness, freshness, ttlOf } from './freshness.ts';
 import { getHeader } from './headers.ts';
+import { formatHttpDate } from './http-date.ts';
 import { staleIfErrorWindow } from './stale.ts';
 import { hasValidator } from './storable.ts';
 import { headersToStore, updateHeaders } from './stored-headers.ts';
@@ -46,7 +47,10 @@ export function newEntry(
   options: PolicyOptions,
   controls: RequestControls,
 ): NewEntry | undefined {
-  const headers = headersToStore(input.headers, input.cc, options.shared);
+  const headers = withDate(
+    headersToStore(input.headers, input.cc, options.shared),
+    input.responseTime,
+  );
   const vary = varyValues(headers, input.requestHeaders);
   if (vary === undefined) return undefined;
   const stored: StoredResponse = {
@@ -112,7 +116,12 @@ export function freshen<T extends NewEntry>(
   const stored: StoredResponse = {
     status: entry.status,
     statusText: entry.statusText,
-    headers: updateHeaders(entry.headers, newer, newerCc, options.shared),
+    headers: updateHeaders(
+      entry.headers,
+      withDate([...newer], responseTime),
+      newerCc,
+      options.shared,
+    ),
     requestTime,
     responseTime,
     vary: entry.vary,
@@ -125,6 +134,19 @@ export function freshen<T extends NewEntry>(
     staleAt,
     deleteAt: retentionEnd(stored, f, staleAt, options, controls),
   };
+}
+
+/**
+ * RFC 9110 §6.6.1: "A recipient with a clock that receives a response message without a Date
+ * header field MUST record the time it was received and append a corresponding Date header field
+ * to the message's header section if it is cached or forwarded downstream."
+ */
+function withDate<T extends readonly [string, string]>(
+  headers: T[],
+  receivedAt: number,
+): (T | [string, string])[] {
+  if (headers.some(([name]) => name.toLowerCase() === 'date')) return headers;
+  return [...headers, ['date', formatHttpDate(receivedAt)]];
 }
 
 function headerValue(headers: Iterable<readonly [string, string]>, name: string): string | null {

@@ -45,9 +45,14 @@ export function storability(input: StorabilityInput, options: PolicyOptions): St
   const { request, requestCc, status, headers, cc, forceStore } = input;
   // §3: "the request method is understood by the cache"
   if (!options.cacheableMethods.has(request.method)) return { storable: false, reason: 'method' };
-  // §3: "the response status code is final"; §3 and §5.2.2.3: a 206, 304 or must-understand
-  // response only when the cache understands the status code.
-  if (!isFinalStatus(status) || !UNDERSTOOD_STATUSES.has(status)) {
+  // §3: "the response status code is final"
+  if (!isFinalStatus(status)) return { storable: false, reason: 'status' };
+  // §3: "if the response status code is 206 or 304, or the must-understand cache directive is
+  // present: the cache understands the response status code". Partial content is not stored.
+  if (
+    (status === 206 || status === 304 || cc.mustUnderstand === true) &&
+    !UNDERSTOOD_STATUSES.has(status)
+  ) {
     return { storable: false, reason: 'status' };
   }
   if (options.cacheableStatuses !== undefined && !options.cacheableStatuses.has(status)) {

@@ -4,6 +4,7 @@ import type { CacheStatusEntry } from '../core/cache-status.ts';
 import {
   decide,
   type ForwardReason,
+  mustRevalidate,
   type RequestDecision,
   requestCacheControl,
 } from '../core/decision.ts';
@@ -11,6 +12,7 @@ import { declaredLength, freshen, newEntry } from '../core/entry.ts';
 import { type Freshness, freshness, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
 import { defaultKey, normalizeUrl } from '../core/key.ts';
+import { answerRange } from '../core/range.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
 import { storability } from '../core/storable.ts';
 import type { RequestControls, RequestHead } from '../core/types.ts';
@@ -18,7 +20,8 @@ import { responsesToUpdate } from '../core/validation.ts';
 import { newestFirst } from '../core/vary.ts';
 import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
-import type { EntryMeta, EntryToStore, Storage } from '../storage/types.ts';
+import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
+import { sliceBody } from './body-slice.ts';
 import { BodyIncompleteError, teeBody } from './body-tee.ts';
 import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
@@ -140,8 +143,6 @@ export class HttpCache {
     ) {
       return this.#forward(ex, passing('method'));
     }
-    // Range requests go to the origin: partial responses are neither stored nor assembled.
-    if (request.headers.get('range') !== null) return this.#forward(ex, passing('request'));
     if (request.mode === 'reload') return this.#forward(ex, { ...passing('request'), store: true });
     const variants = await this.#lookup(ex);
     const decision = decide({
@@ -177,8 +178,13 @@ export class HttpCache {
           ex.request.url,
           ex.key,
           this.#status({ detail: 'only-if-cached' }, ex.key),
+          'No stored response satisfies this only-if-cached request.',
         );
       case 'forward':
+        // A range request the cache cannot answer goes as it is: partial responses are not stored.
+        if (ex.head.headers.get('range') !== null) {
+          return this.#forward(ex, { ...decision, variants, conditions: undefined, store: false });
+        }
         return this.#forward(ex, { ...decision, variants, store: true });
       default:
         return assertNever(decision);
@@ -215,7 +221,9 @@ export class HttpCache {
       return this.#forward(ex, { ...passing('uri-miss'), variants, store: true });
     this.#touch(ex, entry);
     if (this.#events.has('hit')) this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale });
-    return this.#fromStorage(ex, entry, f, body, { hit: true, ttl: ttlOf(f) }, false);
+    const served =
+      ex.head.headers.get('range') === null ? { entry, body } : ranged(ex.head, entry, body);
+    return this.#fromStorage(ex, served.entry, f, served.body, { hit: true, ttl: ttlOf(f) }, false);
   }
 
   /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
@@ -264,7 +272,7 @@ export class HttpCache {
   }
 
   /** An entry's body, or `undefined` when it is gone or unreadable (reported). */
-  async #body(ex: Exchange, entry: EntryMeta): Promise<BodyInit | null | undefined> {
+  async #body(ex: Exchange, entry: EntryMeta): Promise<StoredBody | undefined> {
     try {
       return (await this.#storage.body(entry)) ?? undefined;
     } catch (error) {
@@ -285,6 +293,19 @@ export class HttpCache {
     } catch (error) {
       const stale = await this.#staleOnError(ex, fwd, error, undefined);
       if (stale !== undefined) return stale;
+      // RFC 9111 §5.2.2.2: "if a cache is disconnected, the cache MUST generate an error response
+      // rather than reuse the stale response. The generated status code SHOULD be 504".
+      if (
+        fwd.freshness !== undefined &&
+        mustRevalidate(fwd.freshness.cc, this.#options.policy.shared)
+      ) {
+        return gatewayTimeout(
+          ex.request.url,
+          ex.key,
+          this.#status({ fwd: fwd.fwd, detail: 'must-revalidate' }, ex.key),
+          'The origin could not be reached and the stored response must be revalidated.',
+        );
+      }
       throw error;
     }
     const responseTime = this.#options.clock();
@@ -562,6 +583,38 @@ export class HttpCache {
     if (option === false) return undefined;
     return { cache: option.name, ...params, ...(option.key ? { key } : {}) };
   }
+}
+
+/**
+ * RFC 9110 §14: a range request answered from a stored complete response: 206 with the
+ * requested bytes, 416 when they are out of range, or the whole response.
+ */
+function ranged(
+  head: RequestHead,
+  entry: EntryMeta,
+  body: StoredBody,
+): { entry: EntryMeta; body: StoredBody | null } {
+  const answer = answerRange(head.headers, entry, entry.size);
+  if (answer.type === 'full') return { entry, body };
+  const headers = entry.headers.filter(
+    ([name]) => name !== 'content-length' && name !== 'content-range',
+  );
+  if (answer.type === 'unsatisfiable') {
+    headers.push(['content-range', `bytes */${entry.size}`]);
+    return {
+      entry: { ...entry, status: 416, statusText: 'Range Not Satisfiable', headers },
+      body: null,
+    };
+  }
+  const { start, end } = answer;
+  headers.push(
+    ['content-range', `bytes ${start}-${end}/${entry.size}`],
+    ['content-length', String(end - start + 1)],
+  );
+  return {
+    entry: { ...entry, status: 206, statusText: 'Partial Content', headers },
+    body: sliceBody(body, start, end),
+  };
 }
 
 /** The Forward for a request that goes to the origin without looking at storage. */
