@@ -35,8 +35,11 @@ export interface NewEntryInput {
   readonly responseTime: number;
 }
 
-/** How long a stale response with a validator is kept for revalidation by default: a day. */
-export const VALIDATOR_RETENTION = 86_400;
+/**
+ * How long a stale response is kept by default, in seconds: a day, so that it can be revalidated
+ * cheaply, or served where staleness is allowed (`force-cache`, `only-if-cached`, `max-stale`).
+ */
+export const STALE_RETENTION = 86_400;
 
 /**
  * The entry to store for a storable response, or `undefined` when it could never be reused:
@@ -70,8 +73,9 @@ export function newEntry(
 
 /**
  * When storage may forget a response: after the TTL when one is set; otherwise once it is stale
- * and no longer servable stale (RFC 5861 windows, `allowStale`), or, with a validator, at least
- * {@link VALIDATOR_RETENTION} seconds after going stale so it can be revalidated cheaply.
+ * and no longer servable stale (RFC 5861 windows, `allowStale`), but at least
+ * {@link STALE_RETENTION} seconds after going stale when it was ever fresh or has a validator.
+ * A response stale on arrival with neither could never be reused, so it is not kept at all.
  */
 export function retentionEnd(
   stored: StoredResponse,
@@ -86,9 +90,8 @@ export function retentionEnd(
     f.cc.staleWhileRevalidate ?? 0,
     staleIfErrorWindow(f, {}, options.allowStale, options.shared),
   );
-  const keep = hasValidator(stored.headers)
-    ? Math.max(servableStale, VALIDATOR_RETENTION)
-    : servableStale;
+  const reusable = f.lifetime > 0 || hasValidator(stored.headers);
+  const keep = reusable ? Math.max(servableStale, STALE_RETENTION) : servableStale;
   return staleAt + keep * 1000;
 }
 

@@ -31,6 +31,8 @@ export interface TeedBody {
    * complete and within `maxBytes`; otherwise it errors, so storage commits nothing.
    */
   readonly storage: ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** Stops copying to storage (its branch errors); the caller's branch goes on. */
+  readonly abortStoring: (reason: string) => void;
 }
 
 /**
@@ -119,5 +121,5 @@ export function teeBody(
     },
     { highWaterMark: 0 },
   );
-  return { caller, storage };
+  return { caller, storage, abortStoring: stopStoring };
 }

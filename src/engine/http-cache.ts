@@ -22,7 +22,7 @@ import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
 import { sliceBody } from './body-slice.ts';
-import { BodyIncompleteError, teeBody } from './body-tee.ts';
+import { BodyIncompleteError, type TeedBody, teeBody } from './body-tee.ts';
 import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import {
@@ -72,8 +72,8 @@ export class HttpCache {
   readonly #options: ResolvedOptions;
   readonly #storage: Storage;
   readonly #events = new Emitter();
-  /** Bodies being stored, so `close()` can stop them. */
-  readonly #storing = new Set<ReadableStream<Uint8Array<ArrayBuffer>>>();
+  /** Aborts of bodies being stored, so `close()` can stop them. */
+  readonly #storing = new Set<(reason: string) => void>();
   readonly #background = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -108,8 +108,7 @@ export class HttpCache {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const body of this.#storing)
-      body.cancel(new ClosedError('HttpCache')).catch(() => undefined);
+    for (const abort of this.#storing) abort('the cache was closed');
     await Promise.allSettled([...this.#background]);
     await this.#storage.close();
   }
@@ -468,7 +467,7 @@ export class HttpCache {
         maxBytes: this.#options.maxBodySize,
         expectedLength: expectedLength(entry),
       });
-      this.#store(ex, entry, teed.storage);
+      this.#store(ex, entry, teed);
       body = teed.caller;
     }
     const stored = entry !== undefined && body !== null;
@@ -545,23 +544,25 @@ export class HttpCache {
   }
 
   /** Writes a teed body to storage in the background; failures become events. */
-  #store(ex: Exchange, entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): void {
-    this.#storing.add(body);
+  #store(ex: Exchange, entry: EntryToStore, teed: TeedBody): void {
+    const { storage: body, abortStoring } = teed;
+    this.#storing.add(abortStoring);
     const task = this.#storage
       .put(entry, body)
       .then(
         (meta) => {
-          if (this.#events.has('store'))
+          if (this.#events.has('store')) {
             this.#events.emit('store', { key: ex.key, url: ex.head.url, size: meta.size });
+          }
         },
         (error: unknown) => {
-          body.cancel(error).catch(() => undefined);
-          if (!(error instanceof BodyIncompleteError) && !(error instanceof ClosedError))
-            this.#storageError(ex, 'put', error);
+          // Storage gave up: stop copying so the caller's reads never wait for it.
+          abortStoring('storage failed');
+          if (!(error instanceof BodyIncompleteError)) this.#storageError(ex, 'put', error);
         },
       )
       .finally(() => {
-        this.#storing.delete(body);
+        this.#storing.delete(abortStoring);
         this.#background.delete(task);
       });
     this.#background.add(task);
