@@ -1,5 +1,5 @@
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
-import { type Freshness, freshness, isFresh } from './freshness.ts';
+import { type Freshness, freshnessUnder, isFresh } from './freshness.ts';
 import { requestWantsNoCache } from './storable.ts';
 import type { PolicyOptions, RequestControls, RequestHead, StoredResponse } from './types.ts';
 import { conditionalHeaders, isConditional, satisfiesConditional } from './validation.ts';
@@ -22,6 +22,16 @@ export type RequestDecision<T extends StoredResponse> =
   | { readonly type: 'not-modified'; readonly entry: T; readonly freshness: Freshness }
   /** Serve the stored response although it is stale: the request allows it. */
   | { readonly type: 'stale'; readonly entry: T; readonly freshness: Freshness }
+  /**
+   * RFC 5861 §3: serve the stale stored response now and revalidate it in the background with
+   * `conditions` (if any).
+   */
+  | {
+      readonly type: 'stale-while-revalidate';
+      readonly entry: T;
+      readonly freshness: Freshness;
+      readonly conditions: Readonly<Record<string, string>> | undefined;
+    }
   /**
    * Ask the origin. `entry` is the stored response being revalidated, if any; `conditions` are
    * the validators to add (RFC 9111 §4.3.1), if any.
@@ -67,7 +77,7 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
       plainRequest(request) ? conditionalHeaders(undefined, variants) : undefined,
     );
   }
-  const f = freshness(entry, now, options.shared, options.heuristics);
+  const f = freshnessUnder(entry, now, options);
   // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
   if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
     return { type: isFresh(f) ? 'fresh' : 'stale', entry, freshness: f };
@@ -82,8 +92,15 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   if (reason === 'stale' && staleAllowed(requestCc, f, options.shared)) {
     return { type: 'stale', entry, freshness: f };
   }
-  if (onlyIfCached) return GATEWAY_TIMEOUT;
   const conditions = plainRequest(request) ? conditionalHeaders(entry, variants) : undefined;
+  if (
+    reason === 'stale' &&
+    !options.alwaysRevalidate &&
+    withinStaleWhileRevalidate(f, options.shared)
+  ) {
+    return { type: 'stale-while-revalidate', entry, freshness: f, conditions };
+  }
+  if (onlyIfCached) return GATEWAY_TIMEOUT;
   return forward(reason, entry, f, conditions);
 }
 
@@ -112,16 +129,18 @@ function revalidationReason(
   controls: RequestControls,
   options: PolicyOptions,
 ): 'request' | 'stale' | undefined {
-  // Fetch `no-cache` mode and RFC 9111 §5.2.1.4 / §5.4: the request asks for validation.
-  if (controls.mode === 'no-cache' || requestWantsNoCache(request, requestCc)) return 'request';
+  // RFC 8246 §2: "clients SHOULD NOT issue a conditional request during the response's freshness
+  // lifetime (e.g., upon a reload) unless explicitly overridden by the user (e.g., a force
+  // reload)": a fresh immutable response survives the Fetch `no-cache` mode and `max-age`, not an
+  // explicit `Cache-Control: no-cache` or Pragma.
+  const immutable = f.cc.immutable === true && isFresh(f);
+  // RFC 9111 §5.2.1.4 / §5.4 and the Fetch `no-cache` mode: the request asks for validation.
+  if (requestWantsNoCache(request, requestCc)) return 'request';
+  if (controls.mode === 'no-cache' && !immutable) return 'request';
   // RFC 9111 §5.2.2.4: an unqualified no-cache response "MUST NOT be used to satisfy any other
   // request without forwarding it for validation".
   if (f.cc.noCache === true || options.alwaysRevalidate) return 'stale';
-  const fresh = isFresh(f);
-  if (!fresh) return 'stale';
-  // RFC 8246 §2: an immutable response is not revalidated during its freshness lifetime, even
-  // when the client asks for a young one (a reload's max-age=0).
-  const immutable = f.cc.immutable === true;
+  if (!isFresh(f)) return 'stale';
   // RFC 9111 §5.2.1.1: max-age: "the client prefers a response whose age is less than or equal to the specified number of seconds"
   if (requestCc.maxAge !== undefined && f.age > requestCc.maxAge && !immutable) return 'request';
   // RFC 9111 §5.2.1.3: min-fresh: "fresh for at least the specified number of seconds"
@@ -137,6 +156,16 @@ function revalidationReason(
 export function staleAllowed(requestCc: CacheControl, f: Freshness, shared: boolean): boolean {
   if (requestCc.maxStale === undefined || mustRevalidate(f.cc, shared)) return false;
   return f.age - f.lifetime <= requestCc.maxStale;
+}
+
+/**
+ * RFC 5861 §3: "the cache MAY serve the response in which it appears after it becomes stale, up
+ * to the indicated number of seconds", unless directives require revalidation (RFC 9111 §4.2.4).
+ */
+export function withinStaleWhileRevalidate(f: Freshness, shared: boolean): boolean {
+  const window = f.cc.staleWhileRevalidate;
+  if (window === undefined || mustRevalidate(f.cc, shared)) return false;
+  return f.age - f.lifetime <= window;
 }
 
 /** Whether response directives forbid serving the response stale (RFC 9111 §4.2.4). */

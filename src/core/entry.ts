@@ -1,5 +1,5 @@
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
-import { type Freshness, freshness, ttlOf } from './freshness.ts';
+import { type Freshness, freshnessUnder, ttlOf } from './freshness.ts';
 import { getHeader } from './headers.ts';
 import { formatHttpDate } from './http-date.ts';
 import { staleIfErrorWindow } from './stale.ts';
@@ -64,7 +64,7 @@ export function newEntry(
     responseTime: input.responseTime,
     vary,
   };
-  const f = freshness(stored, input.responseTime, options.shared, options.heuristics);
+  const f = freshnessUnder(stored, input.responseTime, options);
   const staleAt = input.responseTime + ttlOf(f) * 1000;
   const deleteAt = retentionEnd(stored, f, staleAt, options, controls);
   if (deleteAt <= input.responseTime) return undefined;
@@ -129,7 +129,7 @@ export function freshen<T extends NewEntry>(
     responseTime,
     vary: entry.vary,
   };
-  const f = freshness(stored, responseTime, options.shared, options.heuristics);
+  const f = freshnessUnder(stored, responseTime, options);
   const staleAt = responseTime + ttlOf(f) * 1000;
   return {
     ...entry,

@@ -1,9 +1,10 @@
-import { type CacheControl, parseCacheControl } from './cache-control.ts';
+import type { CacheControl } from './cache-control.ts';
 import { parseAge } from './header-values.ts';
 import { getHeader } from './headers.ts';
 import { parseHttpDate } from './http-date.ts';
 import { HEURISTICALLY_CACHEABLE } from './status-codes.ts';
-import type { HeuristicOptions, StoredResponse } from './types.ts';
+import { responseDirectives } from './targeted.ts';
+import type { HeuristicOptions, PolicyOptions, StoredResponse } from './types.ts';
 
 /**
  * Freshness lifetime and age of a stored response: RFC 9111 §4.2.
@@ -32,15 +33,25 @@ export function freshness(
   now: number,
   shared: boolean,
   heuristics: HeuristicOptions | false,
+  targetFields: readonly string[] = [],
 ): Freshness {
-  const cc = parseCacheControl(getHeader(stored.headers, 'cache-control'));
-  const explicit = explicitLifetime(stored, cc, shared);
+  const { cc, targeted } = responseDirectives(stored.headers, targetFields);
+  const explicit = explicitLifetime(stored, cc, shared, targeted);
   return {
     cc,
     lifetime: explicit ?? heuristicLifetime(stored, cc, heuristics),
     age: currentAge(stored, now),
     explicit: explicit !== undefined,
   };
+}
+
+/** {@link freshness} under a cache's policy. */
+export function freshnessUnder(
+  stored: StoredResponse,
+  now: number,
+  policy: PolicyOptions,
+): Freshness {
+  return freshness(stored, now, policy.shared, policy.heuristics, policy.targeted);
 }
 
 /** Remaining freshness in seconds; negative when stale (RFC 9211 `ttl`). */
@@ -61,10 +72,13 @@ export function explicitLifetime(
   stored: Pick<StoredResponse, 'headers' | 'responseTime'>,
   cc: CacheControl,
   shared: boolean,
+  ignoreExpires = false,
 ): number | undefined {
   // RFC 9111 §4.2.1: "If the cache is shared and the s-maxage response directive is present, use its value"
   if (shared && cc.sMaxage !== undefined) return cc.sMaxage;
   if (cc.maxAge !== undefined) return cc.maxAge;
+  // RFC 9213 §2.1: a targeted field replaces Expires too.
+  if (ignoreExpires) return undefined;
   const expires = getHeader(stored.headers, 'expires');
   if (expires === null) return undefined;
   // RFC 9111 §5.3: "A cache recipient MUST interpret invalid date formats, especially the value

@@ -26,12 +26,6 @@ export interface RequestHead {
   readonly headers: HeaderReader;
 }
 
-/** The parts of a response the policy looks at. */
-export interface ResponseHead {
-  readonly status: number;
-  readonly headers: HeaderReader;
-}
-
 /**
  * A response held by a cache: its head and the facts the age calculation of RFC 9111 §4.2.3
  * needs. Bodies are the engine's and the storage's business, not the policy's.
@@ -83,6 +77,11 @@ export interface PolicyOptions {
    * freshness; `undefined` derives it from the response (see {@link retentionEnd}).
    */
   readonly ttl: number | undefined;
+  /**
+   * Targeted cache-control fields (RFC 9213), in order of preference, such as
+   * `cdn-cache-control`; the first valid one replaces `Cache-Control` and `Expires`.
+   */
+  readonly targeted?: readonly string[];
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

@@ -1,5 +1,4 @@
 import type { CacheControl } from '../core/cache-control.ts';
-import { parseCacheControl } from '../core/cache-control.ts';
 import type { CacheStatusEntry } from '../core/cache-status.ts';
 import {
   decide,
@@ -9,12 +8,13 @@ import {
   requestCacheControl,
 } from '../core/decision.ts';
 import { declaredLength, freshen, newEntry } from '../core/entry.ts';
-import { type Freshness, freshness, ttlOf } from '../core/freshness.ts';
+import { type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
 import { defaultKey, normalizeUrl } from '../core/key.ts';
 import { answerRange } from '../core/range.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
 import { storability } from '../core/storable.ts';
+import { responseDirectives } from '../core/targeted.ts';
 import type { RequestControls, RequestHead } from '../core/types.ts';
 import { responsesToUpdate } from '../core/validation.ts';
 import { newestFirst } from '../core/vary.ts';
@@ -22,7 +22,7 @@ import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
 import { sliceBody } from './body-slice.ts';
-import { BodyIncompleteError, type TeedBody, teeBody } from './body-tee.ts';
+import { BodyIncompleteError, teeBody } from './body-tee.ts';
 import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import {
@@ -75,6 +75,8 @@ export class HttpCache {
   /** Aborts of bodies being stored, so `close()` can stop them. */
   readonly #storing = new Set<(reason: string) => void>();
   readonly #background = new Set<Promise<unknown>>();
+  /** Keys being revalidated in the background. */
+  readonly #revalidating = new Set<string>();
   #closed = false;
 
   constructor(options: HttpCacheOptions = {}) {
@@ -170,6 +172,16 @@ export class HttpCache {
           decision.freshness,
           decision.type === 'stale',
         );
+      case 'stale-while-revalidate':
+        this.#revalidateInBackground(ex, {
+          fwd: 'stale',
+          variants,
+          entry: decision.entry,
+          freshness: decision.freshness,
+          conditions: decision.conditions,
+          store: true,
+        });
+        return this.#serve(ex, variants, decision.entry, decision.freshness, true, 'stale');
       case 'not-modified':
         return this.#notModified(ex, decision.entry, decision.freshness);
       case 'gateway-timeout':
@@ -214,6 +226,7 @@ export class HttpCache {
     entry: EntryMeta,
     f: Freshness,
     stale: boolean,
+    fwd?: ForwardReason,
   ): Promise<Response> {
     const body = await this.#body(ex, entry);
     if (body === undefined)
@@ -222,7 +235,38 @@ export class HttpCache {
     if (this.#events.has('hit')) this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale });
     const served =
       ex.head.headers.get('range') === null ? { entry, body } : ranged(ex.head, entry, body);
-    return this.#fromStorage(ex, served.entry, f, served.body, { hit: true, ttl: ttlOf(f) }, false);
+    return this.#fromStorage(
+      ex,
+      served.entry,
+      f,
+      served.body,
+      { hit: true, fwd, ttl: ttlOf(f) },
+      false,
+    );
+  }
+
+  /**
+   * RFC 5861 §3: revalidates a stale entry after it was served, once per key at a time. The
+   * response body is read to the end so that a 200 is stored; failures become events.
+   */
+  #revalidateInBackground(ex: Exchange, fwd: Forward): void {
+    if (this.#revalidating.has(ex.key)) return;
+    this.#revalidating.add(ex.key);
+    const task = this.#forward(ex, fwd)
+      .then(drain)
+      .catch((error: unknown) =>
+        this.#events.emit('error', {
+          key: ex.key,
+          url: ex.head.url,
+          operation: 'revalidate',
+          error,
+        }),
+      )
+      .finally(() => {
+        this.#revalidating.delete(ex.key);
+        this.#background.delete(task);
+      });
+    this.#background.add(task);
   }
 
   /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
@@ -337,12 +381,7 @@ export class HttpCache {
       return this.#forward(ex, { ...fwd, conditions: undefined });
     if (this.#events.has('revalidate'))
       this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
-    const f = freshness(
-      entry,
-      this.#options.clock(),
-      this.#options.policy.shared,
-      this.#options.policy.heuristics,
-    );
+    const f = freshnessUnder(entry, this.#options.clock(), this.#options.policy);
     return this.#fromStorage(
       ex,
       entry,
@@ -420,12 +459,7 @@ export class HttpCache {
     const entry = fwd.entry;
     if (entry === undefined) return undefined;
     const now = this.#options.clock();
-    const current = freshness(
-      entry,
-      now,
-      this.#options.policy.shared,
-      this.#options.policy.heuristics,
-    );
+    const current = freshnessUnder(entry, now, this.#options.policy);
     if (
       !canServeStaleOnError(
         current,
@@ -467,10 +501,13 @@ export class HttpCache {
         maxBytes: this.#options.maxBodySize,
         expectedLength: expectedLength(entry),
       });
-      this.#store(ex, entry, teed);
+      this.#store(ex, entry, teed.storage, teed.abortStoring);
       body = teed.caller;
+    } else if (entry !== undefined) {
+      // A response without content (204, or a 200 to HEAD's sibling) is stored whole at once.
+      this.#store(ex, entry, new Blob().stream(), () => undefined);
     }
-    const stored = entry !== undefined && body !== null;
+    const stored = entry !== undefined;
     const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
     return buildResponse({
       status: response.status,
@@ -504,7 +541,7 @@ export class HttpCache {
     // A redirected response answers another URL; it is not stored under this one.
     if (response.redirected || ex.head.method === 'HEAD') return undefined;
     const headers = [...response.headers];
-    const cc = parseCacheControl(response.headers.get('cache-control'));
+    const { cc } = responseDirectives(headers, this.#options.policy.targeted);
     const policy = this.#options.policy;
     const verdict = storability(
       {
@@ -544,8 +581,12 @@ export class HttpCache {
   }
 
   /** Writes a teed body to storage in the background; failures become events. */
-  #store(ex: Exchange, entry: EntryToStore, teed: TeedBody): void {
-    const { storage: body, abortStoring } = teed;
+  #store(
+    ex: Exchange,
+    entry: EntryToStore,
+    body: ReadableStream<Uint8Array<ArrayBuffer>>,
+    abortStoring: (reason: string) => void,
+  ): void {
     this.#storing.add(abortStoring);
     const task = this.#storage
       .put(entry, body)
@@ -639,6 +680,15 @@ function expectedLength(entry: {
 }): number | undefined {
   if (entry.headers.some(([name]) => name === 'content-encoding')) return undefined;
   return declaredLength(entry);
+}
+
+/** Reads a response body to the end, discarding it. */
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return;
+  while (!(await reader.read()).done) {
+    // Each chunk is discarded; reading drives the tee that stores it.
+  }
 }
 
 function assertNever(value: never): never {

@@ -82,6 +82,13 @@ export interface HttpCacheOptions {
    */
   readonly key?: KeyFunction;
   /**
+   * Targeted cache-control fields (RFC 9213) this cache obeys, most specific first: the first
+   * valid one present replaces `Cache-Control` and `Expires` for this cache's decisions.
+   * @default ['cdn-cache-control'] when `shared`, else []
+   * @example createFetch({ shared: true, targetedCacheControl: ['myproxy-cache-control', 'cdn-cache-control'] })
+   */
+  readonly targetedCacheControl?: readonly string[];
+  /**
    * The clock, in ms since the epoch.
    * @default Date.now
    */
@@ -138,6 +145,11 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
+      targeted: list(
+        'targetedCacheControl',
+        options.targetedCacheControl ?? (options.shared === true ? ['cdn-cache-control'] : []),
+        (name) => typeof name === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name),
+      ).map((name) => name.toLowerCase()),
     },
     maxBodySize:
       options.maxBodySize === undefined

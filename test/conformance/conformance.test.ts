@@ -188,6 +188,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   });
   res.setHeader('Request-Numbers', state.records.map((r) => r.request_num).join(' '));
 
+  // A non-chunked Transfer-Encoding means "body ends when the connection closes".
+  if (res.hasHeader('transfer-encoding')) res.shouldKeepAlive = false;
   if (step.disconnect === true) {
     res.socket?.destroy();
     return;
@@ -234,7 +236,7 @@ afterAll(async () => {
 /** Lets background work (e.g. a stale-while-revalidate refresh) reach the origin and finish. */
 async function settle(): Promise<void> {
   const deadline = Date.now() + 2000;
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 5));
   while (inFlight > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -273,7 +275,7 @@ interface Received {
 let uuidCounter = 0;
 
 /** `CONFORMANCE_DUMP=<id>[,<id>…]` prints each exchange of those cases. */
-const DUMP = new Set((process.env['CONFORMANCE_DUMP'] ?? '').split(',').filter((id) => id !== ''));
+const DUMP = new Set((process.env.CONFORMANCE_DUMP ?? '').split(',').filter((id) => id !== ''));
 
 async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void> {
   const browser = !shared;
@@ -348,7 +350,9 @@ async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void
     const records = tests.get(uuid)?.records ?? [];
     if (DUMP.has(testCase.id)) {
       for (const r of records) {
-        console.log(`origin saw #${r.request_num} ${r.request_method} ${JSON.stringify(r.request_headers)}`);
+        console.log(
+          `origin saw #${r.request_num} ${r.request_method} ${JSON.stringify(r.request_headers)}`,
+        );
       }
     }
     checkServerRequests(steps, responses, records, browser);
@@ -615,6 +619,25 @@ const UNOBSERVABLE: ReadonlyMap<string, string> = new Map(
     .map((t) => [t.id, 'interim (1xx) responses are not exposed by fetch()']),
 );
 
+/**
+ * Where httpcache knowingly differs from a case, by id, with the reason. They run as expected
+ * failures, so a change that makes one pass shows up (and the entry must then go).
+ */
+const KNOWN_GAPS: ReadonlyMap<string, string> = new Map([
+  // Required, shared only: a deliberate choice (docs/reliability.md): a shared cache never hands
+  // one user's Set-Cookie to another, so it strips Set-Cookie from what it stores.
+  ['headers-store-Set-Cookie', 'a shared cache strips Set-Cookie from stored responses'],
+  // Optimal.
+  ['method-POST', 'responses to POST are not reused'],
+  ['vary-normalise-lang-order', 'Accept-Language values are compared in order'],
+  ['vary-normalise-lang-select', 'Accept-Language values are not matched by language negotiation'],
+  ['partial-store-partial-reuse-partial', '206 responses are not stored'],
+  ['partial-store-partial-reuse-partial-byterange', '206 responses are not stored'],
+  ['partial-store-partial-reuse-partial-absent', '206 responses are not stored'],
+  ['partial-store-partial-reuse-partial-suffix', '206 responses are not stored'],
+  ['partial-store-partial-complete', '206 responses are not stored'],
+]);
+
 for (const shared of [false, true]) {
   describe(shared ? 'shared cache' : 'private cache', () => {
     for (const suite of suites) {
@@ -631,6 +654,12 @@ for (const shared of [false, true]) {
               const reason = UNOBSERVABLE.get(testCase.id);
               if (kind === 'check' || reason !== undefined) {
                 it.skip(testCase.id, () => {});
+              } else if (
+                KNOWN_GAPS.has(testCase.id) &&
+                (shared || testCase.id !== 'headers-store-Set-Cookie')
+              ) {
+                it.fails(`${testCase.id} (known gap: ${KNOWN_GAPS.get(testCase.id)})`, () =>
+                  runCase(testCase, shared));
               } else {
                 it(testCase.id, () => runCase(testCase, shared));
               }
