@@ -21,4 +21,11 @@ export {
 } from './errors.ts';
 export { type CachedFetch, createFetch } from './integrations/fetch.ts';
 export { MemoryStorage, type MemoryStorageOptions } from './storage/memory.ts';
-export type { EntryMeta, EntryToStore, Storage, StoredBody } from './storage/types.ts';
+export type {
+  EntryMeta,
+  EntryToStore,
+  Storage,
+  StorageReporter,
+  StorageStats,
+  StoredBody,
+} from './storage/types.ts';

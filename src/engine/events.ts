@@ -27,7 +27,10 @@ export interface CacheEvents {
   'stale-if-error': EventBase & { readonly error: unknown };
   /** Stored responses were removed because an unsafe request changed their URL (RFC 9111 §4.4). */
   invalidate: EventBase & { readonly urls: readonly string[] };
-  /** A storage operation failed; the request was served from the origin. */
+  /**
+   * A storage operation, or a background revalidation, failed; the request was served from the
+   * origin (or from storage).
+   */
   error: EventBase & { readonly operation: string; readonly error: unknown };
 }
 

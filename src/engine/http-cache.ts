@@ -82,6 +82,9 @@ export class HttpCache {
   constructor(options: HttpCacheOptions = {}) {
     this.#options = resolveOptions(options);
     this.#storage = this.#options.storage ?? new MemoryStorage();
+    this.#storage.setReporter?.((operation, error, key) =>
+      this.#events.emit('error', { key: key ?? '', url: '', operation, error }),
+    );
   }
 
   /** The storage in use. */
@@ -436,13 +439,11 @@ export class HttpCache {
     const urls = invalidatedUrls(ex.head.method, ex.head.url, response.status, response.headers);
     if (urls.length === 0) return;
     for (const url of urls) {
-      const head: RequestHead = { method: 'GET', url: normalizeUrl(url), headers: ex.head.headers };
+      // By URL rather than by key: whatever key function stored them, they all go.
       try {
-        await this.#storage.delete(
-          this.#options.key === undefined ? defaultKey('GET', head.url) : this.#options.key(head),
-        );
+        await this.#storage.deleteUrl(normalizeUrl(url));
       } catch (error) {
-        this.#storageError(ex, 'delete', error);
+        this.#storageError(ex, 'deleteUrl', error);
       }
     }
     if (this.#events.has('invalidate'))

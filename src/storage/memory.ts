@@ -1,5 +1,5 @@
 import { ClosedError, OptionsError } from '../errors.ts';
-import type { EntryMeta, EntryToStore, Storage, StoredBody } from './types.ts';
+import type { EntryMeta, EntryToStore, Storage, StorageStats, StoredBody } from './types.ts';
 
 /** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -134,6 +134,44 @@ export class MemoryStorage implements Storage {
   async delete(key: string): Promise<void> {
     this.#open();
     for (const slot of this.#byKey.get(key) ?? []) this.#remove(slot);
+  }
+
+  async deleteUrl(url: string): Promise<number> {
+    this.#open();
+    let deleted = 0;
+    for (const slot of [...this.#lru]) {
+      if (slot.meta.url === url) {
+        this.#remove(slot);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async *list(): AsyncIterable<EntryMeta> {
+    this.#open();
+    const now = this.#clock();
+    for (const slot of [...this.#lru]) if (slot.meta.deleteAt > now) yield slot.meta;
+  }
+
+  async stats(): Promise<StorageStats> {
+    this.#open();
+    return { entries: this.#lru.size, bytes: this.#bytes };
+  }
+
+  async prune(): Promise<StorageStats> {
+    this.#open();
+    const now = this.#clock();
+    let entries = 0;
+    let bytes = 0;
+    for (const slot of [...this.#lru]) {
+      if (slot.meta.deleteAt <= now) {
+        entries++;
+        bytes += slot.cost;
+        this.#remove(slot);
+      }
+    }
+    return { entries, bytes };
   }
 
   async clear(): Promise<void> {

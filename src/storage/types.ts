@@ -54,8 +54,30 @@ export interface Storage {
   touch(entry: EntryMeta, now: number): Promise<void>;
   /** Deletes every variant under `key`. */
   delete(key: string): Promise<void>;
+  /** Deletes every entry stored for `url`, whatever its key; returns how many were deleted. */
+  deleteUrl(url: string): Promise<number>;
+  /** Every live entry's metadata, in no particular order, for tools. */
+  list(): AsyncIterable<EntryMeta>;
+  /** What is stored. */
+  stats(): Promise<StorageStats>;
+  /** Removes entries past their `deleteAt` and returns what was freed. */
+  prune(): Promise<StorageStats>;
   /** Deletes everything. */
   clear(): Promise<void>;
   /** Releases resources; the storage is unusable afterwards. */
   close(): Promise<void>;
+  /**
+   * Receives a function through which the storage reports problems it handled itself (a corrupted
+   * entry it removed, say), so the cache can emit them as `error` events.
+   */
+  setReporter?(reporter: StorageReporter): void;
 }
+
+/** Counts of stored entries and their bytes (bodies plus metadata, as the backend measures). */
+export interface StorageStats {
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+/** How a storage reports a problem it handled: the operation, the error, and the key if known. */
+export type StorageReporter = (operation: string, error: unknown, key: string | undefined) => void;
