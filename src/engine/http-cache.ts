@@ -362,6 +362,9 @@ export class HttpCache {
     if (response.status === 304 && fwd.conditions !== undefined) {
       return this.#revalidated(ex, fwd, response, requestTime, responseTime);
     }
+    if (fwd.entry !== undefined && fwd.conditions !== undefined && this.#events.has('revalidate')) {
+      this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: response.status });
+    }
     await this.#invalidate(ex, response);
     await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
     return this.#passOn(ex, fwd, response, requestTime, responseTime);

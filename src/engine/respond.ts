@@ -31,11 +31,24 @@ export interface ResponseParts {
  * would report it) and the metadata `cacheStatus()` reads.
  */
 export function buildResponse(parts: ResponseParts): Response {
-  const headers = new Headers(parts.headers as HeadersInit);
-  // RFC 9111 §5.1: a cache MUST generate Age when it uses a stored response without validation.
-  if (parts.age !== undefined) headers.set('age', String(Math.floor(parts.age)));
+  // One list of pairs for the Response constructor: building a Headers object and passing that
+  // instead validates and copies every field twice, a third of the cost of a hit.
+  const headers: [string, string][] = [];
+  let cacheStatus: string | null = null;
+  for (const [name, value] of parts.headers) {
+    const lower = name.toLowerCase();
+    // RFC 9111 §5.1: a cache MUST generate Age when it uses a stored response without validation.
+    if (lower === 'age' && parts.age !== undefined) continue;
+    if (lower === 'cache-status' && parts.cacheStatus !== undefined) {
+      const trimmed = trimHttpWhitespace(value);
+      cacheStatus = cacheStatus === null ? trimmed : `${cacheStatus}, ${trimmed}`;
+      continue;
+    }
+    headers.push([name, value]);
+  }
+  if (parts.age !== undefined) headers.push(['age', String(Math.floor(parts.age))]);
   if (parts.cacheStatus !== undefined) {
-    headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), parts.cacheStatus));
+    headers.push(['cache-status', appendCacheStatus(cacheStatus, parts.cacheStatus)]);
   }
   const body = NULL_BODY_STATUSES.has(parts.status) ? null : parts.body;
   const response = new Response(body, {
@@ -79,4 +92,9 @@ export function gatewayTimeout(
       forwarded: undefined,
     },
   });
+}
+
+/** A field value as `Headers` keeps it: without leading and trailing HTTP whitespace. */
+function trimHttpWhitespace(value: string): string {
+  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
 }
