@@ -85,9 +85,11 @@ export function parseCacheStatus(value: string | null | undefined): CacheStatusE
       const eq = param.indexOf('=');
       const key = (eq === -1 ? param : param.slice(0, eq)).trim().toLowerCase();
       const raw = eq === -1 ? undefined : unquote(param.slice(eq + 1).trim());
-      if (key === 'hit') entry.hit = true;
-      else if (key === 'stored') entry.stored = true;
-      else if (key === 'collapsed') entry.collapsed = true;
+      // RFC 8941 §3.3.6: a Boolean parameter is true when bare or `?1`, false when `?0`.
+      const flag = raw === undefined || raw === '?1';
+      if (key === 'hit') entry.hit = flag;
+      else if (key === 'stored') entry.stored = flag;
+      else if (key === 'collapsed') entry.collapsed = flag;
       else if (key === 'fwd' && raw !== undefined) entry.fwd = raw;
       else if (key === 'fwd-status' && raw !== undefined && /^\d{3}$/.test(raw))
         entry.fwdStatus = Number(raw);

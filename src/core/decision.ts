@@ -80,6 +80,8 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   const f = freshnessUnder(entry, now, options);
   // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
   if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
+    if (satisfiesConditional(request.headers, entry))
+      return { type: 'not-modified', entry, freshness: f };
     return { type: isFresh(f) ? 'fresh' : 'stale', entry, freshness: f };
   }
   const reason = revalidationReason(request, requestCc, f, controls, options);
@@ -89,15 +91,17 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
       return { type: 'not-modified', entry, freshness: f };
     return { type: 'fresh', entry, freshness: f };
   }
-  if (reason === 'stale' && staleAllowed(requestCc, f, options.shared)) {
+  // RFC 9111 §5.2.1.1: with max-age, "unless the max-stale request directive is also present,
+  // the client does not wish to receive a stale response"; and an older one than max-age not at all.
+  const staleServable =
+    reason === 'stale' &&
+    !options.alwaysRevalidate &&
+    (requestCc.maxAge === undefined || f.age <= requestCc.maxAge);
+  if (staleServable && staleAllowed(requestCc, f, options.shared)) {
     return { type: 'stale', entry, freshness: f };
   }
   const conditions = plainRequest(request) ? conditionalHeaders(entry, variants) : undefined;
-  if (
-    reason === 'stale' &&
-    !options.alwaysRevalidate &&
-    withinStaleWhileRevalidate(f, options.shared)
-  ) {
+  if (staleServable && withinStaleWhileRevalidate(f, options.shared)) {
     return { type: 'stale-while-revalidate', entry, freshness: f, conditions };
   }
   if (onlyIfCached) return GATEWAY_TIMEOUT;

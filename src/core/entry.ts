@@ -115,16 +115,18 @@ export function freshen<T extends NewEntry>(
   options: PolicyOptions,
   controls: RequestControls,
 ): T {
-  const newerCc = parseCacheControl(headerValue(newer, 'cache-control'));
+  const fields = withDate([...newer], responseTime);
+  const newerCc = parseCacheControl(headerValue(fields, 'cache-control'));
+  // The stored Age described the stored response when it arrived; a newer response without Age
+  // comes straight from the origin, so the freshened response has none either.
+  const kept =
+    headerValue(fields, 'age') === null
+      ? entry.headers.filter(([name]) => name !== 'age')
+      : entry.headers;
   const stored: StoredResponse = {
     status: entry.status,
     statusText: entry.statusText,
-    headers: updateHeaders(
-      entry.headers,
-      withDate([...newer], responseTime),
-      newerCc,
-      options.shared,
-    ),
+    headers: updateHeaders(kept, fields, newerCc, options.shared),
     requestTime,
     responseTime,
     vary: entry.vary,

@@ -10,8 +10,11 @@
  * since it is never sent to the origin.
  */
 export function normalizeUrl(url: string | URL): string {
-  const parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
-  parsed.hash = '';
+  const href = typeof url === 'string' ? url : url.href;
+  const parsed = new URL(href);
+  // Setting `hash` parses the URL again: do it only when there can be a fragment, which the
+  // URL parser starts at a '#' and nowhere else.
+  if (href.includes('#')) parsed.hash = '';
   return parsed.href;
 }
 

@@ -33,5 +33,8 @@ export function canServeStaleOnError(
   allowStale: number,
   shared: boolean,
 ): boolean {
+  // RFC 9111 §5.2.2.4: a no-cache response is never used without a successful validation,
+  // fresh or not. (must-revalidate and the like only forbid stale use: the window below is 0.)
+  if (f.cc.noCache === true) return false;
   return f.age - f.lifetime <= staleIfErrorWindow(f, requestCc, allowStale, shared);
 }

@@ -37,9 +37,10 @@ export function headersToStore(
   cc: CacheControl,
   shared: boolean,
 ): [string, string][] {
-  const dropped = droppedFields(headers, cc, shared);
+  const fields = [...headers];
+  const dropped = droppedFields(fields, cc, shared);
   const kept: [string, string][] = [];
-  for (const [name, value] of headers) {
+  for (const [name, value] of fields) {
     const lower = name.toLowerCase();
     if (!UNSTORED_FIELDS.has(lower) && !dropped.has(lower)) kept.push([lower, value]);
   }

@@ -1,5 +1,5 @@
 /**
- * Splitting an origin body between the caller and storage, with back-pressure.
+ * Splitting an origin body between its readers and storage, with back-pressure.
  *
  * @module
  */
@@ -14,112 +14,160 @@ export class BodyIncompleteError extends Error {
 
 /** Options of {@link teeBody}. */
 export interface TeeOptions {
-  /** Stop storing (the caller still gets every byte) past this many bytes. */
+  /** Stop storing (the readers still get every byte) past this many bytes. */
   readonly maxBytes: number;
   /** The length the origin declared, checked before the stored copy is committed. */
   readonly expectedLength: number | undefined;
-  /** How many bytes storage may lag behind before the origin is paused. @default 1 MiB */
+  /** How many readers share the body (collapsed requests). @default 1 */
+  readonly readers?: number;
+  /** How many bytes a reader or storage may lag behind before the origin is paused. @default 1 MiB */
   readonly highWaterMark?: number;
 }
 
-/** The two branches of a teed body. */
+/** The branches of a teed body. */
 export interface TeedBody {
-  /** What the caller reads. It drives the reading of the origin. */
-  readonly caller: ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** What the callers read; their reads drive the reading of the origin. */
+  readonly readers: ReadableStream<Uint8Array<ArrayBuffer>>[];
   /**
-   * What storage reads. It ends normally only when the caller read the whole body and it was
-   * complete and within `maxBytes`; otherwise it errors, so storage commits nothing.
+   * What storage reads. It ends normally only when the body was read to its end, complete and
+   * within `maxBytes`; otherwise it errors, so storage commits nothing.
    */
   readonly storage: ReadableStream<Uint8Array<ArrayBuffer>>;
-  /** Stops copying to storage (its branch errors); the caller's branch goes on. */
+  /** Stops copying to storage (its branch errors); the readers go on. */
   readonly abortStoring: (reason: string) => void;
 }
 
+type Bytes = Uint8Array<ArrayBuffer>;
+
+interface Branch {
+  controller: ReadableStreamDefaultController<Bytes>;
+  open: boolean;
+}
+
 /**
- * Tees `source`: the caller's reads pull chunks from the origin and each chunk is also queued for
- * storage. When storage lags `highWaterMark` bytes behind, the caller's next read waits for it, so
- * the origin is paused rather than the body buffered. Cancelling the caller's branch cancels the
- * origin and fails the storage branch; storage cancelling its branch only stops the copying.
+ * Tees `source` to one or more readers and to storage. A chunk is read from the origin when a
+ * reader asks for one and every open reader and storage have room (less than `highWaterMark`
+ * bytes queued), so the slowest of them paces the origin and nothing is buffered whole. A reader
+ * that cancels drops out; when all have cancelled, the origin is cancelled and storage fails.
+ * Storage cancelling its branch only stops the copying.
  */
-export function teeBody(
-  source: ReadableStream<Uint8Array<ArrayBuffer>>,
-  options: TeeOptions,
-): TeedBody {
+export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): TeedBody {
+  const limit = options.highWaterMark ?? 1 << 20;
   const reader = source.getReader();
-  let storeController!: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>;
+  const branches: Branch[] = [];
+  const waiting = new Set<() => void>();
+  let storeController!: ReadableStreamDefaultController<Bytes>;
   let storing = true;
   let stored = 0;
-  let drained: (() => void) | undefined;
+  let reading: Promise<void> | undefined;
 
+  const wake = (): void => {
+    for (const resume of waiting) resume();
+    waiting.clear();
+  };
   const stopStoring = (reason: string): void => {
     if (!storing) return;
     storing = false;
     storeController.error(new BodyIncompleteError(reason));
-    release();
+    wake();
   };
-  const release = (): void => {
-    drained?.();
-    drained = undefined;
+  const roomForAll = (): boolean =>
+    branches.every((b) => !b.open || -(b.controller.desiredSize ?? 0) < limit) &&
+    (!storing || (storeController.desiredSize ?? 0) > 0);
+
+  const finish = (): void => {
+    for (const b of branches) if (b.open) b.controller.close();
+    if (!storing) return;
+    if (options.expectedLength !== undefined && stored !== options.expectedLength) {
+      stopStoring(`the body had ${stored} bytes, not the ${options.expectedLength} declared`);
+      return;
+    }
+    storing = false;
+    storeController.close();
+  };
+  const distribute = (chunk: Bytes): void => {
+    let first = true;
+    for (const b of branches) {
+      if (!b.open) continue;
+      // Each reader and storage get their own bytes: a reader may transfer or mutate its chunk.
+      b.controller.enqueue(first ? chunk : chunk.slice());
+      first = false;
+    }
+    if (!storing) return;
+    stored += chunk.byteLength;
+    if (stored > options.maxBytes) stopStoring(`the body is larger than ${options.maxBytes} bytes`);
+    else storeController.enqueue(chunk.slice());
+  };
+  const readOnce = async (): Promise<void> => {
+    let result: ReadableStreamReadResult<Bytes>;
+    try {
+      result = await reader.read();
+    } catch (error) {
+      stopStoring('the origin body failed');
+      for (const b of branches) if (b.open) b.controller.error(error);
+      return;
+    }
+    if (result.done) finish();
+    else distribute(result.value);
   };
 
-  const storage = new ReadableStream<Uint8Array<ArrayBuffer>>(
+  const pull = async (branch: Branch): Promise<void> => {
+    wake();
+    for (;;) {
+      if (!branch.open || (branch.controller.desiredSize ?? 0) < 0) return;
+      if (reading !== undefined) {
+        await reading;
+        continue;
+      }
+      if (!roomForAll()) {
+        await new Promise<void>((resolve) => waiting.add(resolve));
+        continue;
+      }
+      reading = readOnce().finally(() => {
+        reading = undefined;
+      });
+      await reading;
+      wake();
+      return;
+    }
+  };
+  const cancel = (branch: Branch, reason: unknown): Promise<void> | undefined => {
+    branch.open = false;
+    wake();
+    if (branches.some((b) => b.open)) return undefined;
+    stopStoring('every reader cancelled the body');
+    return reader.cancel(reason);
+  };
+
+  const storage = new ReadableStream<Bytes>(
     {
       start(controller) {
         storeController = controller;
       },
-      pull: release,
+      pull: wake,
       cancel() {
         storing = false;
-        release();
+        wake();
       },
     },
-    { highWaterMark: options.highWaterMark ?? 1 << 20, size: (chunk) => chunk.byteLength },
+    { highWaterMark: limit, size: (chunk) => chunk.byteLength },
   );
-
-  const caller = new ReadableStream<Uint8Array<ArrayBuffer>>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          stopStoring('the origin body failed');
-          controller.error(error);
-          return;
-        }
-        if (result.done) {
-          controller.close();
-          if (!storing) return;
-          if (options.expectedLength !== undefined && stored !== options.expectedLength) {
-            stopStoring(`the body had ${stored} bytes, not the ${options.expectedLength} declared`);
-            return;
-          }
-          storing = false;
-          storeController.close();
-          return;
-        }
-        const chunk = result.value;
-        controller.enqueue(chunk);
-        if (!storing) return;
-        stored += chunk.byteLength;
-        if (stored > options.maxBytes) {
-          stopStoring(`the body is larger than ${options.maxBytes} bytes`);
-          return;
-        }
-        // Storage gets its own copy: the caller may transfer or mutate the chunk it reads.
-        storeController.enqueue(chunk.slice());
-        if ((storeController.desiredSize ?? 0) <= 0) {
-          await new Promise<void>((resolve) => {
-            drained = resolve;
-          });
-        }
-      },
-      cancel(reason) {
-        stopStoring('the caller cancelled the body');
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { caller, storage, abortStoring: stopStoring };
+  const readers: ReadableStream<Bytes>[] = [];
+  for (let i = 0; i < (options.readers ?? 1); i++) {
+    let branch!: Branch;
+    readers.push(
+      new ReadableStream<Bytes>(
+        {
+          start(controller) {
+            branch = { controller, open: true };
+            branches.push(branch);
+          },
+          pull: () => pull(branch),
+          cancel: (reason) => cancel(branch, reason),
+        },
+        { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+      ),
+    );
+  }
+  return { readers, storage, abortStoring: stopStoring };
 }

@@ -121,7 +121,7 @@ export class HttpCache {
   async #handle(input: RequestInfo | URL, init: CacheRequestInit | undefined): Promise<Response> {
     if (this.#closed) throw new ClosedError('HttpCache');
     const request = describeRequest(input, init);
-    const url = URL.canParse(request.url) ? normalizeUrl(request.url) : undefined;
+    const url = validUrl(request.url);
     // A request fetch itself would reject goes to it untouched, so the caller sees its error.
     if (url === undefined) return this.#options.fetch(input, init);
     const head: RequestHead = { method: request.method, url, headers: request.headers };
@@ -506,7 +506,7 @@ export class HttpCache {
         expectedLength: expectedLength(entry),
       });
       this.#store(ex, entry, teed.storage, teed.abortStoring);
-      body = teed.caller;
+      body = teed.readers[0] ?? null;
     } else if (entry !== undefined) {
       // A response without content (204, or a 200 to HEAD's sibling) is stored whole at once.
       this.#store(ex, entry, new Blob().stream(), () => undefined);
@@ -692,6 +692,15 @@ async function drain(response: Response): Promise<void> {
   if (reader === undefined) return;
   while (!(await reader.read()).done) {
     // Each chunk is discarded; reading drives the tee that stores it.
+  }
+}
+
+/** The normalised URL, or `undefined` when `url` is not a valid absolute URL (parsed once). */
+function validUrl(url: string): string | undefined {
+  try {
+    return normalizeUrl(url);
+  } catch {
+    return undefined;
   }
 }
 

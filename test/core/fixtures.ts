@@ -59,7 +59,9 @@ export function stored(init: StoredInit = {}): StoredResponse {
   return {
     status: init.status ?? 200,
     statusText: init.statusText ?? 'OK',
-    headers: Array.isArray(headers) ? (headers as HeaderPairs) : pairs(headers as Record<string, string>),
+    headers: Array.isArray(headers)
+      ? (headers as HeaderPairs)
+      : pairs(headers as Record<string, string>),
     requestTime: NOW + (init.requestAt ?? 0) * S,
     responseTime: NOW + (init.responseAt ?? 0) * S,
     vary: init.vary ?? {},
