@@ -23,6 +23,8 @@ export interface CacheEvents {
   store: EventBase & { readonly size: number };
   /** A stored response was revalidated: `status` 304 freshened it, 200 replaced it. */
   revalidate: EventBase & { readonly status: number };
+  /** The request shared another concurrent request's origin response. */
+  coalesced: EventBase;
   /** A stale response stood in for a failed origin. */
   'stale-if-error': EventBase & { readonly error: unknown };
   /** Stored responses were removed because an unsafe request changed their URL (RFC 9111 §4.4). */

@@ -16,13 +16,14 @@ import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts'
 import { storability } from '../core/storable.ts';
 import { responseDirectives } from '../core/targeted.ts';
 import type { RequestControls, RequestHead } from '../core/types.ts';
-import { responsesToUpdate } from '../core/validation.ts';
-import { newestFirst } from '../core/vary.ts';
+import { isConditional, responsesToUpdate } from '../core/validation.ts';
+import { matchesVariant, newestFirst } from '../core/vary.ts';
 import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
 import { sliceBody } from './body-slice.ts';
 import { BodyIncompleteError, teeBody } from './body-tee.ts';
+import { type FlightOutcome, Flights, type Follower } from './coalesce.ts';
 import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import {
@@ -77,6 +78,8 @@ export class HttpCache {
   readonly #background = new Set<Promise<unknown>>();
   /** Keys being revalidated in the background. */
   readonly #revalidating = new Set<string>();
+  /** Origin requests in flight that others may join. */
+  readonly #flights = new Flights<Exchange>();
   #closed = false;
 
   constructor(options: HttpCacheOptions = {}) {
@@ -308,6 +311,7 @@ export class HttpCache {
         fromCache: true,
         revalidated,
         stored: false,
+        collapsed: false,
         key: ex.key,
         createdAt: entry.createdAt,
         hits: entry.hits,
@@ -328,7 +332,52 @@ export class HttpCache {
   }
 
   /** Goes to the origin, and handles its answer. */
+  /**
+   * Goes to the origin for a request. Concurrent requests that may share a stored response join
+   * the first one's origin request instead of making their own.
+   */
   async #forward(ex: Exchange, fwd: Forward): Promise<Response> {
+    if (!coalescable(ex, fwd)) return this.#forwardAlone(ex, fwd, undefined);
+    const joined = this.#flights.join(ex.key, ex);
+    if (joined !== undefined) return this.#follow(ex, fwd, await joined);
+    let followers: Follower<Exchange>[] | undefined;
+    const land = (): Follower<Exchange>[] => {
+      followers ??= this.#flights.land(ex.key);
+      return followers;
+    };
+    try {
+      return await this.#forwardAlone(ex, fwd, land);
+    } catch (error) {
+      for (const follower of land()) follower.settle({ type: 'error', error });
+      throw error;
+    } finally {
+      for (const follower of land()) follower.settle({ type: 'alone' });
+    }
+  }
+
+  /** A request that waited for another's origin request takes its outcome. */
+  async #follow(ex: Exchange, fwd: Forward, outcome: FlightOutcome): Promise<Response> {
+    switch (outcome.type) {
+      case 'response':
+        if (this.#events.has('coalesced'))
+          this.#events.emit('coalesced', { key: ex.key, url: ex.head.url });
+        return outcome.response;
+      case 'error':
+        return this.#originFailed(ex, fwd, outcome.error);
+      case 'alone':
+        // Nothing to share: look again (the leader may have freshened the stored response).
+        return this.#handle(ex.request.input, ex.request.init);
+      default:
+        return assertNever(outcome);
+    }
+  }
+
+  /** Goes to the origin, and handles its answer. */
+  async #forwardAlone(
+    ex: Exchange,
+    fwd: Forward,
+    land: (() => Follower<Exchange>[]) | undefined,
+  ): Promise<Response> {
     if (this.#events.has('miss'))
       this.#events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
     const [input, init] = originArguments(ex.request, fwd.conditions);
@@ -337,22 +386,9 @@ export class HttpCache {
     try {
       response = await this.#options.fetch(input, init);
     } catch (error) {
-      const stale = await this.#staleOnError(ex, fwd, error, undefined);
-      if (stale !== undefined) return stale;
-      // RFC 9111 §5.2.2.2: "if a cache is disconnected, the cache MUST generate an error response
-      // rather than reuse the stale response. The generated status code SHOULD be 504".
-      if (
-        fwd.freshness !== undefined &&
-        mustRevalidate(fwd.freshness.cc, this.#options.policy.shared)
-      ) {
-        return gatewayTimeout(
-          ex.request.url,
-          ex.key,
-          this.#status({ fwd: fwd.fwd, detail: 'must-revalidate' }, ex.key),
-          'The origin could not be reached and the stored response must be revalidated.',
-        );
-      }
-      throw error;
+      if (land !== undefined)
+        for (const follower of land()) follower.settle({ type: 'error', error });
+      return this.#originFailed(ex, fwd, error);
     }
     const responseTime = this.#options.clock();
     if (STALE_IF_ERROR_STATUSES.has(response.status)) {
@@ -367,7 +403,30 @@ export class HttpCache {
     }
     await this.#invalidate(ex, response);
     await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
-    return this.#passOn(ex, fwd, response, requestTime, responseTime);
+    return this.#passOn(ex, fwd, response, requestTime, responseTime, land);
+  }
+
+  /**
+   * The origin could not be reached: a stale response where allowed, a 504 where RFC 9111
+   * §5.2.2.2 requires one, or the origin's error unchanged.
+   */
+  async #originFailed(ex: Exchange, fwd: Forward, error: unknown): Promise<Response> {
+    const stale = await this.#staleOnError(ex, fwd, error, undefined);
+    if (stale !== undefined) return stale;
+    // RFC 9111 §5.2.2.2: "if a cache is disconnected, the cache MUST generate an error response
+    // rather than reuse the stale response. The generated status code SHOULD be 504".
+    if (
+      fwd.freshness !== undefined &&
+      mustRevalidate(fwd.freshness.cc, this.#options.policy.shared)
+    ) {
+      return gatewayTimeout(
+        ex.request.url,
+        ex.key,
+        this.#status({ fwd: fwd.fwd, detail: 'must-revalidate' }, ex.key),
+        'The origin could not be reached and the stored response must be revalidated.',
+      );
+    }
+    throw error;
   }
 
   /** A 304 to the cache's own conditional request: freshen and serve the stored response. */
@@ -497,35 +556,82 @@ export class HttpCache {
     response: Response,
     requestTime: number,
     responseTime: number,
+    land: (() => Follower<Exchange>[]) | undefined,
   ): Response {
     const entry = fwd.store ? this.#entryFor(ex, response, requestTime, responseTime) : undefined;
-    let body = response.body;
-    if (entry !== undefined && body !== null) {
-      const teed = teeBody(body, {
+    // Waiting requests share this response only if it is to be stored and answers them too (RFC 9111 §4.1).
+    const sharing =
+      entry === undefined || land === undefined
+        ? []
+        : land().filter((follower) => matchesVariant(entry, follower.context.head.headers));
+    let bodies: (ReadableStream<Uint8Array<ArrayBuffer>> | null)[] = [response.body];
+    if (entry !== undefined && response.body !== null) {
+      const teed = teeBody(response.body, {
         maxBytes: this.#options.maxBodySize,
         expectedLength: expectedLength(entry),
+        readers: 1 + sharing.length,
       });
       this.#store(ex, entry, teed.storage, teed.abortStoring);
-      body = teed.readers[0] ?? null;
+      bodies = teed.readers;
     } else if (entry !== undefined) {
-      // A response without content (204, or a 200 to HEAD's sibling) is stored whole at once.
+      // A response without content (a 204, say) is stored whole at once.
       this.#store(ex, entry, new Blob().stream(), () => undefined);
+      bodies = sharing.map(() => null).concat([null]);
     }
-    const stored = entry !== undefined;
     const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
+    sharing.forEach((follower, i) => {
+      const body = bodies[i + 1] ?? null;
+      follower.settle({
+        type: 'response',
+        response: this.#originResponse(
+          follower.context,
+          fwd,
+          response,
+          body,
+          entry !== undefined,
+          ttl,
+          true,
+        ),
+      });
+    });
+    return this.#originResponse(
+      ex,
+      fwd,
+      response,
+      bodies[0] ?? null,
+      entry !== undefined,
+      ttl,
+      false,
+    );
+  }
+
+  /** The caller's copy of an origin response, with Cache-Status and metadata. */
+  #originResponse(
+    ex: Exchange,
+    fwd: Forward,
+    response: Response,
+    body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
+    stored: boolean,
+    ttl: number | undefined,
+    collapsed: boolean,
+  ): Response {
     return buildResponse({
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
       body,
       age: undefined,
-      cacheStatus: this.#status({ fwd: fwd.fwd, fwdStatus: response.status, stored, ttl }, ex.key),
+      cacheStatus: this.#status(
+        { fwd: fwd.fwd, fwdStatus: response.status, stored, ttl, collapsed },
+        ex.key,
+      ),
       url: response.url,
       redirected: response.redirected,
       metadata: {
         fromCache: false,
         revalidated: false,
         stored,
+        collapsed,
         key: ex.key,
         createdAt: undefined,
         hits: 0,
@@ -661,6 +767,22 @@ function ranged(
     entry: { ...entry, status: 206, statusText: 'Partial Content', headers },
     body: sliceBody(body, start, end),
   };
+}
+
+/**
+ * Whether a request may share another's origin request: one whose response could be stored and
+ * reused for it, that carries no validators or range of its own and does not insist on its own
+ * origin request (`reload`).
+ */
+function coalescable(ex: Exchange, fwd: Forward): boolean {
+  const headers = ex.head.headers;
+  return (
+    fwd.store &&
+    ex.head.method === 'GET' &&
+    ex.controls.mode !== 'reload' &&
+    headers.get('range') === null &&
+    !isConditional(headers)
+  );
 }
 
 /** The Forward for a request that goes to the origin without looking at storage. */

@@ -14,6 +14,8 @@ export interface CacheMetadata {
   readonly revalidated: boolean;
   /** The origin's response is being stored (it is committed once its body has been read). */
   readonly stored: boolean;
+  /** The request shared another request's origin response (RFC 9211 `collapsed`). */
+  readonly collapsed: boolean;
   /** The primary cache key. */
   readonly key: string;
   /** When the served entry was stored (ms since epoch), for responses from storage. */
