@@ -29,6 +29,8 @@ import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './o
 import {
   type CacheRequestInit,
   describeRequest,
+  digestBody,
+  hasBody,
   type IncomingRequest,
   originArguments,
 } from './request.ts';
@@ -41,6 +43,8 @@ interface Exchange {
   readonly requestCc: CacheControl;
   readonly key: string;
   readonly controls: RequestControls;
+  /** A cacheable request keyed by its body: a query, which invalidates nothing. */
+  readonly bodyKeyed: boolean;
 }
 
 /** What the cache knew before going to the origin. */
@@ -123,10 +127,14 @@ export class HttpCache {
 
   async #handle(input: RequestInfo | URL, init: CacheRequestInit | undefined): Promise<Response> {
     if (this.#closed) throw new ClosedError('HttpCache');
-    const request = describeRequest(input, init);
+    let request = describeRequest(input, init);
     const url = validUrl(request.url);
     // A request fetch itself would reject goes to it untouched, so the caller sees its error.
     if (url === undefined) return this.#options.fetch(input, init);
+    let digest: string | undefined;
+    if ((request.controls.bodyKey ?? this.#options.bodyKey) && hasBody(request)) {
+      ({ request, digest } = await digestBody(request));
+    }
     const head: RequestHead = { method: request.method, url, headers: request.headers };
     const controls: RequestControls = {
       mode: request.mode,
@@ -137,8 +145,12 @@ export class HttpCache {
       request,
       head,
       requestCc: requestCacheControl(head),
-      key: this.#keyOf(head, request),
+      key:
+        digest === undefined
+          ? this.#keyOf(head, request)
+          : `${this.#keyOf(head, request)} body:${digest}`,
       controls,
+      bodyKeyed: digest !== undefined && this.#options.policy.cacheableMethods.has(request.method),
     };
     const policy = this.#options.policy;
     if (request.controls.bypass === true) return this.#forward(ex, passing('bypass'));
@@ -498,6 +510,7 @@ export class HttpCache {
 
   /** RFC 9111 §4.4: removes what an unsafe request's non-error response invalidates. */
   async #invalidate(ex: Exchange, response: Response): Promise<void> {
+    if (ex.bodyKeyed) return;
     const urls = invalidatedUrls(ex.head.method, ex.head.url, response.status, response.headers);
     if (urls.length === 0) return;
     for (const url of urls) {

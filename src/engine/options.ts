@@ -89,6 +89,15 @@ export interface HttpCacheOptions {
    */
   readonly targetedCacheControl?: readonly string[];
   /**
+   * Key requests that have a body (POST) by a digest of the body too, for GraphQL and search
+   * APIs. Responses to POST are stored only when `cacheableMethods` includes `'POST'`; such
+   * requests are then treated as queries and do not invalidate stored responses (RFC 9111 §4.4
+   * still applies to PUT, DELETE, PATCH and POST requests that are not cacheable).
+   * @default false
+   * @example createFetch({ cacheableMethods: ['GET', 'HEAD', 'POST'], bodyKey: true })
+   */
+  readonly bodyKey?: boolean;
+  /**
    * The clock, in ms since the epoch.
    * @default Date.now
    */
@@ -107,6 +116,7 @@ export interface ResolvedOptions {
   readonly storage: Storage | undefined;
   readonly policy: PolicyOptions;
   readonly maxBodySize: number;
+  readonly bodyKey: boolean;
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
@@ -155,6 +165,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
       options.maxBodySize === undefined
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
+    bodyKey: bool('bodyKey', options.bodyKey, false),
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
