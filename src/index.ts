@@ -4,9 +4,15 @@
  * @module
  */
 
+export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
-export type { CacheEventListener, CacheEvents, CacheEventType } from './engine/events.ts';
-export { HttpCache } from './engine/http-cache.ts';
+export type {
+  CacheEventCounts,
+  CacheEventListener,
+  CacheEvents,
+  CacheEventType,
+} from './engine/events.ts';
+export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
 export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
 export type { CacheRequestInit, RequestCacheOptions } from './engine/request.ts';

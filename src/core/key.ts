@@ -25,3 +25,28 @@ export function normalizeUrl(url: string | URL): string {
 export function defaultKey(method: string, url: string): string {
   return `${method === 'HEAD' ? 'GET' : method} ${url}`;
 }
+
+/** How URLs are canonicalised for keys, beyond {@link normalizeUrl}. */
+export interface UrlNormalization {
+  /** Sort query parameters by name (stable for equal names), so `?b=1&a=2` keys as `?a=2&b=1`. */
+  readonly sortQuery?: boolean;
+  /** Query parameters left out of the key: names, or patterns such as `/^utm_/`. */
+  readonly ignoreQueryParams?: readonly (string | RegExp)[];
+}
+
+/**
+ * The URL as it goes into a key: {@link normalizeUrl}d URL with ignored query parameters dropped
+ * and the rest sorted, as `normalization` asks. Returned unchanged when there is nothing to do.
+ */
+export function keyUrl(url: string, normalization: UrlNormalization | undefined): string {
+  if (normalization === undefined || !url.includes('?')) return url;
+  const { sortQuery = false, ignoreQueryParams = [] } = normalization;
+  if (!sortQuery && ignoreQueryParams.length === 0) return url;
+  const parsed = new URL(url);
+  const ignored = (name: string) =>
+    ignoreQueryParams.some((rule) => (typeof rule === 'string' ? rule === name : rule.test(name)));
+  const params = [...parsed.searchParams].filter(([name]) => !ignored(name));
+  if (sortQuery) params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  parsed.search = new URLSearchParams(params).toString();
+  return parsed.href;
+}

@@ -42,9 +42,33 @@ export type CacheEventType = keyof CacheEvents;
 /** A listener for events of type `T`. */
 export type CacheEventListener<T extends CacheEventType> = (event: CacheEvents[T]) => void;
 
-/** A small typed emitter; a listener that throws is isolated from the request. */
+/** Every event type, for counting and logging. */
+export const CACHE_EVENT_TYPES: readonly CacheEventType[] = [
+  'hit',
+  'miss',
+  'store',
+  'revalidate',
+  'coalesced',
+  'stale-if-error',
+  'invalidate',
+  'error',
+];
+
+/** How many events of each type a cache has emitted. */
+export type CacheEventCounts = { readonly [T in CacheEventType]: number };
+
+/** A small typed emitter that counts what it emits; a listener that throws is isolated from the request. */
 export class Emitter {
   readonly #listeners = new Map<CacheEventType, Set<(event: never) => void>>();
+  readonly #counts = Object.fromEntries(CACHE_EVENT_TYPES.map((type) => [type, 0])) as Record<
+    CacheEventType,
+    number
+  >;
+
+  /** A snapshot of the counts. */
+  counts(): CacheEventCounts {
+    return { ...this.#counts };
+  }
 
   /** Adds a listener. Returns a function that removes it. */
   on<T extends CacheEventType>(type: T, listener: CacheEventListener<T>): () => void {
@@ -62,13 +86,9 @@ export class Emitter {
     this.#listeners.get(type)?.delete(listener);
   }
 
-  /** Whether anyone listens to `type`, so callers can skip building the event. */
-  has(type: CacheEventType): boolean {
-    return (this.#listeners.get(type)?.size ?? 0) > 0;
-  }
-
-  /** Calls the listeners of `type`. */
+  /** Counts an event and calls the listeners of its type. */
   emit<T extends CacheEventType>(type: T, event: CacheEvents[T]): void {
+    this.#counts[type]++;
     const set = this.#listeners.get(type);
     if (set === undefined) return;
     for (const listener of set) {

@@ -10,7 +10,7 @@ import {
 import { declaredLength, freshen, newEntry } from '../core/entry.ts';
 import { type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
-import { defaultKey, normalizeUrl } from '../core/key.ts';
+import { defaultKey, keyUrl, normalizeUrl } from '../core/key.ts';
 import { answerRange } from '../core/range.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
 import { storability } from '../core/storable.ts';
@@ -24,7 +24,13 @@ import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/ty
 import { sliceBody } from './body-slice.ts';
 import { BodyIncompleteError, teeBody } from './body-tee.ts';
 import { type FlightOutcome, Flights, type Follower } from './coalesce.ts';
-import { type CacheEventListener, type CacheEventType, Emitter } from './events.ts';
+import { debugLogging } from './debug.ts';
+import {
+  type CacheEventCounts,
+  type CacheEventListener,
+  type CacheEventType,
+  Emitter,
+} from './events.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import {
   type CacheRequestInit,
@@ -35,6 +41,12 @@ import {
   originArguments,
 } from './request.ts';
 import { buildResponse, gatewayTimeout } from './respond.ts';
+
+/** What {@link HttpCache.stats} returns. */
+export type CacheStats = CacheEventCounts & {
+  /** Hits over hits and misses, from 0 to 1. */
+  readonly hitRatio: number;
+};
 
 /** One request on its way through the cache. */
 interface Exchange {
@@ -89,6 +101,7 @@ export class HttpCache {
   constructor(options: HttpCacheOptions = {}) {
     this.#options = resolveOptions(options);
     this.#storage = this.#options.storage ?? new MemoryStorage();
+    debugLogging(this.#events);
     this.#storage.setReporter?.((operation, error, key) =>
       this.#events.emit('error', { key: key ?? '', url: '', operation, error }),
     );
@@ -223,7 +236,8 @@ export class HttpCache {
   #keyOf(head: RequestHead, request: IncomingRequest): string {
     if (request.controls.key !== undefined) return request.controls.key;
     const keyFn = this.#options.key;
-    return keyFn === undefined ? defaultKey(head.method, head.url) : keyFn(head);
+    const url = keyUrl(head.url, this.#options.normalizeUrl);
+    return keyFn === undefined ? defaultKey(head.method, url) : keyFn({ ...head, url });
   }
 
   /** Live stored variants; a storage failure is reported and counts as a miss. */
@@ -250,7 +264,7 @@ export class HttpCache {
     if (body === undefined)
       return this.#forward(ex, { ...passing('uri-miss'), variants, store: true });
     this.#touch(ex, entry);
-    if (this.#events.has('hit')) this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale });
+    this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale });
     const served =
       ex.head.headers.get('range') === null ? { entry, body } : ranged(ex.head, entry, body);
     return this.#fromStorage(
@@ -290,8 +304,7 @@ export class HttpCache {
   /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
   #notModified(ex: Exchange, entry: EntryMeta, f: Freshness): Response {
     this.#touch(ex, entry);
-    if (this.#events.has('hit'))
-      this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale: false });
+    this.#events.emit('hit', { key: ex.key, url: ex.head.url, stale: false });
     return this.#fromStorage(
       ex,
       { ...entry, status: 304, statusText: 'Not Modified' },
@@ -371,8 +384,7 @@ export class HttpCache {
   async #follow(ex: Exchange, fwd: Forward, outcome: FlightOutcome): Promise<Response> {
     switch (outcome.type) {
       case 'response':
-        if (this.#events.has('coalesced'))
-          this.#events.emit('coalesced', { key: ex.key, url: ex.head.url });
+        this.#events.emit('coalesced', { key: ex.key, url: ex.head.url });
         return outcome.response;
       case 'error':
         return this.#originFailed(ex, fwd, outcome.error);
@@ -390,8 +402,7 @@ export class HttpCache {
     fwd: Forward,
     land: (() => Follower<Exchange>[]) | undefined,
   ): Promise<Response> {
-    if (this.#events.has('miss'))
-      this.#events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
+    this.#events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
     const [input, init] = originArguments(ex.request, fwd.conditions);
     const requestTime = this.#options.clock();
     let response: Response;
@@ -410,7 +421,7 @@ export class HttpCache {
     if (response.status === 304 && fwd.conditions !== undefined) {
       return this.#revalidated(ex, fwd, response, requestTime, responseTime);
     }
-    if (fwd.entry !== undefined && fwd.conditions !== undefined && this.#events.has('revalidate')) {
+    if (fwd.entry !== undefined) {
       this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: response.status });
     }
     await this.#invalidate(ex, response);
@@ -456,8 +467,7 @@ export class HttpCache {
     // RFC 9111 §4.3.3: a 304 that selects no stored response cannot be used: ask again, unconditionally.
     if (entry === undefined || body === undefined)
       return this.#forward(ex, { ...fwd, conditions: undefined });
-    if (this.#events.has('revalidate'))
-      this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
+    this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
     const f = freshnessUnder(entry, this.#options.clock(), this.#options.policy);
     return this.#fromStorage(
       ex,
@@ -521,8 +531,7 @@ export class HttpCache {
         this.#storageError(ex, 'deleteUrl', error);
       }
     }
-    if (this.#events.has('invalidate'))
-      this.#events.emit('invalidate', { key: ex.key, url: ex.head.url, urls });
+    this.#events.emit('invalidate', { key: ex.key, url: ex.head.url, urls });
   }
 
   /** RFC 9111 §4.2.4 and RFC 5861 §4: a stale response instead of a failed origin, where allowed. */
@@ -549,8 +558,7 @@ export class HttpCache {
     const body = await this.#body(ex, entry);
     if (body === undefined) return undefined;
     await response?.body?.cancel();
-    if (this.#events.has('stale-if-error'))
-      this.#events.emit('stale-if-error', { key: ex.key, url: ex.head.url, error });
+    this.#events.emit('stale-if-error', { key: ex.key, url: ex.head.url, error });
     const fwdStatus = response?.status;
     return this.#fromStorage(
       ex,
@@ -715,9 +723,7 @@ export class HttpCache {
       .put(entry, body)
       .then(
         (meta) => {
-          if (this.#events.has('store')) {
-            this.#events.emit('store', { key: ex.key, url: ex.head.url, size: meta.size });
-          }
+          this.#events.emit('store', { key: ex.key, url: ex.head.url, size: meta.size });
         },
         (error: unknown) => {
           // Storage gave up: stop copying so the caller's reads never wait for it.
@@ -734,9 +740,26 @@ export class HttpCache {
 
   /** Records a hit with storage in the background. */
   #touch(ex: Exchange, entry: EntryMeta): void {
+    const now = this.#options.clock();
     this.#storage
-      .touch(entry, this.#options.clock())
+      .touch(entry, now)
       .catch((error: unknown) => this.#storageError(ex, 'touch', error));
+    const ttl = this.#options.policy.ttl;
+    if (this.#options.refreshTtlOnAccess && ttl !== undefined) {
+      this.#storage
+        .update({ ...entry, deleteAt: now + ttl * 1000 })
+        .catch((error: unknown) => this.#storageError(ex, 'update', error));
+    }
+  }
+
+  /**
+   * Counters since the cache was created: how many events of each type, and the hit ratio
+   * (hits over hits and misses; a miss is any request that went to the origin).
+   */
+  stats(): CacheStats {
+    const counts = this.#events.counts();
+    const total = counts.hit + counts.miss;
+    return { ...counts, hitRatio: total === 0 ? 0 : counts.hit / total };
   }
 
   #storageError(ex: Exchange, operation: string, error: unknown): void {

@@ -1,4 +1,5 @@
 import { DEFAULT_HEURISTICS } from '../core/freshness.ts';
+import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
@@ -98,6 +99,17 @@ export interface HttpCacheOptions {
    */
   readonly bodyKey?: boolean;
   /**
+   * Canonicalises URLs for keys: sort query parameters, leave some out (tracking parameters).
+   * Applies to the default key; a custom `key` function sees the URL as normalised.
+   * @example createFetch({ normalizeUrl: { sortQuery: true, ignoreQueryParams: [/^utm_/, 'fbclid'] } })
+   */
+  readonly normalizeUrl?: UrlNormalization;
+  /**
+   * Extend an entry's `ttl` from each use, as Hishel's `refresh_ttl_on_access` (needs `ttl`).
+   * @default false
+   */
+  readonly refreshTtlOnAccess?: boolean;
+  /**
    * The clock, in ms since the epoch.
    * @default Date.now
    */
@@ -117,6 +129,8 @@ export interface ResolvedOptions {
   readonly policy: PolicyOptions;
   readonly maxBodySize: number;
   readonly bodyKey: boolean;
+  readonly normalizeUrl: UrlNormalization | undefined;
+  readonly refreshTtlOnAccess: boolean;
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
@@ -166,6 +180,8 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
     bodyKey: bool('bodyKey', options.bodyKey, false),
+    normalizeUrl: urlNormalization(options.normalizeUrl),
+    refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
@@ -223,4 +239,16 @@ function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOpti
   if (typeof name !== 'string' || name.trim() === '')
     throw new OptionsError('cacheStatus.name', 'must be a non-empty string');
   return { name, key: value?.key === true };
+}
+
+function urlNormalization(value: UrlNormalization | undefined): UrlNormalization | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null)
+    throw new OptionsError('normalizeUrl', 'must be an object');
+  list(
+    'normalizeUrl.ignoreQueryParams',
+    value.ignoreQueryParams ?? [],
+    (rule) => typeof rule === 'string' || rule instanceof RegExp,
+  );
+  return value;
 }

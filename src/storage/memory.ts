@@ -119,7 +119,8 @@ export class MemoryStorage implements Storage {
     const slot = this.#find(entry);
     if (slot === undefined) return false;
     this.#bytes += metaCost(entry) - metaCost(slot.meta);
-    slot.meta = entry;
+    // The hit count is storage's: a touch since `entry` was read must not be lost.
+    slot.meta = { ...entry, hits: slot.meta.hits };
     return true;
   }
 
@@ -133,7 +134,8 @@ export class MemoryStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     this.#open();
-    for (const slot of this.#byKey.get(key) ?? []) this.#remove(slot);
+    // A copy: #remove splices the key's array.
+    for (const slot of [...(this.#byKey.get(key) ?? [])]) this.#remove(slot);
   }
 
   async deleteUrl(url: string): Promise<number> {

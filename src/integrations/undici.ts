@@ -1,0 +1,176 @@
+import { stringify } from 'node:querystring';
+import type { Dispatcher } from 'undici';
+import { HttpCache } from '../engine/http-cache.ts';
+import type { HttpCacheOptions } from '../engine/options.ts';
+import type { CacheRequestInit } from '../engine/request.ts';
+import { OptionsError } from '../errors.ts';
+import { type CacheControls, controlsInit } from './controls.ts';
+import { flatHeaders, requestHeaders } from './undici/headers.ts';
+import { dispatchToResponse } from './undici/origin.ts';
+import { Reply } from './undici/reply.ts';
+
+/**
+ * `httpcache/undici`: the cache as an undici interceptor, so a dispatcher (and with
+ * `setGlobalDispatcher()`, every `fetch` and `undici.request` in the process) goes through it.
+ *
+ * @module
+ */
+
+export type { CacheControls } from './controls.ts';
+export type { CacheContext } from './undici/reply.ts';
+
+/** Options of {@link cacheInterceptor}: those of `createFetch()`, without `fetch`. */
+export type CacheInterceptorOptions = Omit<HttpCacheOptions, 'fetch'>;
+
+/** Dispatch options with httpcache's per-request controls. */
+export interface CacheDispatchOptions extends Dispatcher.DispatchOptions {
+  /**
+   * Per-request cache controls: `cache` (a Fetch cache mode), `ttl`, `forceStore`, `bypass`,
+   * `key`.
+   * @example await request(url, { httpcache: { ttl: 60 } } as CacheDispatchOptions)
+   */
+  httpcache?: CacheControls;
+}
+
+/** An interceptor for `Dispatcher.compose()`, with the cache behind it. */
+export interface CacheInterceptor extends Dispatcher.DispatcherComposeInterceptor {
+  /** The cache behind this interceptor, for events and storage. */
+  readonly cache: HttpCache;
+  /** Stops background work and closes the storage. */
+  close(): Promise<void>;
+}
+
+/** What the origin function needs to send one caller's request on through the next dispatch. */
+interface DispatchContext {
+  readonly dispatch: Dispatcher.Dispatch;
+  readonly opts: Dispatcher.DispatchOptions;
+  /** The headers handed to the engine, to tell whether it added validators. */
+  readonly headers: Headers;
+  readonly reply: Reply;
+  /** Whether the request went to the origin (its body was used). */
+  sent: boolean;
+}
+
+const CONTEXT = Symbol('httpcache.undici.context');
+
+type DispatchInit = CacheRequestInit & { [CONTEXT]?: DispatchContext };
+
+/**
+ * An undici interceptor that puts an RFC 9111 cache in front of the next dispatcher. Same
+ * options, storages, metadata and `Cache-Status` as `createFetch()`; the origin is whatever the
+ * dispatcher it is composed onto sends requests to.
+ *
+ * @example
+ * ```ts
+ * import { Agent, setGlobalDispatcher } from 'undici';
+ * import { cacheInterceptor } from 'httpcache/undici';
+ *
+ * setGlobalDispatcher(new Agent().compose(cacheInterceptor({ shared: false })));
+ * const res = await fetch('https://example.com/'); // cached
+ * ```
+ */
+export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheInterceptor {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionsError('options', 'must be an object');
+  }
+  if ('fetch' in options) {
+    throw new OptionsError('fetch', 'cacheInterceptor() sends requests to the next dispatcher');
+  }
+  const cache = new HttpCache({ ...options, fetch: throughDispatch });
+  const interceptor = (
+    dispatch: Dispatcher.Dispatch,
+    boundOrigin?: string | null,
+  ): Dispatcher.Dispatch =>
+    function httpcacheDispatch(opts, handler) {
+      const url = boundOrigin === null ? undefined : requestUrl(opts);
+      const headers = url === undefined ? undefined : headersOf(opts);
+      if (url === undefined || headers === undefined) return dispatch(opts, handler);
+      const reply = new Reply(handler);
+      if (!reply.start()) return true;
+      const context: DispatchContext = { dispatch, opts, headers, reply, sent: false };
+      const init: DispatchInit = {
+        method: opts.method,
+        headers,
+        ...controlsInit((opts as CacheDispatchOptions).httpcache),
+        [CONTEXT]: context,
+      };
+      cache.fetch(url, init).then(
+        (response) => {
+          if (!context.sent) discardBody(opts.body);
+          reply.respond(response);
+        },
+        (error: unknown) => reply.fail(error),
+      );
+      return true;
+    };
+  return Object.assign(interceptor, { cache, close: () => cache.close() });
+}
+
+/** The engine's origin: the request sent on through the next dispatch. */
+function throughDispatch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const context = (init as DispatchInit | undefined)?.[CONTEXT];
+  if (context === undefined) {
+    return Promise.reject(new TypeError('httpcache/undici: a request without dispatch context'));
+  }
+  context.sent = true;
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const headers = init?.headers;
+  // Unchanged headers go on as the caller gave them (order, case, duplicates); with the cache's
+  // validators added, as the engine built them.
+  const opts =
+    headers === context.headers || !(headers instanceof Headers)
+      ? context.opts
+      : { ...context.opts, headers: flatHeaders(headers) };
+  const { reply } = context;
+  // A background revalidation outlives the caller: neither its abort nor its callbacks apply.
+  const foreground = !reply.finished;
+  return dispatchToResponse(
+    context.dispatch,
+    opts,
+    url,
+    foreground ? reply.signal : undefined,
+    foreground ? reply.progress : undefined,
+  );
+}
+
+/** The absolute URL of dispatch options, or `undefined` for requests the cache leaves alone. */
+function requestUrl(opts: Dispatcher.DispatchOptions): string | undefined {
+  if (opts.upgrade !== undefined && opts.upgrade !== null && opts.upgrade !== false) return;
+  if (opts.method === 'CONNECT' || typeof opts.path !== 'string' || !opts.path.startsWith('/')) {
+    return undefined;
+  }
+  const origin = opts.origin;
+  if (typeof origin !== 'string' && !(origin instanceof URL)) return undefined;
+  let base: string;
+  try {
+    base = new URL(origin).origin;
+  } catch {
+    return undefined;
+  }
+  let path = opts.path;
+  if (opts.query !== undefined && opts.query !== null) {
+    const query = stringify(opts.query);
+    if (query !== '') path += `${path.includes('?') ? '&' : '?'}${query}`;
+  }
+  const url = `${base}${path}`;
+  return URL.canParse(url) ? url : undefined;
+}
+
+/** The request headers as `Headers`, or `undefined` when they are not valid ones. */
+function headersOf(opts: Dispatcher.DispatchOptions): Headers | undefined {
+  try {
+    return requestHeaders(opts.headers);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request body stream that will not be sent (the cache answered) is released. */
+function discardBody(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const stream = body as { destroy?: () => void; on?: (event: string, fn: () => void) => void };
+  if (typeof stream.destroy === 'function' && typeof stream.on === 'function') {
+    stream.on('error', () => {});
+    stream.destroy();
+  }
+}

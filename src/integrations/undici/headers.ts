@@ -1,0 +1,100 @@
+import type { Dispatcher } from 'undici';
+
+/**
+ * Header conversions between undici's forms (objects, flat arrays, pair iterables, raw buffers)
+ * and WHATWG `Headers`.
+ *
+ * @module
+ */
+
+/** Response headers as undici's handlers receive them. */
+export type IncomingHttpHeaders = Record<string, string | string[] | undefined>;
+
+type UndiciHeaders = Dispatcher.DispatchOptions['headers'];
+
+/** Request headers in any form undici accepts, as `Headers`. Throws on invalid names or values. */
+export function requestHeaders(headers: UndiciHeaders | undefined): Headers {
+  const result = new Headers();
+  if (headers === undefined || headers === null) return result;
+  if (Array.isArray(headers)) {
+    if (headers.length > 0 && Array.isArray(headers[0])) {
+      for (const pair of headers as unknown as [string, string | string[]][]) {
+        appendValue(result, pair[0], pair[1]);
+      }
+      return result;
+    }
+    if (headers.length % 2 !== 0) throw new TypeError('headers: odd number of array items');
+    for (let i = 0; i < headers.length; i += 2) appendValue(result, headers[i], headers[i + 1]);
+    return result;
+  }
+  if (isIterable(headers)) {
+    for (const [name, value] of headers) appendValue(result, name, value);
+    return result;
+  }
+  for (const name of Object.keys(headers)) appendValue(result, name, headers[name]);
+  return result;
+}
+
+/** `Headers` as the flat `[name, value, …]` array undici takes, one line per value. */
+export function flatHeaders(headers: Headers): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of headers) flat.push(name, value);
+  return flat;
+}
+
+/** Response header lines from a controller's raw headers, or else the parsed object. */
+export function responseLines(
+  raw: readonly (Buffer | string)[] | IncomingHttpHeaders | null | undefined,
+  parsed: IncomingHttpHeaders,
+): [string, string][] {
+  const lines: [string, string][] = [];
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      lines.push([latin1(raw[i]), latin1(raw[i + 1])]);
+    }
+    return lines;
+  }
+  const source = raw !== null && raw !== undefined && !Array.isArray(raw) ? raw : parsed;
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) lines.push([name, String(item)]);
+  }
+  return lines;
+}
+
+/** A WHATWG response's headers as undici hands them to a handler: parsed and raw. */
+export function handlerHeaders(headers: Headers): {
+  parsed: IncomingHttpHeaders;
+  raw: Buffer[];
+} {
+  const parsed: Record<string, string | string[]> = {};
+  const raw: Buffer[] = [];
+  // Iterating `Headers` yields each Set-Cookie line on its own and every other field combined.
+  for (const [name, value] of headers) {
+    raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
+    const current = parsed[name];
+    if (current === undefined) parsed[name] = value;
+    else if (Array.isArray(current)) current.push(value);
+    else parsed[name] = [current, value];
+  }
+  return { parsed, raw };
+}
+
+function appendValue(headers: Headers, name: unknown, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof name !== 'string') throw new TypeError('headers: a header name is not a string');
+  if (Array.isArray(value)) {
+    for (const item of value) headers.append(name, String(item));
+  } else {
+    headers.append(name, String(value));
+  }
+}
+
+function isIterable(value: object): value is Iterable<[string, string | string[] | undefined]> {
+  return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+function latin1(value: Buffer | string | undefined): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : value.toString('latin1');
+}

@@ -1,0 +1,196 @@
+import type { Dispatcher } from 'undici';
+import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
+import { handlerHeaders } from './headers.ts';
+import type { RequestProgress } from './origin.ts';
+
+/**
+ * The caller side of the undici interceptor: the engine's `Response` written into the caller's
+ * dispatch handler (`onRequestStart`, `onResponseStart`, `onResponseData`, `onResponseEnd`,
+ * `onResponseError`), honouring its `pause()`, `resume()` and `abort()`.
+ *
+ * @module
+ */
+
+/** What a caller's handler gets as `context`; `request()` returns it as `context`. */
+export interface CacheContext {
+  /** What the cache did, set before `onResponseStart`. */
+  httpcache?: CacheMetadata;
+}
+
+/** One caller's handler, fed from one engine response. */
+export class Reply {
+  readonly #handler: Dispatcher.DispatchHandler;
+  /** Aborts the origin request while the response head is awaited. */
+  readonly #origin = new AbortController();
+  readonly #context: CacheContext = {};
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #aborted = false;
+  #reason: Error | null = null;
+  #paused = false;
+  #pumping = false;
+  #finished = false;
+  #responded = false;
+
+  /** The controller the caller's handler gets. */
+  readonly controller: Dispatcher.DispatchController;
+
+  constructor(handler: Dispatcher.DispatchHandler) {
+    this.#handler = handler;
+    const reply = this;
+    this.controller = {
+      rawHeaders: [],
+      rawTrailers: [],
+      get aborted() {
+        return reply.#aborted;
+      },
+      get paused() {
+        return reply.#paused;
+      },
+      get reason() {
+        return reply.#reason;
+      },
+      abort(reason) {
+        reply.#abort(reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      },
+      pause() {
+        reply.#paused = true;
+      },
+      resume() {
+        if (!reply.#paused) return;
+        reply.#paused = false;
+        reply.#pump();
+      },
+    };
+  }
+
+  /** Aborted by the caller before the origin answered. */
+  get signal(): AbortSignal {
+    return this.#origin.signal;
+  }
+
+  /** The caller's request-progress callbacks, while its request is the one on the wire. */
+  get progress(): RequestProgress {
+    return {
+      onBodySent: (chunk) => {
+        if (!this.finished) this.#handler.onBodySent?.(chunk);
+      },
+      onRequestSent: () => {
+        if (!this.finished) this.#handler.onRequestSent?.();
+      },
+    };
+  }
+
+  /** Whether the caller has had its whole answer (or an error) already. */
+  get finished(): boolean {
+    return this.#finished || this.#aborted;
+  }
+
+  /** Calls `onRequestStart`; false when the caller aborted in it. */
+  start(): boolean {
+    this.#call(() => this.#handler.onRequestStart?.(this.controller, this.#context));
+    return !this.#aborted;
+  }
+
+  /** Writes the engine's response to the caller's handler, streaming its body. */
+  respond(response: Response): void {
+    if (this.#aborted) {
+      response.body?.cancel(this.#reason).catch(ignore);
+      return;
+    }
+    this.#responded = true;
+    const metadata = cacheStatus(response);
+    if (metadata !== undefined) this.#context.httpcache = metadata;
+    const { parsed, raw } = handlerHeaders(response.headers);
+    this.controller.rawHeaders = raw;
+    this.#reader = response.body?.getReader();
+    this.#call(() =>
+      this.#handler.onResponseStart?.(
+        this.controller,
+        response.status,
+        parsed,
+        response.statusText,
+      ),
+    );
+    this.#pump();
+  }
+
+  /** Reports a failure to the caller, once. */
+  fail(error: unknown): void {
+    if (this.finished) return;
+    this.#finished = true;
+    this.#handler.onResponseError?.(this.controller, asError(error));
+  }
+
+  #abort(reason: Error): void {
+    if (this.finished) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    // Once the engine answered, the origin request (if any) stops through the body instead.
+    if (!this.#responded) this.#origin.abort(reason);
+    this.#reader?.cancel(reason).catch(ignore);
+    this.#handler.onResponseError?.(this.controller, reason);
+  }
+
+  /** Reads chunks into `onResponseData` until paused, ended, or aborted. */
+  #pump(): void {
+    if (this.#pumping || this.finished) return;
+    this.#pumping = true;
+    this.#loop().then(
+      () => {
+        this.#pumping = false;
+      },
+      (error: unknown) => {
+        this.#pumping = false;
+        this.fail(error);
+      },
+    );
+  }
+
+  async #loop(): Promise<void> {
+    const reader = this.#reader;
+    while (!this.#paused && !this.finished) {
+      if (reader === undefined) {
+        this.#end();
+        return;
+      }
+      const result = await reader.read();
+      if (this.finished) return;
+      if (result.done) {
+        this.#end();
+        return;
+      }
+      const chunk = result.value;
+      this.#call(() =>
+        this.#handler.onResponseData?.(
+          this.controller,
+          Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        ),
+      );
+    }
+  }
+
+  #end(): void {
+    if (this.finished) return;
+    this.#finished = true;
+    try {
+      this.#handler.onResponseEnd?.(this.controller, {});
+    } catch (error) {
+      this.#handler.onResponseError?.(this.controller, asError(error));
+    }
+  }
+
+  /** Calls into the handler; a throw aborts the request, as undici's own dispatchers do. */
+  #call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.#abort(asError(error));
+    }
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function ignore(): void {}
