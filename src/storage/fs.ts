@@ -13,7 +13,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import {
   ClosedError,
   CodecError,
@@ -504,7 +504,6 @@ export class FileSystemStorage implements Storage {
     const vh = sha256(entry.variant);
     const dir = this.#keyDir(kh);
     const id = randomBytes(16).toString('hex');
-    await mkdir(dir, { recursive: true });
     const size = await writeAtomically(join(dir, `${vh}.${id}.body`), (handle) =>
       writeBody(handle, body, this.#maxBytes),
     );
@@ -564,10 +563,8 @@ export class FileSystemStorage implements Storage {
 
   /** Records in the URL index that key `kh` has an entry for `url`. */
   async #index(url: string, kh: string): Promise<void> {
-    const dir = this.#urlDir(sha256(url));
-    await mkdir(dir, { recursive: true });
-    const marker = join(dir, kh);
-    await writeFile(marker, '');
+    const marker = join(this.#urlDir(sha256(url)), kh);
+    await inDirectory(marker, () => writeFile(marker, ''));
     const now = new Date();
     await utimes(marker, now, now);
   }
@@ -711,12 +708,23 @@ export class FileSystemStorage implements Storage {
     candidates.sort((a, b) => a.time - b.time);
     for (const victim of candidates) {
       if (total <= max) break;
-      await this.#locked(victim.kh, () =>
-        this.#discard(victim.kh, victim.vh, undefined, undefined, undefined),
-      );
+      await this.#locked(victim.kh, () => this.#evict(victim.kh, victim.vh));
       total -= victim.bytes;
     }
     this.#bytes = total;
+  }
+
+  /** Deletes the entry stored for a variant, leaving alone any body a put is about to commit. */
+  async #evict(kh: string, vh: string): Promise<void> {
+    const meta = await this.#decodeFile(join(this.#keyDir(kh), this.#metaName(vh)), kh, vh);
+    if (meta === undefined) return;
+    await this.#discard(
+      kh,
+      vh,
+      meta instanceof CodecError ? undefined : meta,
+      undefined,
+      undefined,
+    );
   }
 
   /** The variants of a key with their bytes and when their metadata was last written. */
@@ -764,7 +772,7 @@ async function writeAtomically<T>(
   writing.add(temp);
   let handle: FileHandle | undefined;
   try {
-    handle = await open(temp, 'wx');
+    handle = await inDirectory(temp, () => open(temp, 'wx'));
     const result = await write(handle);
     await handle.close();
     handle = undefined;
@@ -776,6 +784,17 @@ async function writeAtomically<T>(
     throw error;
   } finally {
     writing.delete(temp);
+  }
+}
+
+/** Runs `create` (which creates `file`), creating the file's directory first when it is missing. */
+async function inDirectory<T>(file: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    await mkdir(dirname(file), { recursive: true });
+    return create();
   }
 }
 
