@@ -36,6 +36,12 @@ export interface NewEntryInput {
 }
 
 /**
+ * The latest time storage is handed (ECMAScript's largest Date): "keep forever" stays a finite
+ * number that every backend can persist.
+ */
+export const LATEST_TIME = 8.64e15;
+
+/**
  * How long a stale response is kept by default, in seconds: a day, so that it can be revalidated
  * cheaply, or served where staleness is allowed (`force-cache`, `only-if-cached`, `max-stale`).
  */
@@ -85,14 +91,14 @@ export function retentionEnd(
   controls: RequestControls,
 ): number {
   const ttl = controls.ttl ?? options.ttl;
-  if (ttl !== undefined) return stored.responseTime + ttl * 1000;
+  if (ttl !== undefined) return Math.min(stored.responseTime + ttl * 1000, LATEST_TIME);
   const servableStale = Math.max(
     f.cc.staleWhileRevalidate ?? 0,
     staleIfErrorWindow(f, {}, options.allowStale, options.shared),
   );
   const reusable = f.lifetime > 0 || hasValidator(stored.headers);
   const keep = reusable ? Math.max(servableStale, STALE_RETENTION) : servableStale;
-  return staleAt + keep * 1000;
+  return Math.min(staleAt + keep * 1000, LATEST_TIME);
 }
 
 /** The stored response's `Content-Length`, when it states a valid one. */

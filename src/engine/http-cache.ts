@@ -327,7 +327,7 @@ export class HttpCache {
       status: entry.status,
       statusText: entry.statusText,
       headers: entry.headers,
-      body: ex.head.method === 'HEAD' ? null : body,
+      body: ex.head.method === 'HEAD' ? discard(body) : body,
       age: f.age,
       cacheStatus: this.#status(status, ex.key),
       url: ex.request.url,
@@ -842,6 +842,12 @@ function expectedLength(entry: {
 }): number | undefined {
   if (entry.headers.some(([name]) => name === 'content-encoding')) return undefined;
   return declaredLength(entry);
+}
+
+/** A body a response will not carry (HEAD): a stream is cancelled so storage can let go of it. */
+function discard(body: BodyInit | null): null {
+  if (body instanceof ReadableStream) body.cancel().catch(() => undefined);
+  return null;
 }
 
 /** Reads a response body to the end, discarding it. */

@@ -98,8 +98,19 @@ const META = /^([0-9a-f]{64})\.meta\.([a-z0-9]+)$/;
 const BODY = /^([0-9a-f]{64})\.([0-9a-f]{32})\.body$/;
 const TEMP = /\.(\d+)-[0-9a-f]+\.tmp$/;
 
-/** Temp files this process is writing, so a sweep leaves them alone. */
-const writing = new Set<string>();
+const WRITING = Symbol.for('httpcache.fs.writing');
+
+/**
+ * Temp files this process is writing, so a sweep leaves them alone; shared by every copy of this
+ * module loaded in the process.
+ */
+const writing: Set<string> = sharedSet(globalThis as { [WRITING]?: Set<string> });
+
+function sharedSet(holder: { [WRITING]?: Set<string> }): Set<string> {
+  const set = holder[WRITING] ?? new Set<string>();
+  holder[WRITING] = set;
+  return set;
+}
 
 /** A metadata file read and checked. */
 interface Found {

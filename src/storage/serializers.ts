@@ -8,7 +8,21 @@ import { OptionsError } from '../errors.ts';
  * @module
  */
 
-/** Turns plain data (the persisted metadata) into bytes and back. */
+/**
+ * Turns plain data (the persisted metadata) into bytes and back.
+ *
+ * @example
+ * ```ts
+ * import { serialize, deserialize } from 'node:v8';
+ * const v8Serializer: Serializer = {
+ *   name: 'v8',
+ *   extension: 'v8',
+ *   encode: (value) => serialize(value),
+ *   decode: (bytes) => deserialize(bytes),
+ * };
+ * new FileSystemStorage({ serializer: v8Serializer });
+ * ```
+ */
 export interface Serializer {
   /** A name for messages, e.g. `json`. */
   readonly name: string;
