@@ -237,7 +237,7 @@ export class SqliteStorage implements Storage {
     entry: EntryToStore,
     body: ReadableStream<Uint8Array<ArrayBuffer>>,
   ): Promise<EntryMeta> {
-    this.#run('put', () => undefined);
+    this.#assertOpen();
     const write: Write = { id: undefined, seq: 0, size: 0, pieces: [], buffered: 0 };
     const reader = body.getReader();
     try {
@@ -345,12 +345,16 @@ export class SqliteStorage implements Storage {
 
   /** Runs `fn` as storage `operation`: refused once closed; every failure a StorageError. */
   #run<T>(operation: string, fn: () => T): T {
-    if (this.#closed) throw new ClosedError('SqliteStorage');
+    this.#assertOpen();
     try {
       return fn();
     } catch (error) {
       throw storageError(operation, this.path, error);
     }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('SqliteStorage');
   }
 
   /** A row's metadata, or `undefined` when it is corrupted: the entry is removed and reported. */
