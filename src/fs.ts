@@ -5,11 +5,8 @@
  * @module
  */
 
-export {
-  defaultDirectory,
-  FileSystemStorage,
-  type FileSystemStorageOptions,
-} from './storage/fs.ts';
+export { defaultDirectory } from './storage/fs/layout.ts';
+export { FileSystemStorage, type FileSystemStorageOptions } from './storage/fs.ts';
 export {
   jsonSerializer,
   msgpackSerializer,

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import {
   ClosedError,
@@ -10,6 +10,7 @@ import {
   OptionsError,
   StorageError,
 } from '../errors.ts';
+import { userCacheDirectory } from './cache-dir.ts';
 import { decodeMeta, encodeMeta } from './codec.ts';
 import type {
   EntryMeta,
@@ -99,16 +100,7 @@ export function defaultSqlitePath(
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  return join(cacheRoot(env, platform, home), 'httpcache', 'cache.sqlite');
-}
-
-function cacheRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
-  if (platform === 'win32') {
-    const local = env.LOCALAPPDATA;
-    return local !== undefined && local !== '' ? local : join(home, 'AppData', 'Local');
-  }
-  const xdg = env.XDG_CACHE_HOME;
-  return xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, '.cache');
+  return join(userCacheDirectory(env, platform, home), 'httpcache', 'cache.sqlite');
 }
 
 /** Migrations by the version they start from: `MIGRATIONS[v]` takes a database from v to v + 1. */

@@ -1,0 +1,33 @@
+import type { Serializer } from '../serializers.ts';
+import type { Layout } from './layout.ts';
+import type { KeyLocks } from './locks.ts';
+
+/**
+ * What the parts of {@link FileSystemStorage} share: where its files are, how metadata is written,
+ * its clock, its locks, and where handled problems go.
+ *
+ * @module
+ */
+
+/** The storage as its parts see it. */
+export interface Context {
+  readonly layout: Layout;
+  readonly serializer: Serializer;
+  readonly clock: () => number;
+  readonly locks: KeyLocks;
+  /** Hands a problem the storage handled itself to its reporter. */
+  readonly report: (report: Report) => void;
+}
+
+/** A problem a storage handled itself, to report. */
+export interface Report {
+  readonly operation: string;
+  readonly error: unknown;
+  readonly key: string | undefined;
+}
+
+/** What a walk through key directories met, or freed. */
+export interface Tally {
+  entries: number;
+  bytes: number;
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { CodecError } from '../../errors.ts';
+import type { EntryMeta, EntryToStore } from '../types.ts';
+import { writeAtomically } from './atomic.ts';
+import { writeBody } from './body-file.ts';
+import type { Context } from './context.ts';
+import { unlinkQuietly } from './files.ts';
+import { sha256 } from './layout.ts';
+import { readMetaFile, writeMetaFile } from './meta-file.ts';
+import { indexUrl } from './urls.ts';
+
+/**
+ * Writing entries: a new entry's body, then its URL index file, then its metadata over its
+ * variant's; and rewriting a stored entry's metadata.
+ *
+ * @module
+ */
+
+/** An entry as stored, and the bytes its files added. */
+interface Written {
+  readonly meta: EntryMeta;
+  readonly bytes: number;
+}
+
+/** Stores an entry and its body, replacing the entry of its variant. */
+export async function writeEntry(
+  ctx: Context,
+  entry: EntryToStore,
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  maxBytes: number | undefined,
+): Promise<Written> {
+  const kh = sha256(entry.key);
+  const vh = sha256(entry.variant);
+  const id = randomBytes(16).toString('hex');
+  const size = await writeAtomically(ctx.layout.bodyFile(kh, vh, id), (handle) =>
+    writeBody(handle, body, maxBytes),
+  );
+  const meta: EntryMeta = { ...entry, id, size, hits: 0 };
+  // The URL index goes first, so that every visible entry is found by deleteUrl.
+  await indexUrl(ctx, meta.url, kh);
+  const written = await ctx.locks.run(kh, () => commit(ctx, kh, vh, meta));
+  return { meta, bytes: written + size };
+}
+
+/** Rewrites a stored entry's metadata; `false` when it is no longer the stored one. */
+export function rewriteEntry(
+  ctx: Context,
+  entry: EntryMeta,
+  time: number,
+  next: (current: EntryMeta) => EntryMeta,
+): Promise<boolean> {
+  const kh = sha256(entry.key);
+  const vh = sha256(entry.variant);
+  return ctx.locks.run(kh, async () => {
+    const current = await readMetaFile(ctx, kh, vh);
+    if (current === undefined || current instanceof CodecError || current.id !== entry.id) {
+      return false;
+    }
+    // What identifies the entry and its body stays as stored.
+    const { id, key, variant, size } = current;
+    await writeMetaFile(ctx, kh, vh, { ...next(current), id, key, variant, size }, time);
+    return true;
+  });
+}
+
+/** Writes an entry's metadata over its variant's, then removes the replaced body. */
+async function commit(ctx: Context, kh: string, vh: string, meta: EntryMeta): Promise<number> {
+  const previous = await readMetaFile(ctx, kh, vh);
+  const bytes = await writeMetaFile(ctx, kh, vh, meta, ctx.clock());
+  if (previous !== undefined && !(previous instanceof CodecError) && previous.id !== meta.id) {
+    await unlinkQuietly(ctx.layout.bodyFile(kh, vh, previous.id));
+  }
+  return bytes;
+}
