@@ -45,6 +45,12 @@ import type {
 /** Bytes of body per row of the `chunks` table (part of schema version 1). */
 export const CHUNK_SIZE = 256 * 1024;
 
+/** How many entries' hits are gathered before they are written. */
+const HIT_BATCH = 256;
+
+/** How long gathered hits wait at most before they are written, in ms. */
+const HIT_DELAY = 1000;
+
 /** The schema version this code reads and writes, kept in `PRAGMA user_version`. */
 export const SCHEMA_VERSION = 1;
 
@@ -175,6 +181,9 @@ export class SqliteStorage implements Storage {
   /** Ids of this storage's writes in progress, which no sweep may take. */
   readonly #writes = new Set<number>();
   #report: StorageReporter = () => undefined;
+  /** Hits not written yet, by entry id: written together, off the hit path. */
+  readonly #hits = new Map<number, { count: number; at: number }>();
+  #hitTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   /**
@@ -206,7 +215,7 @@ export class SqliteStorage implements Storage {
       const live: EntryMeta[] = [];
       for (const row of this.#sql.get.all(key, this.#clock())) {
         const meta = this.#decode(row, 'get');
-        if (meta !== undefined) live.push(meta);
+        if (meta !== undefined) live.push(this.#withPendingHits(meta));
       }
       return live;
     });
@@ -262,8 +271,22 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  /**
+   * Records a hit. Hits are gathered in memory and written together (after {@link HIT_BATCH}
+   * hits, {@link HIT_DELAY} ms, or before anything reads or evicts by them), so a hit costs no
+   * write of its own.
+   */
   async touch(entry: EntryMeta, now: number): Promise<void> {
-    this.#run('touch', () => this.#sql.touch.run(now, Number(entry.id)));
+    this.#assertOpen();
+    const id = Number(entry.id);
+    const pending = this.#hits.get(id);
+    if (pending === undefined) this.#hits.set(id, { count: 1, at: now });
+    else {
+      pending.count++;
+      pending.at = Math.max(pending.at, now);
+    }
+    if (this.#hits.size >= HIT_BATCH) this.#writeHitsQuietly();
+    else this.#hitTimer ??= setTimeout(() => this.#writeHitsQuietly(), HIT_DELAY).unref();
   }
 
   async delete(key: string): Promise<void> {
@@ -275,6 +298,7 @@ export class SqliteStorage implements Storage {
   }
 
   async *list(): AsyncIterable<EntryMeta> {
+    this.#writeHitsQuietly();
     let after = 0;
     for (;;) {
       const rows = this.#run('list', () => this.#sql.list.all(after, this.#clock(), LIST_PAGE));
@@ -296,6 +320,7 @@ export class SqliteStorage implements Storage {
    * gone, or they are a day old) and of no entry. Returns the expired entries and every byte freed.
    */
   async prune(): Promise<StorageStats> {
+    this.#writeHitsQuietly();
     return this.#run('prune', () => {
       const now = this.#clock();
       const expired = transaction(this.#db, () => {
@@ -326,6 +351,7 @@ export class SqliteStorage implements Storage {
   /** Drops this storage's unfinished writes and closes the database; later calls reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#writeHitsQuietly();
     for (const id of [...this.#writes]) this.#abandonId(id, undefined);
     this.#closed = true;
     try {
@@ -347,6 +373,27 @@ export class SqliteStorage implements Storage {
 
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError('SqliteStorage');
+  }
+
+  #withPendingHits(meta: EntryMeta): EntryMeta {
+    const pending = this.#hits.get(Number(meta.id));
+    return pending === undefined ? meta : { ...meta, hits: meta.hits + pending.count };
+  }
+
+  /** Writes the gathered hits in one transaction; a failure is reported, the hits dropped. */
+  #writeHitsQuietly(): void {
+    clearTimeout(this.#hitTimer);
+    this.#hitTimer = undefined;
+    if (this.#hits.size === 0 || this.#closed) return;
+    const hits = [...this.#hits];
+    this.#hits.clear();
+    try {
+      transaction(this.#db, () => {
+        for (const [id, { count, at }] of hits) this.#sql.touch.run(count, at, id);
+      });
+    } catch (error) {
+      this.#reportQuietly('touch', storageError('touch', this.path, error), undefined);
+    }
   }
 
   /** A row's metadata, or `undefined` when it is corrupted: the entry is removed and reported. */
@@ -541,6 +588,7 @@ export class SqliteStorage implements Storage {
   }
 
   #evictQuietly(): void {
+    this.#writeHitsQuietly();
     try {
       this.#evict();
     } catch (error) {
@@ -617,7 +665,9 @@ function prepare(db: DatabaseSync) {
     update: sql(
       'UPDATE entries SET meta = ?, delete_at = ?, cost = size + ? WHERE id = ? AND key = ?',
     ),
-    touch: sql('UPDATE entries SET hits = hits + 1, last_access = ? WHERE id = ?'),
+    touch: sql(
+      'UPDATE entries SET hits = hits + ?, last_access = MAX(last_access, ?) WHERE id = ?',
+    ),
     deleteId: sql('DELETE FROM entries WHERE id = ?'),
     deleteKey: sql('DELETE FROM entries WHERE key = ?'),
     deleteUrl: sql('DELETE FROM entries WHERE url = ?'),
