@@ -30,6 +30,7 @@ export { MemoryStorage, type MemoryStorageOptions } from './storage/memory.ts';
 export type {
   EntryMeta,
   EntryToStore,
+  EvictionListener,
   Storage,
   StorageReporter,
   StorageStats,

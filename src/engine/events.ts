@@ -25,6 +25,8 @@ export interface CacheEvents {
   revalidate: EventBase & { readonly status: number };
   /** The request shared another concurrent request's origin response. */
   coalesced: EventBase;
+  /** Storage evicted an entry to stay within its size cap. */
+  evict: EventBase;
   /** A stale response stood in for a failed origin. */
   'stale-if-error': EventBase & { readonly error: unknown };
   /** Stored responses were removed because an unsafe request changed their URL (RFC 9111 §4.4). */
@@ -51,6 +53,7 @@ export const CACHE_EVENT_TYPES: readonly CacheEventType[] = [
   'coalesced',
   'stale-if-error',
   'invalidate',
+  'evict',
   'error',
 ];
 

@@ -102,6 +102,7 @@ export class HttpCache {
     this.#options = resolveOptions(options);
     this.#storage = this.#options.storage ?? new MemoryStorage();
     debugLogging(this.#events);
+    this.#storage.setEvictionListener?.((key, url) => this.#events.emit('evict', { key, url }));
     this.#storage.setReporter?.((operation, error, key) =>
       this.#events.emit('error', { key: key ?? '', url: '', operation, error }),
     );

@@ -143,7 +143,19 @@ export async function digestBody(
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   const replay = new Request(original, { body: bytes });
-  return { request: { ...request, input: replay, init: undefined }, digest: hex };
+  return { request: { ...request, input: replay, init: carried(request.init) }, digest: hex };
+}
+
+/**
+ * The symbol-keyed members of `init`: the per-request context an integration (undici, axios, the
+ * proxy) hands its origin function, which must reach it with the rebuilt request too.
+ */
+function carried(init: CacheRequestInit | undefined): CacheRequestInit | undefined {
+  const symbols = init === undefined ? [] : Object.getOwnPropertySymbols(init);
+  if (symbols.length === 0) return undefined;
+  const kept: Record<symbol, unknown> = {};
+  for (const symbol of symbols) kept[symbol] = (init as Record<symbol, unknown>)[symbol];
+  return kept as CacheRequestInit;
 }
 
 /** `init` without the library's own property, for building a `Request`. */

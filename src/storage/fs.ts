@@ -16,6 +16,7 @@ import { checkSerializer, jsonSerializer, type Serializer } from './serializers.
 import type {
   EntryMeta,
   EntryToStore,
+  EvictionListener,
   Storage,
   StorageReporter,
   StorageStats,
@@ -79,6 +80,7 @@ export class FileSystemStorage implements Storage {
   readonly #ctx: Context;
   readonly #pending = new Set<Promise<unknown>>();
   #reporter: StorageReporter | undefined;
+  #evicted: EvictionListener = () => undefined;
   #opened: Promise<void> | undefined;
   /** Bytes stored, as last measured plus what was added since; only kept with `maxBytes`. */
   #bytes = 0;
@@ -97,11 +99,16 @@ export class FileSystemStorage implements Storage {
       clock: options.clock ?? Date.now,
       locks: new KeyLocks(),
       report: (report) => this.#report(report),
+      evicted: (key, url) => this.#evicted(key, url),
     };
   }
 
   setReporter(reporter: StorageReporter): void {
     this.#reporter = reporter;
+  }
+
+  setEvictionListener(listener: EvictionListener): void {
+    this.#evicted = listener;
   }
 
   get(key: string): Promise<EntryMeta[]> {

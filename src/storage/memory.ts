@@ -1,5 +1,12 @@
 import { ClosedError, OptionsError } from '../errors.ts';
-import type { EntryMeta, EntryToStore, Storage, StorageStats, StoredBody } from './types.ts';
+import type {
+  EntryMeta,
+  EntryToStore,
+  EvictionListener,
+  Storage,
+  StorageStats,
+  StoredBody,
+} from './types.ts';
 
 /** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -47,6 +54,7 @@ export class MemoryStorage implements Storage {
   #bytes = 0;
   #nextId = 0;
   #closed = false;
+  #evicted: EvictionListener = () => undefined;
 
   constructor(options: MemoryStorageOptions = {}) {
     this.#maxBytes = positive('maxBytes', options.maxBytes ?? 64 * 1024 * 1024);
@@ -62,6 +70,10 @@ export class MemoryStorage implements Storage {
   /** Entries currently held. */
   get size(): number {
     return this.#lru.size;
+  }
+
+  setEvictionListener(listener: EvictionListener): void {
+    this.#evicted = listener;
   }
 
   async get(key: string): Promise<EntryMeta[]> {
@@ -208,6 +220,7 @@ export class MemoryStorage implements Storage {
     for (const slot of this.#lru) {
       if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
       this.#remove(slot);
+      this.#evicted(slot.meta.key, slot.meta.url);
     }
   }
 

@@ -15,6 +15,7 @@ import { decodeMeta, encodeMeta } from './codec.ts';
 import type {
   EntryMeta,
   EntryToStore,
+  EvictionListener,
   Storage,
   StorageReporter,
   StorageStats,
@@ -181,6 +182,7 @@ export class SqliteStorage implements Storage {
   /** Ids of this storage's writes in progress, which no sweep may take. */
   readonly #writes = new Set<number>();
   #report: StorageReporter = () => undefined;
+  #evicted: EvictionListener = () => undefined;
   /** Hits not written yet, by entry id: written together, off the hit path. */
   readonly #hits = new Map<number, { count: number; at: number }>();
   #hitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -208,6 +210,10 @@ export class SqliteStorage implements Storage {
 
   setReporter(reporter: StorageReporter): void {
     this.#report = reporter;
+  }
+
+  setEvictionListener(listener: EvictionListener): void {
+    this.#evicted = listener;
   }
 
   async get(key: string): Promise<EntryMeta[]> {
@@ -581,6 +587,7 @@ export class SqliteStorage implements Storage {
         if (victims.length === 0) return;
         for (const victim of victims) {
           this.#sql.deleteId.run(integer(victim, 'id'));
+          this.#evicted(String(victim.key), String(victim.url));
           if (this.#totals().bytes <= this.#maxBytes) return;
         }
       }
@@ -675,7 +682,7 @@ function prepare(db: DatabaseSync) {
       'SELECT count(*) AS entries, total(cost) AS bytes FROM entries WHERE delete_at <= ?',
     ),
     deleteExpired: sql('DELETE FROM entries WHERE delete_at <= ?'),
-    leastRecent: sql('SELECT id FROM entries ORDER BY last_access, id LIMIT ?'),
+    leastRecent: sql('SELECT id, key, url FROM entries ORDER BY last_access, id LIMIT ?'),
     orphanBytes: sql(`SELECT total(length(data)) AS bytes ${orphans}`),
     deleteOrphans: sql(`DELETE ${orphans}`),
     totals: sql('SELECT entries, bytes FROM totals WHERE id = 0'),

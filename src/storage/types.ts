@@ -71,7 +71,12 @@ export interface Storage {
    * entry it removed, say), so the cache can emit them as `error` events.
    */
   setReporter?(reporter: StorageReporter): void;
+  /** Receives a function the storage calls for each entry it evicts to stay within a size cap. */
+  setEvictionListener?(listener: EvictionListener): void;
 }
+
+/** Told of each entry a storage evicted to stay within its size cap. */
+export type EvictionListener = (key: string, url: string) => void;
 
 /** Counts of stored entries and their bytes (bodies plus metadata, as the backend measures). */
 export interface StorageStats {

@@ -233,9 +233,15 @@ describe('createFetch: bodies', () => {
     });
     const storage = new MemoryStorage({ maxBytes: 1024 * 1024 });
     const cachedFetch = createFetch({ storage });
-    for (let i = 0; i < 5; i++) await (await cachedFetch(`${origin.url}/e?${i}`)).arrayBuffer();
+    const evicted: string[] = [];
+    cachedFetch.cache.on('evict', (e) => evicted.push(e.url));
+    for (let i = 0; i < 5; i++) {
+      await (await cachedFetch(`${origin.url}/e?${i}`)).arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     expect(storage.bytes).toBeLessThanOrEqual(1024 * 1024);
     expect(storage.size).toBe(2);
+    expect(evicted).toEqual([0, 1, 2].map((i) => `${origin.url}/e?${i}`));
     await cachedFetch.close();
   });
 });

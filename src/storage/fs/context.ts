@@ -17,6 +17,8 @@ export interface Context {
   readonly locks: KeyLocks;
   /** Hands a problem the storage handled itself to its reporter. */
   readonly report: (report: Report) => void;
+  /** Tells of an entry evicted to stay within the size cap. */
+  readonly evicted: (key: string, url: string) => void;
 }
 
 /** A problem a storage handled itself, to report. */

@@ -62,6 +62,7 @@ async function evict(ctx: Context, kh: string, vh: string): Promise<void> {
   const meta = await readMetaFile(ctx, kh, vh);
   if (meta === undefined) return;
   await discard(ctx, kh, vh, meta instanceof CodecError ? undefined : meta, undefined, undefined);
+  if (!(meta instanceof CodecError)) ctx.evicted(meta.key, meta.url);
 }
 
 /** The variants of a key with their bytes and when their metadata was last written. */
