@@ -1,4 +1,3 @@
-import type { CacheControl } from '../core/cache-control.ts';
 import type { CacheStatusEntry } from '../core/cache-status.ts';
 import {
   decide,
@@ -11,18 +10,16 @@ import { declaredLength, freshen, newEntry } from '../core/entry.ts';
 import { type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
 import { defaultKey, keyUrl, normalizeUrl } from '../core/key.ts';
-import { answerRange } from '../core/range.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
 import { storability } from '../core/storable.ts';
 import { responseDirectives } from '../core/targeted.ts';
 import type { RequestControls, RequestHead } from '../core/types.ts';
-import { isConditional, responsesToUpdate } from '../core/validation.ts';
+import { responsesToUpdate } from '../core/validation.ts';
 import { matchesVariant, newestFirst } from '../core/vary.ts';
 import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
-import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
-import { sliceBody } from './body-slice.ts';
-import { BodyIncompleteError, teeBody } from './body-tee.ts';
+import type { EntryMeta, EntryToStore, Storage } from '../storage/types.ts';
+import { teeBody } from './body-tee.ts';
 import { type FlightOutcome, Flights, type Follower } from './coalesce.ts';
 import { debugLogging } from './debug.ts';
 import {
@@ -31,7 +28,16 @@ import {
   type CacheEventType,
   Emitter,
 } from './events.ts';
+import {
+  coalescable,
+  type Exchange,
+  expectedLength,
+  type Forward,
+  passing,
+  validUrl,
+} from './exchange.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { ranged } from './range-response.ts';
 import {
   type CacheRequestInit,
   describeRequest,
@@ -41,37 +47,13 @@ import {
   originArguments,
 } from './request.ts';
 import { buildResponse, gatewayTimeout } from './respond.ts';
+import { StorageGate, type Subject } from './storage-gate.ts';
 
 /** What {@link HttpCache.stats} returns. */
 export type CacheStats = CacheEventCounts & {
   /** Hits over hits and misses, from 0 to 1. */
   readonly hitRatio: number;
 };
-
-/** One request on its way through the cache. */
-interface Exchange {
-  readonly request: IncomingRequest;
-  readonly head: RequestHead;
-  readonly requestCc: CacheControl;
-  readonly key: string;
-  readonly controls: RequestControls;
-  /** A cacheable request keyed by its body: a query, which invalidates nothing. */
-  readonly bodyKeyed: boolean;
-}
-
-/** What the cache knew before going to the origin. */
-interface Forward {
-  readonly fwd: ForwardReason;
-  /** Stored variants under the key, live ones only. */
-  readonly variants: readonly EntryMeta[];
-  /** The stored response being revalidated, if any. */
-  readonly entry: EntryMeta | undefined;
-  readonly freshness: Freshness | undefined;
-  /** Validators the cache adds. */
-  readonly conditions: Readonly<Record<string, string>> | undefined;
-  /** Whether the response may be stored. */
-  readonly store: boolean;
-}
 
 /**
  * The cache engine: a `fetch` in front of an origin `fetch`. It asks storage, lets the RFC 9111
@@ -87,11 +69,8 @@ interface Forward {
  */
 export class HttpCache {
   readonly #options: ResolvedOptions;
-  readonly #storage: Storage;
   readonly #events = new Emitter();
-  /** Aborts of bodies being stored, so `close()` can stop them. */
-  readonly #storing = new Set<(reason: string) => void>();
-  readonly #background = new Set<Promise<unknown>>();
+  readonly #store: StorageGate;
   /** Keys being revalidated in the background. */
   readonly #revalidating = new Set<string>();
   /** Origin requests in flight that others may join. */
@@ -100,17 +79,14 @@ export class HttpCache {
 
   constructor(options: HttpCacheOptions = {}) {
     this.#options = resolveOptions(options);
-    this.#storage = this.#options.storage ?? new MemoryStorage();
     debugLogging(this.#events);
-    this.#storage.setEvictionListener?.((key, url) => this.#events.emit('evict', { key, url }));
-    this.#storage.setReporter?.((operation, error, key) =>
-      this.#events.emit('error', { key: key ?? '', url: '', operation, error }),
-    );
+    const storage = this.#options.storage ?? new MemoryStorage();
+    this.#store = new StorageGate(storage, this.#events, this.#options.clock);
   }
 
   /** The storage in use. */
   get storage(): Storage {
-    return this.#storage;
+    return this.#store.storage;
   }
 
   /** Adds an event listener; returns a function that removes it. */
@@ -134,9 +110,7 @@ export class HttpCache {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const abort of this.#storing) abort('the cache was closed');
-    await Promise.allSettled([...this.#background]);
-    await this.#storage.close();
+    await this.#store.close();
   }
 
   async #handle(input: RequestInfo | URL, init: CacheRequestInit | undefined): Promise<Response> {
@@ -177,7 +151,7 @@ export class HttpCache {
       return this.#forward(ex, passing('method'));
     }
     if (request.mode === 'reload') return this.#forward(ex, { ...passing('request'), store: true });
-    const variants = await this.#lookup(ex);
+    const variants = await this.#store.lookup(subject(ex));
     const decision = decide({
       request: head,
       requestCc: ex.requestCc,
@@ -241,17 +215,6 @@ export class HttpCache {
     return keyFn === undefined ? defaultKey(head.method, url) : keyFn({ ...head, url });
   }
 
-  /** Live stored variants; a storage failure is reported and counts as a miss. */
-  async #lookup(ex: Exchange): Promise<EntryMeta[]> {
-    try {
-      const now = this.#options.clock();
-      return (await this.#storage.get(ex.key)).filter((entry) => entry.deleteAt > now);
-    } catch (error) {
-      this.#storageError(ex, 'get', error);
-      return [];
-    }
-  }
-
   /** Serves a stored response (fresh, or stale where allowed); falls back to the origin when its body is gone. */
   async #serve(
     ex: Exchange,
@@ -261,7 +224,7 @@ export class HttpCache {
     stale: boolean,
     fwd?: ForwardReason,
   ): Promise<Response> {
-    const body = await this.#body(ex, entry);
+    const body = await this.#store.body(subject(ex), entry);
     if (body === undefined)
       return this.#forward(ex, { ...passing('uri-miss'), variants, store: true });
     this.#touch(ex, entry);
@@ -287,19 +250,9 @@ export class HttpCache {
     this.#revalidating.add(ex.key);
     const task = this.#forward(ex, fwd)
       .then(drain)
-      .catch((error: unknown) =>
-        this.#events.emit('error', {
-          key: ex.key,
-          url: ex.head.url,
-          operation: 'revalidate',
-          error,
-        }),
-      )
-      .finally(() => {
-        this.#revalidating.delete(ex.key);
-        this.#background.delete(task);
-      });
-    this.#background.add(task);
+      .catch((error: unknown) => this.#store.failed(subject(ex), 'revalidate', error))
+      .finally(() => this.#revalidating.delete(ex.key));
+    this.#store.track(task);
   }
 
   /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
@@ -347,17 +300,6 @@ export class HttpCache {
     });
   }
 
-  /** An entry's body, or `undefined` when it is gone or unreadable (reported). */
-  async #body(ex: Exchange, entry: EntryMeta): Promise<StoredBody | undefined> {
-    try {
-      return (await this.#storage.body(entry)) ?? undefined;
-    } catch (error) {
-      this.#storageError(ex, 'body', error);
-      return undefined;
-    }
-  }
-
-  /** Goes to the origin, and handles its answer. */
   /**
    * Goes to the origin for a request. Concurrent requests that may share a stored response join
    * the first one's origin request instead of making their own.
@@ -464,7 +406,7 @@ export class HttpCache {
     await response.body?.cancel();
     const updated = await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
     const entry = updated.find((e) => e.id === fwd.entry?.id) ?? updated[0];
-    const body = entry === undefined ? undefined : await this.#body(ex, entry);
+    const body = entry === undefined ? undefined : await this.#store.body(subject(ex), entry);
     // RFC 9111 §4.3.3: a 304 that selects no stored response cannot be used: ask again, unconditionally.
     if (entry === undefined || body === undefined)
       return this.#forward(ex, { ...fwd, conditions: undefined });
@@ -510,11 +452,7 @@ export class HttpCache {
         this.#options.policy,
         ex.controls,
       );
-      try {
-        if (await this.#storage.update(entry)) updated.push(entry);
-      } catch (error) {
-        this.#storageError(ex, 'update', error);
-      }
+      if (await this.#store.update(subject(ex), entry)) updated.push(entry);
     }
     return updated;
   }
@@ -526,11 +464,7 @@ export class HttpCache {
     if (urls.length === 0) return;
     for (const url of urls) {
       // By URL rather than by key: whatever key function stored them, they all go.
-      try {
-        await this.#storage.deleteUrl(normalizeUrl(url));
-      } catch (error) {
-        this.#storageError(ex, 'deleteUrl', error);
-      }
+      await this.#store.deleteUrl(subject(ex), normalizeUrl(url));
     }
     this.#events.emit('invalidate', { key: ex.key, url: ex.head.url, urls });
   }
@@ -556,7 +490,7 @@ export class HttpCache {
     ) {
       return undefined;
     }
-    const body = await this.#body(ex, entry);
+    const body = await this.#store.body(subject(ex), entry);
     if (body === undefined) return undefined;
     await response?.body?.cancel();
     this.#events.emit('stale-if-error', { key: ex.key, url: ex.head.url, error });
@@ -593,11 +527,11 @@ export class HttpCache {
         expectedLength: expectedLength(entry),
         readers: 1 + sharing.length,
       });
-      this.#store(ex, entry, teed.storage, teed.abortStoring);
+      this.#store.store(subject(ex), entry, teed.storage, teed.abortStoring);
       bodies = teed.readers;
     } else if (entry !== undefined) {
       // A response without content (a 204, say) is stored whole at once.
-      this.#store(ex, entry, new Blob().stream(), () => undefined);
+      this.#store.store(subject(ex), entry, new Blob().stream(), () => undefined);
       bodies = sharing.map(() => null).concat([null]);
     }
     const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
@@ -712,45 +646,11 @@ export class HttpCache {
     };
   }
 
-  /** Writes a teed body to storage in the background; failures become events. */
-  #store(
-    ex: Exchange,
-    entry: EntryToStore,
-    body: ReadableStream<Uint8Array<ArrayBuffer>>,
-    abortStoring: (reason: string) => void,
-  ): void {
-    this.#storing.add(abortStoring);
-    const task = this.#storage
-      .put(entry, body)
-      .then(
-        (meta) => {
-          this.#events.emit('store', { key: ex.key, url: ex.head.url, size: meta.size });
-        },
-        (error: unknown) => {
-          // Storage gave up: stop copying so the caller's reads never wait for it.
-          abortStoring('storage failed');
-          if (!(error instanceof BodyIncompleteError)) this.#storageError(ex, 'put', error);
-        },
-      )
-      .finally(() => {
-        this.#storing.delete(abortStoring);
-        this.#background.delete(task);
-      });
-    this.#background.add(task);
-  }
-
-  /** Records a hit with storage in the background. */
+  /** Records a hit, moving the entry's expiry when `refreshTtlOnAccess` asks for it. */
   #touch(ex: Exchange, entry: EntryMeta): void {
-    const now = this.#options.clock();
-    this.#storage
-      .touch(entry, now)
-      .catch((error: unknown) => this.#storageError(ex, 'touch', error));
     const ttl = this.#options.policy.ttl;
-    if (this.#options.refreshTtlOnAccess && ttl !== undefined) {
-      this.#storage
-        .update({ ...entry, deleteAt: now + ttl * 1000 })
-        .catch((error: unknown) => this.#storageError(ex, 'update', error));
-    }
+    const refresh = this.#options.refreshTtlOnAccess && ttl !== undefined;
+    this.#store.touch(subject(ex), entry, refresh ? this.#options.clock() + ttl * 1000 : undefined);
   }
 
   /**
@@ -763,86 +663,11 @@ export class HttpCache {
     return { ...counts, hitRatio: total === 0 ? 0 : counts.hit / total };
   }
 
-  #storageError(ex: Exchange, operation: string, error: unknown): void {
-    this.#events.emit('error', { key: ex.key, url: ex.head.url, operation, error });
-  }
-
   #status(params: Omit<CacheStatusEntry, 'cache'>, key: string): CacheStatusEntry | undefined {
     const option = this.#options.cacheStatus;
     if (option === false) return undefined;
     return { cache: option.name, ...params, ...(option.key ? { key } : {}) };
   }
-}
-
-/**
- * RFC 9110 §14: a range request answered from a stored complete response: 206 with the
- * requested bytes, 416 when they are out of range, or the whole response.
- */
-function ranged(
-  head: RequestHead,
-  entry: EntryMeta,
-  body: StoredBody,
-): { entry: EntryMeta; body: StoredBody | null } {
-  const answer = answerRange(head.headers, entry, entry.size);
-  if (answer.type === 'full') return { entry, body };
-  const headers = entry.headers.filter(
-    ([name]) => name !== 'content-length' && name !== 'content-range',
-  );
-  if (answer.type === 'unsatisfiable') {
-    headers.push(['content-range', `bytes */${entry.size}`]);
-    return {
-      entry: { ...entry, status: 416, statusText: 'Range Not Satisfiable', headers },
-      body: null,
-    };
-  }
-  const { start, end } = answer;
-  headers.push(
-    ['content-range', `bytes ${start}-${end}/${entry.size}`],
-    ['content-length', String(end - start + 1)],
-  );
-  return {
-    entry: { ...entry, status: 206, statusText: 'Partial Content', headers },
-    body: sliceBody(body, start, end),
-  };
-}
-
-/**
- * Whether a request may share another's origin request: one whose response could be stored and
- * reused for it, that carries no validators or range of its own and does not insist on its own
- * origin request (`reload`).
- */
-function coalescable(ex: Exchange, fwd: Forward): boolean {
-  const headers = ex.head.headers;
-  return (
-    fwd.store &&
-    ex.head.method === 'GET' &&
-    ex.controls.mode !== 'reload' &&
-    headers.get('range') === null &&
-    !isConditional(headers)
-  );
-}
-
-/** The Forward for a request that goes to the origin without looking at storage. */
-function passing(fwd: ForwardReason): Forward {
-  return {
-    fwd,
-    variants: [],
-    entry: undefined,
-    freshness: undefined,
-    conditions: undefined,
-    store: false,
-  };
-}
-
-/**
- * The body length to check before committing: the declared `Content-Length`, unless a content
- * coding was decoded on the way (the length then describes the encoded body).
- */
-function expectedLength(entry: {
-  headers: readonly (readonly [string, string])[];
-}): number | undefined {
-  if (entry.headers.some(([name]) => name === 'content-encoding')) return undefined;
-  return declaredLength(entry);
 }
 
 /** A body a response will not carry (HEAD): a stream is cancelled so storage can let go of it. */
@@ -860,13 +685,9 @@ async function drain(response: Response): Promise<void> {
   }
 }
 
-/** The normalised URL, or `undefined` when `url` is not a valid absolute URL (parsed once). */
-function validUrl(url: string): string | undefined {
-  try {
-    return normalizeUrl(url);
-  } catch {
-    return undefined;
-  }
+/** Names a request in events. */
+function subject(ex: Exchange): Subject {
+  return { key: ex.key, url: ex.head.url };
 }
 
 function assertNever(value: never): never {
