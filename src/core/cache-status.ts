@@ -37,7 +37,8 @@ function item(value: string): string {
 /** RFC 8941 §3.3.3: a String (printable ASCII; others are replaced so the field stays valid). */
 function sfString(value: string): string {
   let out = '"';
-  for (const ch of value) {
+  // A lone surrogate has no UTF-8 form to percent-encode: replace it first.
+  for (const ch of value.toWellFormed()) {
     const code = ch.codePointAt(0) ?? 0;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
     else if (code < 0x20 || code > 0x7e) out += encodeURIComponent(ch);

@@ -38,6 +38,8 @@ export function answerRange(
   if (match === null) return FULL;
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return FULL;
+  // RFC 9110 §14.1.1: no range of a zero-length representation is satisfiable.
+  if (size === 0) return { type: 'unsatisfiable' };
   if (first === '') {
     // RFC 9110 §14.1.2: a suffix range, the last N bytes.
     const suffix = Number(last);

@@ -42,12 +42,21 @@ type Bytes = Uint8Array<ArrayBuffer>;
 interface Branch {
   controller: ReadableStreamDefaultController<Bytes>;
   open: boolean;
+  /** Whether its reader has asked for data yet. */
+  started: boolean;
 }
+
+/**
+ * How far a reader that has not started reading may fall behind before it paces the others: a
+ * shared response whose caller never reads it must not hold the others back, within reason.
+ */
+const UNSTARTED_LAG = 16 << 20;
 
 /**
  * Tees `source` to one or more readers and to storage. A chunk is read from the origin when a
  * reader asks for one and every open reader and storage have room (less than `highWaterMark`
- * bytes queued), so the slowest of them paces the origin and nothing is buffered whole. A reader
+ * bytes queued; a reader that has not started reading yet may fall 16 MiB behind), so the
+ * slowest of them paces the origin and nothing is buffered whole. A reader
  * that cancels drops out; when all have cancelled, the origin is cancelled and storage fails.
  * Storage cancelling its branch only stops the copying.
  */
@@ -72,7 +81,11 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
     wake();
   };
   const roomForAll = (): boolean =>
-    branches.every((b) => !b.open || -(b.controller.desiredSize ?? 0) < limit) &&
+    branches.every(
+      (b) =>
+        !b.open ||
+        -(b.controller.desiredSize ?? 0) < (b.started ? limit : Math.max(limit, UNSTARTED_LAG)),
+    ) &&
     (!storing || (storeController.desiredSize ?? 0) > 0);
 
   const finish = (): void => {
@@ -112,6 +125,7 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
   };
 
   const pull = async (branch: Branch): Promise<void> => {
+    branch.started = true;
     wake();
     for (;;) {
       if (!branch.open || (branch.controller.desiredSize ?? 0) < 0) return;
@@ -159,7 +173,7 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
       new ReadableStream<Bytes>(
         {
           start(controller) {
-            branch = { controller, open: true };
+            branch = { controller, open: true, started: false };
             branches.push(branch);
           },
           pull: () => pull(branch),

@@ -13,7 +13,7 @@ import { defaultKey, keyUrl, normalizeUrl } from '../core/key.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
 import { storability } from '../core/storable.ts';
 import { responseDirectives } from '../core/targeted.ts';
-import type { RequestControls, RequestHead } from '../core/types.ts';
+import type { HeaderPairs, RequestControls, RequestHead } from '../core/types.ts';
 import { responsesToUpdate } from '../core/validation.ts';
 import { matchesVariant, newestFirst } from '../core/vary.ts';
 import { ClosedError } from '../errors.ts';
@@ -36,6 +36,7 @@ import {
   passing,
   validUrl,
 } from './exchange.ts';
+import { attachMetadata, type CacheMetadata } from './metadata.ts';
 import { type HttpCacheOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ranged } from './range-response.ts';
 import {
@@ -45,6 +46,7 @@ import {
   hasBody,
   type IncomingRequest,
   originArguments,
+  withCredentialsDigested,
 } from './request.ts';
 import { buildResponse, gatewayTimeout } from './respond.ts';
 import { StorageGate, type Subject } from './storage-gate.ts';
@@ -123,7 +125,11 @@ export class HttpCache {
     if ((request.controls.bodyKey ?? this.#options.bodyKey) && hasBody(request)) {
       ({ request, digest } = await digestBody(request));
     }
-    const head: RequestHead = { method: request.method, url, headers: request.headers };
+    const head: RequestHead = {
+      method: request.method,
+      url,
+      headers: await withCredentialsDigested(request.headers),
+    };
     const controls: RequestControls = {
       mode: request.mode,
       ttl: request.controls.ttl,
@@ -357,6 +363,9 @@ export class HttpCache {
       return this.#originFailed(ex, fwd, error);
     }
     const responseTime = this.#options.clock();
+    // A status a Response cannot be built with (600 and up) passes through untouched, as the
+    // origin fetch gave it: there is nothing a cache may do with it.
+    if (response.status > 599) return attachMetadata(response, passedThrough(ex, fwd));
     if (STALE_IF_ERROR_STATUSES.has(response.status)) {
       const stale = await this.#staleOnError(ex, fwd, response.status, response);
       if (stale !== undefined) return stale;
@@ -409,12 +418,21 @@ export class HttpCache {
     const body = entry === undefined ? undefined : await this.#store.body(subject(ex), entry);
     // RFC 9111 §4.3.3: a 304 that selects no stored response cannot be used: ask again, unconditionally.
     if (entry === undefined || body === undefined)
-      return this.#forward(ex, { ...fwd, conditions: undefined });
+      return this.#forwardAlone(ex, { ...fwd, conditions: undefined }, undefined);
     this.#events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
     const f = freshnessUnder(entry, this.#options.clock(), this.#options.policy);
+    // A shared cache stores no Set-Cookie, but the cookies of this exchange are this caller's own.
+    const cookies = this.#options.policy.shared ? response.headers.getSetCookie() : [];
+    const served =
+      cookies.length === 0
+        ? entry
+        : {
+            ...entry,
+            headers: [...entry.headers, ...cookies.map((c): [string, string] => ['set-cookie', c])],
+          };
     return this.#fromStorage(
       ex,
-      entry,
+      served,
       f,
       body,
       { fwd: fwd.fwd, fwdStatus: 304, ttl: ttlOf(f) },
@@ -539,26 +557,10 @@ export class HttpCache {
       const body = bodies[i + 1] ?? null;
       follower.settle({
         type: 'response',
-        response: this.#originResponse(
-          follower.context,
-          fwd,
-          response,
-          body,
-          entry !== undefined,
-          ttl,
-          true,
-        ),
+        response: this.#originResponse(follower.context, fwd, response, body, entry, ttl, true),
       });
     });
-    return this.#originResponse(
-      ex,
-      fwd,
-      response,
-      bodies[0] ?? null,
-      entry !== undefined,
-      ttl,
-      false,
-    );
+    return this.#originResponse(ex, fwd, response, bodies[0] ?? null, entry, ttl, false);
   }
 
   /** The caller's copy of an origin response, with Cache-Status and metadata. */
@@ -567,15 +569,19 @@ export class HttpCache {
     fwd: Forward,
     response: Response,
     body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
-    stored: boolean,
+    entry: EntryToStore | undefined,
     ttl: number | undefined,
     collapsed: boolean,
   ): Response {
+    const stored = entry !== undefined;
     return buildResponse({
       status: response.status,
       statusText: response.statusText,
-      headers: response.headers,
+      // A waiting request gets what a hit would give it: the stored fields, never those a
+      // shared cache strips (another user's Set-Cookie, qualified private and no-cache fields).
+      headers: collapsed && entry !== undefined ? sharedFields(entry, response) : response.headers,
       body,
+      origin: response,
       age: undefined,
       cacheStatus: this.#status(
         { fwd: fwd.fwd, fwdStatus: response.status, stored, ttl, collapsed },
@@ -683,6 +689,31 @@ async function drain(response: Response): Promise<void> {
   while (!(await reader.read()).done) {
     // Each chunk is discarded; reading drives the tee that stores it.
   }
+}
+
+/**
+ * The fields a waiting request gets of a response it shares: those stored, less the `Date` the
+ * cache added for storing when the origin sent none.
+ */
+function sharedFields(entry: EntryToStore, response: Response): HeaderPairs {
+  return response.headers.has('date')
+    ? entry.headers
+    : entry.headers.filter(([name]) => name !== 'date');
+}
+
+/** The metadata of a response the cache handed on untouched. */
+function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
+  return {
+    fromCache: false,
+    revalidated: false,
+    stored: false,
+    collapsed: false,
+    key: ex.key,
+    createdAt: undefined,
+    hits: 0,
+    ttl: undefined,
+    forwarded: fwd.fwd,
+  };
 }
 
 /** Names a request in events. */

@@ -140,8 +140,7 @@ export async function digestBody(
 ): Promise<{ request: IncomingRequest; digest: string }> {
   const original = new Request(request.input, stripCacheOptions(request.init));
   const bytes = await original.arrayBuffer();
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = await sha256Hex(bytes);
   const replay = new Request(original, { body: bytes });
   return { request: { ...request, input: replay, init: carried(request.init) }, digest: hex };
 }
@@ -158,9 +157,37 @@ function carried(init: CacheRequestInit | undefined): CacheRequestInit | undefin
   return kept as CacheRequestInit;
 }
 
-/** `init` without the library's own property, for building a `Request`. */
+/**
+ * `init` for building a `Request`: without the library's own property, and without the cache
+ * mode, which the cache has already read (a `Request` refuses `only-if-cached` outside
+ * same-origin mode, and the origin needs no mode of the cache's).
+ */
 function stripCacheOptions(init: CacheRequestInit | undefined): RequestInit | undefined {
   if (init === undefined) return undefined;
-  const { httpcache: _controls, ...rest } = init;
+  const { httpcache: _controls, cache: _mode, ...rest } = init;
   return rest;
+}
+
+/** Request fields that carry credentials. */
+const CREDENTIAL_FIELDS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * The request's fields as the cache sees them: credentials (`Authorization`, `Cookie`) replaced
+ * by their SHA-256 digest, so that a response that varies on them is told apart without the
+ * credential itself ever being stored as part of a key or variant.
+ */
+export async function withCredentialsDigested(headers: HeaderReader): Promise<HeaderReader> {
+  const digests = new Map<string, string>();
+  for (const name of CREDENTIAL_FIELDS) {
+    const value = headers.get(name);
+    if (value !== null)
+      digests.set(name, `sha256:${await sha256Hex(new TextEncoder().encode(value))}`);
+  }
+  if (digests.size === 0) return headers;
+  return { get: (name) => digests.get(name.toLowerCase()) ?? headers.get(name) };
+}
+
+async function sha256Hex(bytes: BufferSource): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -8,6 +8,16 @@ import { attachMetadata, type CacheMetadata } from './metadata.ts';
  * @module
  */
 
+const ORIGIN = Symbol('httpcache.origin');
+
+/**
+ * A response the caller dropped without reading or cancelling its body: the body is cancelled,
+ * so a body shared with other readers stops waiting for it and the origin connection is freed.
+ */
+const unreadBodies = new FinalizationRegistry<ReadableStream>((body) => {
+  if (!body.locked) body.cancel().catch(() => undefined);
+});
+
 /** RFC 9110 §6.4.1: statuses whose responses have no content. */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
@@ -24,6 +34,11 @@ export interface ResponseParts {
   readonly url: string;
   readonly redirected: boolean;
   readonly metadata: CacheMetadata;
+  /**
+   * The origin response whose body this one carries: kept reachable as long as this one, so the
+   * origin `fetch` does not reclaim the body while the caller still holds the response.
+   */
+  readonly origin?: Response;
 }
 
 /**
@@ -62,6 +77,8 @@ export function buildResponse(parts: ResponseParts): Response {
   });
   if (parts.url !== '') Object.defineProperty(response, 'url', { value: parts.url });
   if (parts.redirected) Object.defineProperty(response, 'redirected', { value: true });
+  if (parts.origin !== undefined) Object.defineProperty(response, ORIGIN, { value: parts.origin });
+  if (body instanceof ReadableStream) unreadBodies.register(response, body);
   return attachMetadata(response, parts.metadata);
 }
 
