@@ -4,6 +4,7 @@ import { HttpCache } from '../engine/http-cache.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
 import type { CacheRequestInit } from '../engine/request.ts';
 import { OptionsError } from '../errors.ts';
+import { bodyKeyed, bodyMembers, replayedBody } from './body.ts';
 import { type CacheControls, controlsInit } from './controls.ts';
 import { flatHeaders, requestHeaders } from './undici/headers.ts';
 import { dispatchToResponse } from './undici/origin.ts';
@@ -26,8 +27,13 @@ export type CacheInterceptorOptions = Omit<HttpCacheOptions, 'fetch'>;
 export interface CacheDispatchOptions extends Dispatcher.DispatchOptions {
   /**
    * Per-request cache controls: `cache` (a Fetch cache mode), `ttl`, `forceStore`, `bypass`,
-   * `key`.
-   * @example await request(url, { httpcache: { ttl: 60 } } as CacheDispatchOptions)
+   * `key`, `bodyKey`.
+   * @default undefined (the cache's own behaviour)
+   * @example
+   * ```ts
+   * const options = { dispatcher, httpcache: { ttl: 60 } }; // a variable: undici's types lack it
+   * await request(url, options);
+   * ```
    */
   httpcache?: CacheControls;
 }
@@ -88,10 +94,12 @@ export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheIn
       const reply = new Reply(handler);
       if (!reply.start()) return true;
       const context: DispatchContext = { dispatch, opts, headers, reply, sent: false };
+      const controls = (opts as CacheDispatchOptions).httpcache;
       const init: DispatchInit = {
         method: opts.method,
         headers,
-        ...controlsInit((opts as CacheDispatchOptions).httpcache),
+        ...controlsInit(controls),
+        ...(bodyKeyed(controls, options) ? bodyMembers(opts.body) : {}),
         [CONTEXT]: context,
       };
       cache.fetch(url, init).then(
@@ -107,20 +115,25 @@ export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheIn
 }
 
 /** The engine's origin: the request sent on through the next dispatch. */
-function throughDispatch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+async function throughDispatch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const context = (init as DispatchInit | undefined)?.[CONTEXT];
   if (context === undefined) {
-    return Promise.reject(new TypeError('httpcache/undici: a request without dispatch context'));
+    throw new TypeError('httpcache/undici: a request without dispatch context');
   }
   context.sent = true;
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const headers = init?.headers;
   // Unchanged headers go on as the caller gave them (order, case, duplicates); with the cache's
   // validators added, as the engine built them.
-  const opts =
+  let opts =
     headers === context.headers || !(headers instanceof Headers)
       ? context.opts
       : { ...context.opts, headers: flatHeaders(headers) };
+  // A body-keyed request's body was read for its key; the engine hands it back as bytes.
+  const replayed = await replayedBody(input);
+  if (replayed !== undefined) {
+    opts = { ...opts, body: Buffer.from(replayed.buffer, replayed.byteOffset, replayed.length) };
+  }
   const { reply } = context;
   // A background revalidation outlives the caller: neither its abort nor its callbacks apply.
   const foreground = !reply.finished;

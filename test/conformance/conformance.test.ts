@@ -1,14 +1,19 @@
 /**
- * Runs the cache-tests conformance cases (see cases.ts) against `createFetch()`, once as a private
- * cache and once as a shared cache. Our own harness: it follows the semantics of the upstream test
- * engine (what "cached", "not_cached" and "*_validated" mean, date offsets, implicit header
- * checks) but runs on a manual clock, so a 3-second pause costs nothing.
+ * Runs the cache-tests conformance cases (see cases.ts) through each door into the cache:
+ * `createFetch()` (private and shared), the undici interceptor under undici's `fetch` (private and
+ * shared) and the reverse proxy under a plain `fetch` (shared). `CONFORMANCE_DOORS=fetch,undici,proxy`
+ * picks doors. Our own harness: it follows the semantics of the upstream test engine (what
+ * "cached", "not_cached" and "*_validated" mean, date offsets, implicit header checks) but runs on
+ * a manual clock, so a 3-second pause costs nothing.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createFetch } from '../../src/index.ts';
+import { createProxy } from '../../src/integrations/server/index.ts';
+import { cacheInterceptor } from '../../src/integrations/undici.ts';
 import {
   type ConformanceCase,
   type ExpectedHeader,
@@ -272,12 +277,69 @@ interface Received {
   readonly body: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Doors: the ways a request reaches the cache
+// ---------------------------------------------------------------------------------------------
+
+/** One cache behind one door, for one case. */
+interface DoorClient {
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+interface Door {
+  readonly name: string;
+  /** The `shared` settings it runs with. */
+  readonly modes: readonly boolean[];
+  open(shared: boolean): Promise<DoorClient>;
+}
+
+const DOORS: readonly Door[] = [
+  {
+    name: 'fetch',
+    modes: [false, true],
+    async open(shared) {
+      const cachedFetch = createFetch({ shared, clock });
+      return { fetch: cachedFetch, close: () => cachedFetch.close() };
+    },
+  },
+  {
+    name: 'undici',
+    modes: [false, true],
+    async open(shared) {
+      const interceptor = cacheInterceptor({ shared, clock });
+      const agent = new Agent().compose(interceptor);
+      return {
+        fetch: (url, init) =>
+          undiciFetch(url, { ...init, dispatcher: agent } as Parameters<
+            typeof undiciFetch
+          >[1]) as unknown as Promise<Response>,
+        close: async () => {
+          await agent.close();
+          await interceptor.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'proxy',
+    modes: [true],
+    async open(shared) {
+      const proxy = await createProxy({ upstream: baseUrl, shared, clock });
+      return {
+        fetch: (url, init) => fetch(proxy.url + url.slice(baseUrl.length), init),
+        close: () => proxy.close(),
+      };
+    },
+  },
+];
+
 let uuidCounter = 0;
 
 /** `CONFORMANCE_DUMP=<id>[,<id>…]` prints each exchange of those cases. */
 const DUMP = new Set((process.env.CONFORMANCE_DUMP ?? '').split(',').filter((id) => id !== ''));
 
-async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void> {
+async function runCase(testCase: ConformanceCase, door: Door, shared: boolean): Promise<void> {
   const browser = !shared;
   const uuid = `${testCase.id.replace(/[^A-Za-z0-9-]/g, '_')}-${shared ? 's' : 'p'}-${++uuidCounter}`;
   const steps: Step[] = testCase.requests.map((r) => {
@@ -290,7 +352,7 @@ async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void
     return step;
   });
   tests.set(uuid, { steps, records: [] });
-  const cachedFetch = createFetch({ shared, clock });
+  const cachedFetch = await door.open(shared);
   const startedAt = now;
   const responses: Received[] = [];
   try {
@@ -323,7 +385,7 @@ async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void
 
       let response: Response;
       try {
-        response = await cachedFetch(url, init);
+        response = await cachedFetch.fetch(url, init);
       } catch (error) {
         throw new CaseFailure(false, `Request ${reqNum} failed: ${String(error)}`);
       }
@@ -331,7 +393,7 @@ async function runCase(testCase: ConformanceCase, shared: boolean): Promise<void
       const received: Received = { status: response.status, headers: response.headers, body };
       if (DUMP.has(testCase.id)) {
         console.log(
-          `--- ${testCase.id} (${shared ? 'shared' : 'private'}) request ${reqNum} at +${now - startedAt} ms\n` +
+          `--- ${testCase.id} (${door.name}, ${shared ? 'shared' : 'private'}) request ${reqNum} at +${now - startedAt} ms\n` +
             `> ${init.method ?? 'GET'} ${url}\n${headers.map(([n, v]) => `> ${n}: ${v}`).join('\n')}\n` +
             `< ${response.status}\n${[...response.headers].map(([n, v]) => `< ${n}: ${v}`).join('\n')}\n` +
             `< body: ${JSON.stringify(body.slice(0, 80))}`,
@@ -638,35 +700,39 @@ const KNOWN_GAPS: ReadonlyMap<string, string> = new Map([
   ['partial-store-partial-complete', '206 responses are not stored'],
 ]);
 
-for (const shared of [false, true]) {
-  describe(shared ? 'shared cache' : 'private cache', () => {
-    for (const suite of suites) {
-      const applicable = suite.tests.filter((t) =>
-        shared ? t.browser_only !== true : t.cdn_only !== true && t.browser_skip !== true,
-      );
-      if (applicable.length === 0) continue;
-      describe(suite.id, () => {
-        for (const kind of ['required', 'optimal', 'check'] as const) {
-          const cases = applicable.filter((t) => (t.kind ?? 'required') === kind);
-          if (cases.length === 0) continue;
-          describe(kind, () => {
-            for (const testCase of cases) {
-              const reason = UNOBSERVABLE.get(testCase.id);
-              if (kind === 'check' || reason !== undefined) {
-                it.skip(testCase.id, () => {});
-              } else if (
-                KNOWN_GAPS.has(testCase.id) &&
-                (shared || testCase.id !== 'headers-store-Set-Cookie')
-              ) {
-                it.fails(`${testCase.id} (known gap: ${KNOWN_GAPS.get(testCase.id)})`, () =>
-                  runCase(testCase, shared));
-              } else {
-                it(testCase.id, () => runCase(testCase, shared));
+const CHOSEN = new Set((process.env.CONFORMANCE_DOORS ?? '').split(',').filter((d) => d !== ''));
+
+for (const door of DOORS.filter((d) => CHOSEN.size === 0 || CHOSEN.has(d.name))) {
+  for (const shared of door.modes) {
+    describe(`${door.name}: ${shared ? 'shared cache' : 'private cache'}`, () => {
+      for (const suite of suites) {
+        const applicable = suite.tests.filter((t) =>
+          shared ? t.browser_only !== true : t.cdn_only !== true && t.browser_skip !== true,
+        );
+        if (applicable.length === 0) continue;
+        describe(suite.id, () => {
+          for (const kind of ['required', 'optimal', 'check'] as const) {
+            const cases = applicable.filter((t) => (t.kind ?? 'required') === kind);
+            if (cases.length === 0) continue;
+            describe(kind, () => {
+              for (const testCase of cases) {
+                const reason = UNOBSERVABLE.get(testCase.id);
+                if (kind === 'check' || reason !== undefined) {
+                  it.skip(testCase.id, () => {});
+                } else if (
+                  KNOWN_GAPS.has(testCase.id) &&
+                  (shared || testCase.id !== 'headers-store-Set-Cookie')
+                ) {
+                  it.fails(`${testCase.id} (known gap: ${KNOWN_GAPS.get(testCase.id)})`, () =>
+                    runCase(testCase, door, shared));
+                } else {
+                  it(testCase.id, () => runCase(testCase, door, shared));
+                }
               }
-            }
-          });
-        }
-      });
-    }
-  });
+            });
+          }
+        });
+      }
+    });
+  }
 }

@@ -83,3 +83,23 @@ describe('POST requests keyed by their body', () => {
     await cachedFetch.close();
   });
 });
+
+describe('POST queries with cache modes', () => {
+  it('only-if-cached answers a stored query and 504s an unknown one', async () => {
+    const cachedFetch = createFetch({ cacheableMethods: ['GET', 'HEAD', 'POST'], bodyKey: true });
+    await (await cachedFetch(`${origin.url}/graphql`, post('known'))).text();
+    const hit = await cachedFetch(`${origin.url}/graphql`, {
+      ...post('known'),
+      cache: 'only-if-cached',
+    });
+    expect(await hit.json()).toEqual({ echo: 'known' });
+    const miss = await cachedFetch(`${origin.url}/graphql`, {
+      ...post('unknown'),
+      cache: 'only-if-cached',
+    });
+    expect(miss.status).toBe(504);
+    await miss.text();
+    expect(origin.count('/graphql')).toBe(1);
+    await cachedFetch.close();
+  });
+});

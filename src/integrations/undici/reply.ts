@@ -135,37 +135,34 @@ export class Reply {
   #pump(): void {
     if (this.#pumping || this.finished) return;
     this.#pumping = true;
-    this.#loop().then(
-      () => {
-        this.#pumping = false;
-      },
-      (error: unknown) => {
-        this.#pumping = false;
-        this.fail(error);
-      },
-    );
+    this.#loop().catch((error: unknown) => this.fail(error));
   }
 
   async #loop(): Promise<void> {
-    const reader = this.#reader;
-    while (!this.#paused && !this.finished) {
-      if (reader === undefined) {
-        this.#end();
-        return;
+    try {
+      const reader = this.#reader;
+      while (!this.#paused && !this.finished) {
+        if (reader === undefined) {
+          this.#end();
+          return;
+        }
+        const result = await reader.read();
+        if (this.finished) return;
+        if (result.done) {
+          this.#end();
+          return;
+        }
+        const chunk = result.value;
+        this.#call(() =>
+          this.#handler.onResponseData?.(
+            this.controller,
+            Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+          ),
+        );
       }
-      const result = await reader.read();
-      if (this.finished) return;
-      if (result.done) {
-        this.#end();
-        return;
-      }
-      const chunk = result.value;
-      this.#call(() =>
-        this.#handler.onResponseData?.(
-          this.controller,
-          Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-        ),
-      );
+    } finally {
+      // Synchronously with the loop's end, so that a resume() right after restarts it.
+      this.#pumping = false;
     }
   }
 

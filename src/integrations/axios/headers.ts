@@ -1,0 +1,34 @@
+import type { AxiosHeaders } from 'axios';
+
+/**
+ * Header conversions between axios' `AxiosHeaders` and WHATWG `Headers`.
+ *
+ * @module
+ */
+
+/** An axios header value. */
+type Value = string | string[] | number | boolean | null | undefined | AxiosHeaders;
+
+/** axios request headers as `Headers`; `null`, `undefined` and `false` values are left out. */
+export function toHeaders(headers: Iterable<[string, Value]> | Record<string, Value>): Headers {
+  const result = new Headers();
+  const entries = Symbol.iterator in headers ? headers : Object.entries(headers);
+  for (const [name, value] of entries as Iterable<[string, Value]>) {
+    if (value === null || value === undefined || value === false) continue;
+    if (Array.isArray(value)) for (const item of value) result.append(name, String(item));
+    else result.append(name, String(value));
+  }
+  return result;
+}
+
+/** A WHATWG response's headers as the plain object axios builds `AxiosHeaders` from. */
+export function headerObject(headers: Headers): Record<string, string | string[]> {
+  const object: Record<string, string | string[]> = {};
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') continue;
+    object[name] = value;
+  }
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) object['set-cookie'] = cookies;
+  return object;
+}

@@ -1,0 +1,208 @@
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
+import { cacheStatus } from '../../engine/metadata.ts';
+import { headerObject } from './headers.ts';
+
+/**
+ * The caller side of the axios integration: the engine's `Response` made into what axios' own
+ * adapter would have resolved with for the request's `responseType`, then settled with the
+ * caller's `validateStatus`.
+ *
+ * @module
+ */
+
+/** Content codings axios' http adapter decodes, and how. */
+const CODINGS = ['gzip', 'x-gzip', 'compress', 'x-compress', 'deflate', 'br', 'zstd'];
+
+/** How the adapter that would have answered represents data. */
+export interface Flavour {
+  /** axios' Node.js http adapter: Buffers, Node streams, content codings decoded. */
+  readonly node: boolean;
+  /** The adapter's `request` (for origin responses). */
+  readonly request: unknown;
+}
+
+/** The axios response for `response`, or the `AxiosError` its status earns. */
+export async function toAxiosResponse(
+  axios: AxiosStatic,
+  response: Response,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+): Promise<AxiosResponse> {
+  const metadata = cacheStatus(response);
+  const headers = headerObject(response.headers);
+  const coding = flavour.node && config.decompress !== false ? codingOf(headers) : undefined;
+  if (coding !== undefined) delete headers['content-encoding'];
+  const data = await dataOf(axios, response, config, flavour, coding);
+  const result: AxiosResponse = {
+    data,
+    status: response.status,
+    statusText: response.statusText,
+    headers: axios.AxiosHeaders.from(headers),
+    config,
+    request: flavour.request,
+    cached: metadata?.fromCache === true,
+    cacheStatus: metadata,
+  };
+  const validate = config.validateStatus;
+  if (
+    result.status === 0 ||
+    validate === null ||
+    validate === undefined ||
+    validate(result.status)
+  ) {
+    return result;
+  }
+  throw new axios.AxiosError(
+    `Request failed with status code ${result.status}`,
+    result.status >= 400 && result.status < 500
+      ? axios.AxiosError.ERR_BAD_REQUEST
+      : axios.AxiosError.ERR_BAD_RESPONSE,
+    config,
+    flavour.request,
+    result,
+  );
+}
+
+function codingOf(headers: Record<string, string | string[]>): string | undefined {
+  const value = headers['content-encoding'];
+  if (typeof value !== 'string') return undefined;
+  const coding = value.trim().toLowerCase();
+  return CODINGS.includes(coding) ? coding : undefined;
+}
+
+async function dataOf(
+  axios: AxiosStatic,
+  response: Response,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+  coding: string | undefined,
+): Promise<unknown> {
+  const type = (config.responseType ?? 'json').toLowerCase();
+  if (type === 'stream') {
+    if (!flavour.node) return response.body ?? new ReadableStream();
+    const { Readable, pipeline } = await import('node:stream');
+    const source =
+      response.body === null
+        ? Readable.from([])
+        : Readable.fromWeb(response.body as NodeReadableStream);
+    if (coding === undefined) return source;
+    return pipeline(source, await decoder(coding), () => {});
+  }
+  const bytes = await readAll(axios, response, config, flavour);
+  if (!flavour.node) {
+    if (type === 'arraybuffer') return bytes.buffer;
+    if (type === 'blob') {
+      return new Blob([bytes], { type: response.headers.get('content-type') ?? '' });
+    }
+    if (type === 'formdata') {
+      return new Response(bytes, { headers: response.headers }).formData();
+    }
+    return new TextDecoder().decode(bytes);
+  }
+  const buffer = coding === undefined ? Buffer.from(bytes) : await decode(coding, bytes);
+  if (type === 'arraybuffer') return buffer;
+  const encoding = (config.responseEncoding ?? 'utf8') as BufferEncoding;
+  const text = buffer.toString(encoding);
+  // As axios' http adapter: a UTF-8 byte order mark is stripped.
+  return encoding === 'utf8' && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads the whole body, honouring the request's `signal`, `cancelToken` and `maxContentLength`
+ * (as the adapter would have while reading from the network).
+ */
+async function readAll(
+  axios: AxiosStatic,
+  response: Response,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
+  let cancelled: unknown;
+  const cancel = (): void => {
+    cancelled ??= new axios.CanceledError(undefined, config, flavour.request);
+    reader.cancel(cancelled).catch(() => {});
+  };
+  const signal = config.signal;
+  signal?.addEventListener?.('abort', cancel);
+  const unsubscribe = subscribe(config, cancel);
+  const limit = config.maxContentLength ?? -1;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    if (signal?.aborted === true) cancel();
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw cancelled ?? error;
+      }
+      if (cancelled !== undefined) throw cancelled;
+      if (result.done) break;
+      size += result.value.byteLength;
+      if (limit > -1 && size > limit) {
+        await reader.cancel();
+        throw new axios.AxiosError(
+          `maxContentLength size of ${limit} exceeded`,
+          axios.AxiosError.ERR_BAD_RESPONSE,
+          config,
+          flavour.request,
+        );
+      }
+      chunks.push(result.value);
+    }
+  } finally {
+    signal?.removeEventListener?.('abort', cancel);
+    unsubscribe();
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function subscribe(config: InternalAxiosRequestConfig, cancel: () => void): () => void {
+  const token = config.cancelToken;
+  if (token === undefined) return () => {};
+  let active = true;
+  token.promise.then(
+    () => {
+      if (active) cancel();
+    },
+    () => {},
+  );
+  return () => {
+    active = false;
+  };
+}
+
+/** A Node.js decoding stream for `coding`, with the flush axios uses. */
+async function decoder(coding: string): Promise<NodeJS.ReadWriteStream> {
+  const zlib = await import('node:zlib');
+  const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  if (coding === 'br') return zlib.createBrotliDecompress();
+  if (coding === 'zstd') return zlib.createZstdDecompress();
+  return zlib.createUnzip(options);
+}
+
+async function decode(coding: string, bytes: Uint8Array): Promise<Buffer> {
+  const zlib = await import('node:zlib');
+  const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  if (coding === 'br') return zlib.brotliDecompressSync(bytes);
+  if (coding === 'zstd') return zlib.zstdDecompressSync(bytes);
+  // Some servers send raw DEFLATE without the zlib wrapper RFC 9110 §8.4.1.2 asks for.
+  if (coding === 'deflate' && !hasZlibHeader(bytes)) return zlib.inflateRawSync(bytes, options);
+  return zlib.unzipSync(bytes, options);
+}
+
+/** RFC 1950 §2.2: CM 8 and a header checksum divisible by 31. */
+function hasZlibHeader(bytes: Uint8Array): boolean {
+  const [cmf = 0, flg = 0] = bytes;
+  return (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
+}

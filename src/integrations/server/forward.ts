@@ -1,0 +1,118 @@
+import type { IncomingMessage } from 'node:http';
+import type { HttpCacheOptions } from '../../engine/options.ts';
+import { OptionsError } from '../../errors.ts';
+import { endToEnd, rawPairs } from './hop-by-hop.ts';
+import { addVia } from './send.ts';
+
+/**
+ * The reverse proxy's options, and what it makes of a client request before forwarding it.
+ *
+ * @module
+ */
+
+/** Options of {@link createProxy}: the cache's (shared by default) and the proxy's own. */
+export interface ProxyOptions extends Omit<HttpCacheOptions, 'fetch'> {
+  /**
+   * The upstream origin (and optional path prefix) requests are forwarded to. Required.
+   * @default none
+   * @example createProxy({ upstream: 'http://127.0.0.1:3000' })
+   */
+  readonly upstream: string | URL;
+  /**
+   * The port to listen on; `0` picks a free one (read it from `proxy.url`).
+   * @default 0
+   * @example createProxy({ upstream, port: 8080 })
+   */
+  readonly port?: number;
+  /**
+   * The address to listen on.
+   * @default '127.0.0.1'
+   * @example createProxy({ upstream, host: '0.0.0.0' })
+   */
+  readonly host?: string;
+  /**
+   * A shared cache (like a CDN) by default: `s-maxage`, `private`, `Authorization` and
+   * `proxy-revalidate` are honoured, `Set-Cookie` is never stored.
+   * @default true
+   * @example createProxy({ upstream, shared: false }) // one user's cache, e.g. a dev proxy
+   */
+  readonly shared?: boolean;
+  /**
+   * Milliseconds of upstream silence (connecting, or waiting for the response or its body) before
+   * the proxy answers `504 Gateway Timeout`, or a stale response where allowed.
+   * @default 30000
+   * @example createProxy({ upstream, timeout: 5000, allowStale: 600 })
+   */
+  readonly timeout?: number;
+  /**
+   * The pseudonym this proxy adds to `Via` (RFC 9110 §7.6.3) in both directions; `false` adds none.
+   * @default 'httpcache'
+   * @example createProxy({ upstream, via: 'edge-cache' })
+   */
+  readonly via?: string | false;
+}
+
+/** Validates the proxy's own options, naming the one at fault. */
+export function validate(port: number, timeout: number, via: string | false | undefined): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new OptionsError('port', `must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  if (typeof timeout !== 'number' || !(timeout > 0)) {
+    throw new OptionsError('timeout', `must be a number of ms > 0, got ${String(timeout)}`);
+  }
+  if (
+    via !== undefined &&
+    via !== false &&
+    (typeof via !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(via))
+  ) {
+    throw new OptionsError('via', 'must be a token (RFC 9110 §7.6.3 pseudonym) or false');
+  }
+}
+
+/** The upstream URL without a trailing slash, so that a request path can be appended. */
+export function upstreamBase(upstream: string | URL): string {
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    throw new OptionsError('upstream', `must be an absolute http(s) URL, got ${String(upstream)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OptionsError('upstream', `must be an http: or https: URL, got ${url.protocol}`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new OptionsError('upstream', 'must not have a query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The client's header fields as forwarded: end-to-end ones, with `Via` and `X-Forwarded-*`. */
+export function forwardedHeaders(req: IncomingMessage, pseudonym: string | undefined): Headers {
+  const lines = endToEnd(rawPairs(req.rawHeaders), true);
+  if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
+  const headers = new Headers(lines);
+  const client = req.socket.remoteAddress;
+  if (client !== undefined) {
+    const forwardedFor = headers.get('x-forwarded-for');
+    headers.set('x-forwarded-for', forwardedFor === null ? client : `${forwardedFor}, ${client}`);
+  }
+  if (req.headers.host !== undefined && !headers.has('x-forwarded-host')) {
+    headers.set('x-forwarded-host', req.headers.host);
+  }
+  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
+  return headers;
+}
+
+/** RFC 9112 §6.3: a request has content when it declares a length or a transfer coding. */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === undefined ? error.message : `${code} (${error.message})`;
+  }
+  return String(error);
+}

@@ -1,0 +1,198 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { HttpCache } from '../../engine/http-cache.ts';
+import type { CacheRequestInit } from '../../engine/request.ts';
+import { bodyKeyed, bodyMembers, replayedBody } from '../body.ts';
+import {
+  describe,
+  forwardedHeaders,
+  hasBody,
+  type ProxyOptions,
+  upstreamBase,
+  validate,
+} from './forward.ts';
+import { sendError, sendResponse } from './send.ts';
+import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
+
+/**
+ * A caching reverse proxy on node:http: a shared cache in front of one upstream.
+ *
+ * @module
+ */
+
+export type { ProxyOptions } from './forward.ts';
+
+/** A running proxy. */
+export interface CachingProxy {
+  /** Where it listens, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The node:http server. */
+  readonly server: Server;
+  /** The cache, for events and storage. */
+  readonly cache: HttpCache;
+  /** Stops listening, ends open connections, and closes the cache and its storage. */
+  close(): Promise<void>;
+}
+
+/** What the origin function needs of the client request. */
+interface ClientCall {
+  readonly body: IncomingMessage | null;
+  readonly signal: AbortSignal;
+  sent: boolean;
+}
+
+const CONTEXT = Symbol('httpcache.proxy.call');
+
+type ProxyInit = CacheRequestInit & { [CONTEXT]?: ClientCall };
+
+/**
+ * Starts a caching reverse proxy: it forwards method, path, query and body (streamed) to
+ * `upstream`, strips hop-by-hop fields both ways and adds `Via`, and answers with `Age` and
+ * `Cache-Status` from the cache; `400` for requests it cannot parse, `502` when the upstream cannot
+ * be reached and `504` when it does not answer in time (or a stale response where allowed).
+ *
+ * @example
+ * ```ts
+ * import { createProxy } from 'httpcache/server';
+ *
+ * const proxy = await createProxy({ upstream: 'http://127.0.0.1:3000', port: 8080 });
+ * console.log(`caching ${proxy.url}`);
+ * ```
+ */
+export async function createProxy(options: ProxyOptions): Promise<CachingProxy> {
+  const { upstream, port = 0, host = '127.0.0.1', timeout = 30_000, via, ...rest } = options;
+  const base = upstreamBase(upstream);
+  validate(port, timeout, via);
+  const pseudonym = via === false ? undefined : (via ?? 'httpcache');
+  // Loaded here rather than imported, so that `httpcache/server` (cacheHandler) also loads on
+  // platforms without node:http.
+  const http = await import('node:http');
+  const https = await import('node:https');
+  const agents = [new http.Agent({ keepAlive: true }), new https.Agent({ keepAlive: true })];
+  const transports = {
+    'http:': { request: http.request, agent: agents[0] },
+    'https:': { request: https.request, agent: agents[1] },
+  };
+
+  async function toUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const call = (init as ProxyInit | undefined)?.[CONTEXT];
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // A body-keyed request's body was read for its key; the engine hands it back as bytes.
+    const replayed = await replayedBody(input);
+    const body = replayed ?? (call === undefined || call.sent ? null : call.body);
+    if (call !== undefined) call.sent = true;
+    return sendUpstream({
+      url,
+      method:
+        init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'),
+      headers: new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)),
+      body,
+      // Until the client has its response head; then a client gone away cancels the body instead,
+      // and a background revalidation started by this request goes on.
+      signal: call?.signal,
+      timeout,
+      transports,
+    });
+  }
+
+  const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '';
+    // RFC 9112 §3.2.1: a reverse proxy serves origin-form targets only.
+    const url = target.startsWith('/') ? `${base}${target}` : undefined;
+    if (url === undefined || !URL.canParse(url)) {
+      sendError(res, 400, 'Bad Request: the request target must be a path', pseudonym);
+      return;
+    }
+    let headers: Headers;
+    try {
+      headers = forwardedHeaders(req, pseudonym);
+    } catch {
+      sendError(res, 400, 'Bad Request: invalid header field', pseudonym);
+      return;
+    }
+    const aborter = new AbortController();
+    let answered = false;
+    res.on('close', () => {
+      if (!answered) aborter.abort(new DOMException('The client went away', 'AbortError'));
+    });
+    const call: ClientCall = {
+      body: hasBody(req) ? req : null,
+      signal: aborter.signal,
+      sent: false,
+    };
+    const init: ProxyInit = {
+      method,
+      headers,
+      ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),
+      [CONTEXT]: call,
+    };
+    let response: Response;
+    try {
+      response = await cache.fetch(url, init);
+    } catch (error) {
+      if (!call.sent) req.resume();
+      if (error instanceof UpstreamTimeoutError) {
+        sendError(res, 504, 'Gateway Timeout: the upstream did not answer in time', pseudonym);
+      } else if (!aborter.signal.aborted) {
+        sendError(res, 502, `Bad Gateway: ${describe(error)}`, pseudonym);
+      } else {
+        res.destroy();
+      }
+      return;
+    }
+    answered = true;
+    // A body the cache answered for without the upstream is read and dropped.
+    if (!call.sent && call.body !== null) req.resume();
+    await sendResponse(res, response, {
+      head: method === 'HEAD',
+      via: pseudonym && `1.1 ${pseudonym}`,
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      sendError(res, 502, `Bad Gateway: ${describe(error)}`);
+    });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    server,
+    cache,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        for (const agent of agents) agent.destroy();
+        await cache.close();
+      })();
+      return closing;
+    },
+  };
+}

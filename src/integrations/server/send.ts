@@ -1,0 +1,89 @@
+import type { ServerResponse } from 'node:http';
+import { endToEnd } from './hop-by-hop.ts';
+
+/**
+ * Writing a WHATWG `Response` to a node:http `ServerResponse`, streaming its body with
+ * back-pressure.
+ *
+ * @module
+ */
+
+/** Writes `response` to `res`; resolves when it is all written, or `res` closed. */
+export async function sendResponse(
+  res: ServerResponse,
+  response: Response,
+  options: { readonly head: boolean; readonly via: string | undefined },
+): Promise<void> {
+  const lines = endToEnd(response.headers);
+  if (options.via !== undefined) addVia(lines, options.via);
+  const flat: string[] = [];
+  for (const [name, value] of lines) flat.push(name, value);
+  if (response.statusText === '') res.writeHead(response.status, flat);
+  else res.writeHead(response.status, response.statusText, flat);
+  const reader = options.head ? undefined : response.body?.getReader();
+  if (reader === undefined) {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  // A client that goes away stops the body (and so the upstream) at once, mid-read included.
+  res.once('close', () => {
+    if (!res.writableFinished) reader.cancel(new Error('the client went away')).catch(() => {});
+  });
+  try {
+    for (;;) {
+      const result = await reader.read();
+      if (result.done) break;
+      if (res.destroyed) throw new Error('the client went away');
+      if (!res.write(result.value)) await drained(res);
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => {});
+    // A body cut short must reach the client as one: the connection is closed, not ended cleanly.
+    res.destroy(error instanceof Error ? error : undefined);
+    return;
+  }
+  res.end();
+}
+
+/** Waits until `res` can take more, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** RFC 9110 §7.6.3: each intermediary appends its own member to `Via`. */
+export function addVia(lines: [string, string][], member: string): void {
+  const index = lines.findIndex(([name]) => name.toLowerCase() === 'via');
+  const existing = lines[index];
+  if (existing === undefined) lines.push(['via', member]);
+  else lines[index] = [existing[0], `${existing[1]}, ${member}`];
+}
+
+/** A short plain-text response from the proxy itself. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  via?: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${message}\n`;
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  };
+  if (via !== undefined) headers.via = via;
+  res.writeHead(status, headers).end(body);
+}
