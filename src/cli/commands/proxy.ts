@@ -1,0 +1,99 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isHttpCacheError } from '../../errors.ts';
+import { CliError, ExitCode } from '../exit-codes.ts';
+import { colorsFor, type Io } from '../io.ts';
+import { type StoreOptions, storeOption } from '../options.ts';
+import { DEFAULT_STORE, formatStoreUri, openStore, storePath } from '../store-uri.ts';
+
+/**
+ * `httpcache proxy`: a caching reverse proxy (`createProxy` of `httpcache/server`) in front of
+ * one upstream, until SIGINT or SIGTERM.
+ *
+ * @module
+ */
+
+/** The options of `proxy`. */
+export interface ProxyCommandOptions extends StoreOptions {
+  readonly upstream: string;
+  readonly port: number;
+  readonly host: string;
+}
+
+/** The `proxy` command. */
+export function proxyCommand(io: Io, done: (code: number) => void): Command {
+  return new Command('proxy')
+    .description('run a caching reverse proxy (a shared cache) in front of an upstream')
+    .addOption(
+      new Option('--upstream <url>', 'the origin requests are forwarded to')
+        .argParser(parseUpstream)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--port <n>', 'the port to listen on (0: any free port)')
+        .argParser(parsePort)
+        .default(8080),
+    )
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addOption(storeOption())
+    .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
+}
+
+/** Runs the proxy until the process is told to stop; returns the exit code. */
+export async function proxy(options: ProxyCommandOptions, io: Io): Promise<number> {
+  const { createProxy } = await import('../../integrations/server/proxy.ts');
+  const spec = options.store ?? DEFAULT_STORE;
+  const storage = await openStore(spec);
+  let running: Awaited<ReturnType<typeof createProxy>>;
+  try {
+    running = await createProxy({
+      upstream: options.upstream,
+      port: options.port,
+      host: options.host,
+      storage,
+    });
+  } catch (error) {
+    await storage.close();
+    if (isHttpCacheError(error) || isListenError(error)) {
+      throw new CliError(`cannot start the proxy: ${(error as Error).message}`, ExitCode.failure);
+    }
+    throw error;
+  }
+  const c = colorsFor(io.stderr, io.env);
+  const store = formatStoreUri(spec, await storePath(spec));
+  io.stderr.write(
+    `${c.bold('httpcache proxy')} listening on ${c.cyan(running.url)} → ${options.upstream} (store ${store})\n`,
+  );
+  await new Promise<void>((resolve) => {
+    // A second signal while closing ends the process the default way.
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  return ExitCode.ok;
+}
+
+function parseUpstream(value: string): string {
+  const url = URL.parse(value);
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError('expected an absolute http: or https: URL');
+  }
+  return value;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  }
+  return port;
+}
+
+function isListenError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
