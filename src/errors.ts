@@ -70,3 +70,8 @@ export class ClosedError extends HttpCacheError {
 export function isHttpCacheError(value: unknown): value is HttpCacheError {
   return typeof value === 'object' && value !== null && BRAND in value;
 }
+
+/** The message of an error, or the value as text: for wrapping causes in messages. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

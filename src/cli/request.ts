@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import type { CacheMode } from '../core/types.ts';
-import type { CacheRequestInit } from '../engine/request.ts';
+import { CACHE_MODES, type CacheRequestInit } from '../engine/request.ts';
 import { CliError, ExitCode, errorMessage } from './exit-codes.ts';
 
 /**
@@ -11,14 +11,7 @@ import { CliError, ExitCode, errorMessage } from './exit-codes.ts';
  */
 
 /** The cache modes `--cache-mode` accepts: the Fetch standard's `RequestInit.cache`. */
-export const CACHE_MODES: readonly CacheMode[] = [
-  'default',
-  'no-store',
-  'reload',
-  'no-cache',
-  'force-cache',
-  'only-if-cached',
-];
+export { CACHE_MODES };
 
 /** A header as `-H` takes it. */
 export type HeaderLine = readonly [name: string, value: string];

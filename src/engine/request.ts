@@ -58,14 +58,16 @@ const STANDARD_METHODS: ReadonlySet<string> = new Set([
   'PUT',
   'PATCH',
 ]);
-const MODES: ReadonlySet<string> = new Set([
+/** The Fetch standard's cache modes (`RequestInit.cache`). */
+export const CACHE_MODES: readonly CacheMode[] = [
   'default',
   'no-store',
   'reload',
   'no-cache',
   'force-cache',
   'only-if-cached',
-]);
+];
+const MODES: ReadonlySet<string> = new Set(CACHE_MODES);
 const NO_CONTROLS: RequestCacheOptions = {};
 
 /** Describes fetch arguments; `input` may be a string, a URL or a Request (of any realm). */

@@ -1,4 +1,5 @@
-import { ClosedError, OptionsError } from '../errors.ts';
+import { ClosedError } from '../errors.ts';
+import { positive } from './option-checks.ts';
 import type {
   EntryMeta,
   EntryToStore,
@@ -227,11 +228,6 @@ export class MemoryStorage implements Storage {
   #open(): void {
     if (this.#closed) throw new ClosedError('MemoryStorage');
   }
-}
-
-function positive(option: string, value: number): number {
-  if (!(value > 0)) throw new OptionsError(option, `must be a positive number, got ${value}`);
-  return value;
 }
 
 function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {

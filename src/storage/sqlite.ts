@@ -7,11 +7,14 @@ import {
   ClosedError,
   CodecError,
   isHttpCacheError,
+  messageOf,
   OptionsError,
   StorageError,
 } from '../errors.ts';
 import { userCacheDirectory } from './cache-dir.ts';
 import { decodeMeta, encodeMeta } from './codec.ts';
+import { positive } from './option-checks.ts';
+import { isAlive } from './process-alive.ts';
 import type {
   EntryMeta,
   EntryToStore,
@@ -812,28 +815,9 @@ function blob(row: Row | undefined, column: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Whether process `pid` runs (on this host: WAL databases are not shared across hosts). */
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function storageError(operation: string, path: string, error: unknown): Error {
   if (isHttpCacheError(error)) return error;
   return new StorageError(operation, `${messageOf(error)} (SQLite ${path})`, { cause: error });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function positive(option: string, value: number): number {
-  if (!(value > 0)) throw new OptionsError(option, `must be a positive number, got ${value}`);
-  return value;
 }
 
 function milliseconds(option: string, value: number): number {

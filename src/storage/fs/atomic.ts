@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAlive } from '../process-alive.ts';
 import type { Tally } from './context.ts';
-import { code, ignore, inDirectory, olderThan, unlinkQuietly } from './files.ts';
+import { ignore, inDirectory, olderThan, unlinkQuietly } from './files.ts';
 
 /**
  * Atomic writes: each file is written to a temp file beside it (`<name>.<pid>-<random>.tmp`) and
@@ -75,14 +76,5 @@ export async function sweepTemps(dir: string, files: string[], freed: Tally): Pr
     const orphan =
       pid === process.pid ? !writing.has(file) : !isAlive(pid) || (await olderThan(file, TEMP_AGE));
     if (orphan) freed.bytes += (await unlinkQuietly(file)) ?? 0;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return code(error) === 'EPERM';
   }
 }

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
-import { CodecError, StorageError } from '../../errors.ts';
+import { CodecError, messageOf, StorageError } from '../../errors.ts';
 import type { StoredBody } from '../types.ts';
-import { ignore, message, storageError, writeAll } from './files.ts';
+import { ignore, storageError, writeAll } from './files.ts';
 
 /**
  * Body files: a body stream copied into a file, and a file read back whole or as a stream.
@@ -41,7 +41,7 @@ export async function writeBody(
       await writeAll(handle, result.value);
     }
   } catch (error) {
-    if (!(error instanceof BodyFailure)) await reader.cancel(message(error)).catch(ignore);
+    if (!(error instanceof BodyFailure)) await reader.cancel(messageOf(error)).catch(ignore);
     throw error;
   }
 }

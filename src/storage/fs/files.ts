@@ -1,6 +1,6 @@
 import { type FileHandle, mkdir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CodecError, isHttpCacheError, StorageError } from '../../errors.ts';
+import { CodecError, isHttpCacheError, messageOf, StorageError } from '../../errors.ts';
 
 /**
  * File helpers of {@link FileSystemStorage}: directory listings and deletions that take a missing
@@ -84,7 +84,7 @@ export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<v
 /** A failure as the storage's callers get it: a {@link StorageError} unless it is already ours. */
 export function storageError(operation: string, error: unknown): Error {
   if (isHttpCacheError(error) && !(error instanceof CodecError)) return error;
-  return new StorageError(operation, `file system: ${message(error)}`, { cause: error });
+  return new StorageError(operation, `file system: ${messageOf(error)}`, { cause: error });
 }
 
 export function code(error: unknown): unknown {
@@ -95,10 +95,6 @@ export function code(error: unknown): unknown {
 
 export function isMissing(error: unknown): boolean {
   return code(error) === 'ENOENT';
-}
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function ignore(): undefined {

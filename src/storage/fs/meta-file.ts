@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { CodecError } from '../../errors.ts';
+import { CodecError, messageOf } from '../../errors.ts';
 import { decodeMeta, encodeMeta } from '../codec.ts';
 import type { EntryMeta } from '../types.ts';
 import { writeAtomically } from './atomic.ts';
 import type { Context } from './context.ts';
-import { isMissing, message, writeAll } from './files.ts';
+import { isMissing, writeAll } from './files.ts';
 import { ID, sha256 } from './layout.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function readMetaFile(
     }
     return meta;
   } catch (error) {
-    return new CodecError(`${file} could not be decoded: ${message(error)}`, { cause: error });
+    return new CodecError(`${file} could not be decoded: ${messageOf(error)}`, { cause: error });
   }
 }
 
