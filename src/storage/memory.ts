@@ -1,4 +1,5 @@
 import { ClosedError } from '../errors.ts';
+import { concat } from './bytes.ts';
 import { positive } from './option-checks.ts';
 import type {
   EntryMeta,
@@ -228,17 +229,6 @@ export class MemoryStorage implements Storage {
   #open(): void {
     if (this.#closed) throw new ClosedError('MemoryStorage');
   }
-}
-
-function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** A rough size of an entry's metadata, so that many tiny bodies still count against the cap. */

@@ -22,6 +22,7 @@ import type { EntryToStore, StoredBody } from '../../src/storage/types.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
 import { storageContract } from './contract.ts';
+import { missHitRevalidate, storeEvent } from './fetch-e2e.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'httpcache-sqlite-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -333,53 +334,9 @@ describe('SqliteStorage with createFetch', () => {
 
   it('stores a miss, serves a hit without the origin, and freshens the entry on a 304', async () => {
     const clock = manualClock();
-    origin.route('/e2e', (req, res) => {
-      // Dated by the test's clock, not the origin's: ages are the clock's.
-      const headers = {
-        etag: '"v1"',
-        'cache-control': 'max-age=60',
-        date: new Date(clock()).toUTCString(),
-      };
-      if (req.headers['if-none-match'] === '"v1"') {
-        res.writeHead(304, { ...headers, 'x-validated': 'yes' }).end();
-      } else {
-        res.writeHead(200, { ...headers, 'content-type': 'text/plain' }).end('hello, sqlite');
-      }
-    });
     const storage = open(newPath(), clock);
-    const cachedFetch = createFetch({ storage, clock });
-    const url = `${origin.url}/e2e`;
-
-    const stored = storeEvent(cachedFetch);
-    const miss = await cachedFetch(url);
-    expect(await miss.text()).toBe('hello, sqlite');
-    expect(cacheStatus(miss)).toMatchObject({ fromCache: false, stored: true });
-    await stored;
-
-    clock.advance(10);
-    const hit = await cachedFetch(url);
-    expect(await hit.text()).toBe('hello, sqlite');
-    expect(cacheStatus(hit)).toMatchObject({ fromCache: true, revalidated: false });
-    expect(hit.headers.get('age')).toBe('10');
-    expect(origin.count('/e2e')).toBe(1);
-
-    clock.advance(100);
-    const revalidated = await cachedFetch(url);
-    expect(await revalidated.text()).toBe('hello, sqlite');
-    expect(cacheStatus(revalidated)).toMatchObject({ fromCache: true, revalidated: true });
-    expect(origin.count('/e2e')).toBe(2);
-    expect(origin.requests[1]?.headers['if-none-match']).toBe('"v1"');
-    const [entry] = await storage.get(`GET ${url}`);
-    expect(entry?.responseTime).toBe(clock());
-    expect(entry?.staleAt).toBe(clock() + 60_000);
-    expect(entry?.headers).toContainEqual(['x-validated', 'yes']);
+    const entry = await missHitRevalidate(origin, storage, clock, 'hello, sqlite');
     expect(entry?.hits).toBe(1);
-
-    clock.advance(10);
-    const again = await cachedFetch(url);
-    expect(cacheStatus(again)?.fromCache).toBe(true);
-    await again.body?.cancel();
-    expect(origin.count('/e2e')).toBe(2);
   });
 });
 
@@ -520,16 +477,6 @@ async function readAll(body: StoredBody | null): Promise<Uint8Array> {
   const reader = body.getReader();
   for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
   return Buffer.concat(chunks);
-}
-
-/** Resolves when the cache has stored a response. */
-function storeEvent(cachedFetch: ReturnType<typeof createFetch>): Promise<void> {
-  return new Promise((resolve) => {
-    const off = cachedFetch.cache.on('store', () => {
-      off();
-      resolve();
-    });
-  });
 }
 
 /** The pid of a process that has ended. */

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { CodecError } from '../../errors.ts';
+import { ignore } from '../fs/files.ts';
+import { sha256 } from '../fs/layout.ts';
+import type { EntryMeta, EntryToStore } from '../types.ts';
+import type { Context } from './context.ts';
+import { ifCurrent, readMeta, writeMeta } from './meta.ts';
+import { uploadBody } from './upload.ts';
+
+/**
+ * Writing entries: a new entry's body (and its URL index object alongside), then its metadata
+ * over its variant's, then the replaced body deleted; and rewriting a stored entry's metadata.
+ *
+ * @module
+ */
+
+/** Stores an entry and its body, replacing the entry of its variant. */
+export async function writeEntry(
+  ctx: Context,
+  entry: EntryToStore,
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): Promise<EntryMeta> {
+  const kh = sha256(entry.key);
+  const vh = sha256(entry.variant);
+  const id = randomBytes(16).toString('hex');
+  const bodyName = ctx.layout.body(id);
+  // The URL index object goes up with the body, so that every visible entry is found by deleteUrl.
+  const [uploaded, indexed] = await Promise.allSettled([
+    uploadBody(ctx.bucket, bodyName, body, ctx.partSize),
+    ctx.bucket.put(ctx.layout.urlMarker(sha256(entry.url), kh), new Uint8Array(0), 'text/plain'),
+  ]);
+  if (uploaded.status === 'rejected') throw uploaded.reason;
+  const meta: EntryMeta = { ...entry, id, size: uploaded.value, hits: 0 };
+  let previous: string | undefined;
+  try {
+    if (indexed.status === 'rejected') throw indexed.reason;
+    previous = await ctx.locks.run(kh, async () => {
+      const current = await readMeta(ctx, kh, vh);
+      await writeMeta(ctx, meta);
+      return current instanceof CodecError ? undefined : current?.id;
+    });
+  } catch (error) {
+    await ctx.bucket.delete([bodyName]).catch(ignore);
+    throw error;
+  }
+  if (previous !== undefined && previous !== id) {
+    // The entry is stored; a replaced body left behind is swept by prune.
+    await ctx.bucket
+      .delete([ctx.layout.body(previous)])
+      .catch((error: unknown) => ctx.report('put', error, entry.key));
+  }
+  return meta;
+}
+
+/** Rewrites a stored entry's metadata; `false` when it is no longer the stored one. */
+export function rewriteEntry(
+  ctx: Context,
+  entry: EntryMeta,
+  next: (current: EntryMeta) => EntryMeta,
+): Promise<boolean> {
+  return ifCurrent(ctx, entry, async (current) => {
+    // What identifies the entry and its body stays as stored.
+    const { id, key, variant, size } = current;
+    await writeMeta(ctx, { ...next(current), id, key, variant, size });
+    return true;
+  });
+}
