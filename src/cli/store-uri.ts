@@ -10,10 +10,11 @@ import type { Storage } from '../storage/types.ts';
  * - `sqlite:PATH`: {@link SqliteStorage} in the file PATH (`sqlite:` alone: its default path)
  * - `fs:DIR`: {@link FileSystemStorage} in the directory DIR (`fs:` alone: its default directory)
  * - `memory:`: a {@link MemoryStorage}, gone when the process ends
+ * - `redis://[USER:PASSWORD@]HOST[:PORT][/DB][?prefix=PREFIX]` (`rediss://` for TLS):
+ *   {@link RedisStorage} on an ioredis client of its own (`ioredis` must be installed)
  *
  * PATH and DIR may be relative (to the working directory), start with `~/`, or be written after
- * `//` as in `sqlite:///var/cache/http.sqlite`. `redis://` and `rediss://` URIs are recognised
- * but not available yet.
+ * `//` as in `sqlite:///var/cache/http.sqlite`.
  *
  * @module
  */
@@ -22,17 +23,18 @@ import type { Storage } from '../storage/types.ts';
 export type StoreSpec =
   | { readonly type: 'sqlite'; readonly path?: string }
   | { readonly type: 'fs'; readonly path?: string }
-  | { readonly type: 'memory' };
+  | { readonly type: 'memory' }
+  | { readonly type: 'redis'; readonly url: string; readonly prefix?: string };
 
 /** The storage the CLI and {@link openStore} use when no URI is given: SQLite at its default path. */
 export const DEFAULT_STORE: StoreSpec = { type: 'sqlite' };
 
 /** The URI forms, for error messages and help. */
-export const STORE_URI_FORMS = 'sqlite:PATH, fs:DIR or memory:';
+export const STORE_URI_FORMS = 'sqlite:PATH, fs:DIR, memory: or redis://HOST[:PORT][/DB]';
 
 /**
  * Parses a storage URI. Throws an {@link OptionsError} naming `option` for a URI it does not
- * understand, or one whose backend is not available yet (`redis://`).
+ * understand.
  *
  * @example
  * ```ts
@@ -72,7 +74,7 @@ export function readStoreUri(
       return { type: 'memory' };
     case 'redis':
     case 'rediss':
-      return { problem: `Redis storage is not available yet; use ${STORE_URI_FORMS}` };
+      return redisSpec(uri);
     default:
       return { problem: `unknown storage URI "${uri}"; expected ${STORE_URI_FORMS}` };
   }
@@ -81,6 +83,7 @@ export function readStoreUri(
 /** The URI of a parsed store; `defaultPath` stands in for a path the spec leaves to the backend. */
 export function formatStoreUri(spec: StoreSpec, defaultPath?: string): string {
   if (spec.type === 'memory') return 'memory:';
+  if (spec.type === 'redis') return redactedRedisUri(spec);
   const path = spec.path ?? defaultPath;
   return path === undefined ? `${spec.type}:` : `${spec.type}:${path}`;
 }
@@ -109,6 +112,13 @@ export async function openStore(spec: StoreSpec = DEFAULT_STORE): Promise<Storag
       const { MemoryStorage } = await import('../storage/memory.ts');
       return new MemoryStorage();
     }
+    case 'redis': {
+      const { connectRedisStorage } = await import('../storage/redis/connect.ts');
+      return connectRedisStorage(
+        spec.url,
+        spec.prefix === undefined ? {} : { prefix: spec.prefix },
+      );
+    }
   }
 }
 
@@ -120,6 +130,7 @@ export async function storePath(spec: StoreSpec): Promise<string | undefined> {
     case 'fs':
       return spec.path ?? (await import('../fs.ts')).defaultDirectory();
     case 'memory':
+    case 'redis':
       return undefined;
   }
 }
@@ -130,4 +141,28 @@ function localPath(rest: string, cwd: string, home: string): string | undefined 
   if (path === '~') return home;
   if (path.startsWith('~/')) return resolve(home, path.slice(2));
   return resolve(cwd, path);
+}
+
+/** A `redis://` URI as a spec: the URI for ioredis, and the `prefix` parameter taken out of it. */
+function redisSpec(uri: string): StoreSpec | { readonly problem: string } {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return { problem: `invalid Redis URI "${uri}"; expected redis://HOST[:PORT][/DB]` };
+  }
+  if (url.hostname === '') return { problem: `Redis URI "${uri}" names no host` };
+  const prefix = url.searchParams.get('prefix');
+  url.searchParams.delete('prefix');
+  return prefix === null
+    ? { type: 'redis', url: url.href }
+    : { type: 'redis', url: url.href, prefix };
+}
+
+/** A Redis spec's URI with its password masked, for messages. */
+function redactedRedisUri(spec: { readonly url: string; readonly prefix?: string }): string {
+  const url = new URL(spec.url);
+  if (url.password !== '') url.password = '***';
+  if (spec.prefix !== undefined) url.searchParams.set('prefix', spec.prefix);
+  return url.href;
 }

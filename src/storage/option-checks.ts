@@ -11,3 +11,11 @@ export function positive(option: string, value: number): number {
   if (!(value > 0)) throw new OptionsError(option, `must be a positive number, got ${value}`);
   return value;
 }
+
+/** `value` when it is a whole number of ms from `min` up to 2^31 - 1 (what timers take). */
+export function milliseconds(option: string, value: number, min = 0): number {
+  if (!Number.isInteger(value) || value < min || value > 2 ** 31 - 1) {
+    throw new OptionsError(option, `must be a whole number of milliseconds, got ${value}`);
+  }
+  return value;
+}

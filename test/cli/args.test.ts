@@ -29,12 +29,12 @@ describe.concurrent('bad arguments: a one-line error, the usage, exit code 2', (
     ],
     [
       ['ls', '--store', 'nosuch:thing'],
-      /unknown storage URI "nosuch:thing"; expected sqlite:PATH, fs:DIR or memory:$/,
+      /unknown storage URI "nosuch:thing"; expected sqlite:PATH, fs:DIR, memory: or redis:\/\/HOST\[:PORT\]\[\/DB\]$/,
       'httpcache ls',
     ],
     [
-      ['ls', '--store', 'redis://localhost:6379'],
-      /Redis storage is not available yet/,
+      ['ls', '--store', 'redis://localhost:port'],
+      /invalid Redis URI "redis:\/\/localhost:port"/,
       'httpcache ls',
     ],
     [

@@ -18,17 +18,20 @@ describe('storage URIs', () => {
     ['fs:', { type: 'fs' }],
     ['memory:', { type: 'memory' }],
     ['memory://', { type: 'memory' }],
+    ['redis://localhost:6379', { type: 'redis', url: 'redis://localhost:6379' }],
+    ['REDIS://h/2?prefix=app%3A', { type: 'redis', url: 'redis://h/2', prefix: 'app:' }],
+    ['rediss://u:p@cache.example.com', { type: 'redis', url: 'rediss://u:p@cache.example.com' }],
   ])('%s', (uri, spec) => {
     expect(parseStoreUri(uri, 'store', cwd, home)).toEqual(spec);
   });
 
   it.each([
-    ['redis://localhost:6379', /Redis storage is not available yet/],
-    ['rediss://cache.example.com', /Redis storage is not available yet/],
+    ['redis://localhost:port', /invalid Redis URI "redis:\/\/localhost:port"/],
+    ['redis:///0', /names no host/],
     ['memory:/x', /"memory:" takes no path/],
     [
       './cache.sqlite',
-      /unknown storage URI ".\/cache.sqlite"; expected sqlite:PATH, fs:DIR or memory:/,
+      /unknown storage URI ".\/cache.sqlite"; expected sqlite:PATH, fs:DIR, memory: or redis:\/\/HOST/,
     ],
     ['C:\\cache', /unknown storage URI/],
     ['s3://bucket', /unknown storage URI/],
@@ -43,5 +46,8 @@ describe('storage URIs', () => {
     expect(formatStoreUri({ type: 'sqlite', path: '/a.sqlite' })).toBe('sqlite:/a.sqlite');
     expect(formatStoreUri({ type: 'fs' }, '/default')).toBe('fs:/default');
     expect(formatStoreUri({ type: 'memory' })).toBe('memory:');
+    expect(formatStoreUri({ type: 'redis', url: 'redis://u:secret@h:1/2', prefix: 'a:' })).toBe(
+      'redis://u:***@h:1/2?prefix=a%3A',
+    );
   });
 });

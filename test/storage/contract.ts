@@ -527,7 +527,7 @@ export function storageContract(
 }
 
 /** An entry to store, stored now, fresh for a minute and kept for an hour. */
-function entry(
+export function entry(
   clock: () => number,
   key: string,
   overrides: Partial<EntryToStore> = {},
@@ -570,7 +570,7 @@ function pattern(size: number, seed: number): Bytes {
   return bytes;
 }
 
-function streamOf(...chunks: Bytes[]): ReadableStream<Bytes> {
+export function streamOf(...chunks: Bytes[]): ReadableStream<Bytes> {
   return new ReadableStream<Bytes>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
@@ -658,7 +658,7 @@ async function* chunksOf(body: StoredBody | null): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function readBytes(body: StoredBody | null): Promise<Bytes> {
+export async function readBytes(body: StoredBody | null): Promise<Bytes> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of chunksOf(body)) {

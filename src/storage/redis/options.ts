@@ -1,0 +1,95 @@
+import { OptionsError } from '../../errors.ts';
+import { milliseconds, positive } from '../option-checks.ts';
+import type { RedisClientLike } from './client.ts';
+import { RedisKeys } from './keys.ts';
+
+/**
+ * The options of {@link RedisStorage}, and their checks.
+ *
+ * @module
+ */
+
+/** Options of {@link RedisStorage}. */
+export interface RedisStorageOptions {
+  /**
+   * The client: an ioredis `Redis` or `Cluster`, yours to configure. So that a Redis that is down
+   * or slow sends requests to the origin at once instead of queueing them, create it with
+   * `enableOfflineQueue: false`, `maxRetriesPerRequest: 1` and a `commandTimeout`. It must not
+   * have a `keyPrefix`: use {@link RedisStorageOptions.prefix}.
+   * @example new RedisStorage({ client: new Redis('redis://localhost:6379', { enableOfflineQueue: false }) })
+   */
+  readonly client: RedisClientLike;
+  /**
+   * What every key of this storage starts with, so that several applications (or caches) share
+   * one Redis; `clear()` deletes only keys with this prefix. Not empty; no `{` or `}`.
+   * @default 'httpcache:'
+   * @example new RedisStorage({ client, prefix: 'myapp:http:' })
+   */
+  readonly prefix?: string;
+  /**
+   * The largest body to store, in bytes. A larger body still reaches its reader, but is not
+   * stored: the write is abandoned (its stream cancelled) and its chunks removed.
+   * @default 10485760 (10 MiB)
+   * @example new RedisStorage({ client, maxBodySize: 50 * 1024 * 1024 })
+   */
+  readonly maxBodySize?: number;
+  /**
+   * How long (ms) the body of a replaced or deleted entry stays readable, for readers that were
+   * already streaming it. Make it longer than the slowest reader takes to read the largest body.
+   * @default 30000
+   * @example new RedisStorage({ client, gracePeriod: 120_000 })
+   */
+  readonly gracePeriod?: number;
+  /**
+   * How long (ms) each Redis exchange may take before the operation fails with a
+   * {@link StorageError} (and the cache goes to the origin), whatever the client's own settings.
+   * @default 2000
+   * @example new RedisStorage({ client, timeout: 500 })
+   */
+  readonly timeout?: number;
+  /**
+   * Whether {@link RedisStorage.close} also closes the client (`quit`). Leave it off when the
+   * client is shared with other code.
+   * @default false
+   * @example new RedisStorage({ client: new Redis(), closeClient: true })
+   */
+  readonly closeClient?: boolean;
+  /**
+   * The clock (ms since the epoch) against which entries expire. Redis expiries are set relative
+   * to it (`deleteAt` minus now), so they hold whatever the skew between the hosts' clocks.
+   * @default Date.now
+   * @example new RedisStorage({ client, clock: () => fakeNow })
+   */
+  readonly clock?: () => number;
+}
+
+/** The options, checked, with their defaults. */
+export interface RedisSettings {
+  readonly client: RedisClientLike;
+  readonly keys: RedisKeys;
+  readonly maxBodySize: number;
+  readonly grace: number;
+  readonly timeout: number;
+  readonly closeClient: boolean;
+  readonly clock: () => number;
+}
+
+/** Checks the options; throws {@link OptionsError} naming a bad one. */
+export function resolveOptions(options: RedisStorageOptions): RedisSettings {
+  const client = options?.client;
+  if (typeof client?.call !== 'function' || typeof client.callBuffer !== 'function') {
+    throw new OptionsError('client', 'must be an ioredis Redis or Cluster client');
+  }
+  if (client.options?.keyPrefix) {
+    throw new OptionsError('client', "has a keyPrefix; use RedisStorage's `prefix` instead");
+  }
+  return {
+    client,
+    keys: new RedisKeys(options.prefix ?? 'httpcache:'),
+    maxBodySize: positive('maxBodySize', options.maxBodySize ?? 10 * 1024 * 1024),
+    grace: milliseconds('gracePeriod', options.gracePeriod ?? 30_000),
+    timeout: milliseconds('timeout', options.timeout ?? 2000, 1),
+    closeClient: options.closeClient ?? false,
+    clock: options.clock ?? Date.now,
+  };
+}
