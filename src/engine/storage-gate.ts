@@ -1,10 +1,13 @@
+import { StorageError } from '../errors.ts';
 import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
 import { BodyIncompleteError } from './body-tee.ts';
 import type { Emitter } from './events.ts';
 
 /**
  * The engine's way to storage: every operation's failure is reported as an `error` event and
- * turned into "nothing stored", so storage never fails a request.
+ * turned into "nothing stored", so storage never fails a request. What storage hands back is
+ * checked too: metadata that is not an entry of the key asked for, and a body that is not bytes
+ * of the entry's size, are never served; they are reported like a failure.
  *
  * @module
  */
@@ -34,25 +37,62 @@ export class StorageGate {
     );
   }
 
-  /** Live variants under a key; none when storage fails. */
+  /** Live variants under a key; none when storage fails. Malformed entries are left out. */
   async lookup(subject: Subject): Promise<EntryMeta[]> {
+    let entries: unknown;
     try {
-      const now = this.#clock();
-      return (await this.storage.get(subject.key)).filter((entry) => entry.deleteAt > now);
+      entries = await this.storage.get(subject.key);
     } catch (error) {
       this.failed(subject, 'get', error);
       return [];
     }
+    if (!Array.isArray(entries)) {
+      this.failed(
+        subject,
+        'get',
+        new StorageError('get', `returned ${kindOf(entries)}, not a list`),
+      );
+      return [];
+    }
+    const now = this.#clock();
+    const live: EntryMeta[] = [];
+    let malformed = 0;
+    for (const entry of entries) {
+      if (!isEntryOf(entry, subject.key)) malformed++;
+      else if (entry.deleteAt > now) live.push(entry);
+    }
+    if (malformed > 0) {
+      const problem = `returned ${malformed} malformed entries or entries of another key`;
+      this.failed(subject, 'get', new StorageError('get', `${problem} for ${subject.key}`));
+    }
+    return live;
   }
 
-  /** An entry's body, or `undefined` when it is gone or unreadable. */
+  /**
+   * An entry's body, or `undefined` when it is gone or unreadable. Bytes of another length than
+   * the entry's size are unreadable; a stream is checked as it is read, and errors if it is not.
+   */
   async body(subject: Subject, entry: EntryMeta): Promise<StoredBody | undefined> {
+    let body: unknown;
     try {
-      return (await this.storage.body(entry)) ?? undefined;
+      body = await this.storage.body(entry);
     } catch (error) {
       this.failed(subject, 'body', error);
       return undefined;
     }
+    if (body === null || body === undefined) return undefined;
+    if (body instanceof ReadableStream) {
+      return sized(body, entry.size, (error) => this.failed(subject, 'body', error));
+    }
+    const problem =
+      body instanceof Uint8Array
+        ? body.byteLength === entry.size
+          ? undefined
+          : `returned ${body.byteLength} bytes of a ${entry.size}-byte body`
+        : `returned ${kindOf(body)}, not bytes or a stream`;
+    if (problem === undefined) return body as Uint8Array<ArrayBuffer>;
+    this.failed(subject, 'body', new StorageError('body', `${problem} for ${subject.key}`));
+    return undefined;
   }
 
   /** Replaces an entry's metadata; whether it was there to update. */
@@ -101,7 +141,9 @@ export class StorageGate {
       .put(entry, body)
       .then(
         (meta) => {
-          this.#events.emit('store', { ...subject, size: meta.size });
+          const size = (meta as Partial<EntryMeta> | null)?.size;
+          if (typeof size === 'number') this.#events.emit('store', { ...subject, size });
+          else this.failed(subject, 'put', new StorageError('put', `returned ${kindOf(meta)}`));
         },
         (error: unknown) => {
           abortStoring('storage failed');
@@ -132,4 +174,78 @@ export class StorageGate {
     await Promise.allSettled([...this.#background]);
     await this.storage.close();
   }
+}
+
+/** Whether `value` is an entry's metadata stored under `key`, with what the engine reads of it. */
+function isEntryOf(value: unknown, key: string): value is EntryMeta {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<keyof EntryMeta, unknown>;
+  return (
+    e.key === key &&
+    typeof e.id === 'string' &&
+    typeof e.variant === 'string' &&
+    typeof e.status === 'number' &&
+    e.status >= 200 &&
+    e.status <= 599 &&
+    typeof e.statusText === 'string' &&
+    Array.isArray(e.headers) &&
+    e.headers.every(isFieldLine) &&
+    typeof e.vary === 'object' &&
+    e.vary !== null &&
+    Number.isFinite(e.requestTime) &&
+    Number.isFinite(e.responseTime) &&
+    Number.isFinite(e.staleAt) &&
+    Number.isFinite(e.deleteAt) &&
+    Number.isSafeInteger(e.size) &&
+    (e.size as number) >= 0
+  );
+}
+
+function isFieldLine(line: unknown): boolean {
+  return (
+    Array.isArray(line) &&
+    line.length === 2 &&
+    typeof line[0] === 'string' &&
+    typeof line[1] === 'string'
+  );
+}
+
+/** What a value is, for messages: its type, or its class. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return Array.isArray(value) ? 'an array' : (value.constructor?.name ?? 'an object');
+}
+
+/**
+ * A stored body stream checked as it is read: one that holds more or fewer than `size` bytes (or
+ * something other than bytes) errors instead of ending, so no reader takes it for the whole body.
+ */
+function sized(
+  body: ReadableStream<unknown>,
+  size: number,
+  report: (error: StorageError) => void,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let seen = 0;
+  const wrong = (
+    controller: TransformStreamDefaultController<Uint8Array<ArrayBuffer>>,
+    problem: string,
+  ): void => {
+    const error = new StorageError('body', `${problem} of a ${size}-byte body`);
+    report(error);
+    controller.error(error);
+  };
+  return body.pipeThrough(
+    new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
+      transform(chunk, controller) {
+        if (!(chunk instanceof Uint8Array)) return wrong(controller, `streamed ${kindOf(chunk)}`);
+        seen += chunk.byteLength;
+        if (seen > size) return wrong(controller, `streamed more than ${size} bytes`);
+        controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      },
+      flush(controller) {
+        if (seen !== size) wrong(controller, `streamed ${seen} bytes`);
+      },
+    }),
+  );
 }
