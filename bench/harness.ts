@@ -19,6 +19,8 @@ export interface Result {
   readonly spread: number;
   /** Iterations measured (warm-up excluded). */
   readonly iterations: number;
+  /** ns/op of each round's batch, in round order. */
+  readonly rounds: readonly number[];
 }
 
 export interface Settings {
@@ -57,15 +59,29 @@ export async function runCases(cases: readonly Case[], s: Settings): Promise<Res
     }
   }
   return cases.map((c, i) => {
-    const sorted = (samples[i] ?? []).sort((a, b) => a - b);
+    const rounds = samples[i] ?? [];
+    const sorted = [...rounds].sort((a, b) => a - b);
     const ns = quantile(sorted, 0.5);
     return {
       name: c.name,
       ns,
       spread: (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 2 / ns,
       iterations: (batches[i] ?? 0) * s.rounds,
+      rounds,
     };
   });
+}
+
+/**
+ * The median over the rounds of `a`'s time divided by `b`'s in the same round: steadier than the
+ * ratio of the medians, since both batches of a round ran under the same conditions.
+ */
+export function ratio(a: Result, b: Result): number {
+  const ratios = a.rounds.map((ns, round) => ns / (b.rounds[round] ?? Number.NaN));
+  return quantile(
+    ratios.sort((x, y) => x - y),
+    0.5,
+  );
 }
 
 function quantile(sorted: readonly number[], q: number): number {
