@@ -18,6 +18,11 @@ export interface TeeOptions {
   readonly maxBytes: number;
   /** The length the origin declared, checked before the stored copy is committed. */
   readonly expectedLength: number | undefined;
+  /**
+   * How long, in ms, the readers may wait for storage alone (it has taken nothing more) before
+   * storage is dropped from the body, so a stalled storage never holds a caller.
+   */
+  readonly storageTimeout: number;
   /** How many readers share the body (collapsed requests). @default 1 */
   readonly readers?: number;
   /** How many bytes a reader or storage may lag behind before the origin is paused. @default 1 MiB */
@@ -80,13 +85,14 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
     storeController.error(new BodyIncompleteError(reason));
     wake();
   };
-  const roomForAll = (): boolean =>
+  const readersHaveRoom = (): boolean =>
     branches.every(
       (b) =>
         !b.open ||
         -(b.controller.desiredSize ?? 0) < (b.started ? limit : Math.max(limit, UNSTARTED_LAG)),
-    ) &&
-    (!storing || (storeController.desiredSize ?? 0) > 0);
+    );
+  const roomForAll = (): boolean =>
+    readersHaveRoom() && (!storing || (storeController.desiredSize ?? 0) > 0);
 
   const finish = (): void => {
     for (const b of branches) if (b.open) b.controller.close();
@@ -124,6 +130,18 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
     else distribute(result.value);
   };
 
+  /** Waits for room; drops storage if it alone is what the readers wait for, for too long. */
+  const waitForRoom = async (): Promise<void> => {
+    const stalled = storing && readersHaveRoom();
+    const timer = stalled
+      ? setTimeout(
+          () => stopStoring(`storage took nothing for ${options.storageTimeout} ms`),
+          options.storageTimeout,
+        )
+      : undefined;
+    await new Promise<void>((resolve) => waiting.add(resolve));
+    clearTimeout(timer);
+  };
   const pull = async (branch: Branch): Promise<void> => {
     branch.started = true;
     wake();
@@ -134,7 +152,7 @@ export function teeBody(source: ReadableStream<Bytes>, options: TeeOptions): Tee
         continue;
       }
       if (!roomForAll()) {
-        await new Promise<void>((resolve) => waiting.add(resolve));
+        await waitForRoom();
         continue;
       }
       reading = readOnce().finally(() => {

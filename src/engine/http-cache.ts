@@ -83,7 +83,12 @@ export class HttpCache {
     this.#options = resolveOptions(options);
     debugLogging(this.#events);
     const storage = this.#options.storage ?? new MemoryStorage();
-    this.#store = new StorageGate(storage, this.#events, this.#options.clock);
+    this.#store = new StorageGate(
+      storage,
+      this.#events,
+      this.#options.clock,
+      this.#options.storageTimeout,
+    );
   }
 
   /** The storage in use. */
@@ -157,7 +162,11 @@ export class HttpCache {
       return this.#forward(ex, passing('method'));
     }
     if (request.mode === 'reload') return this.#forward(ex, { ...passing('request'), store: true });
-    const variants = await this.#store.lookup(subject(ex));
+    const stored = await this.#store.lookup(subject(ex));
+    // A stored redirect answers only a request that takes redirects as they come (`manual`):
+    // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
+    const variants =
+      request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status));
     const decision = decide({
       request: head,
       requestCc: ex.requestCc,
@@ -542,6 +551,7 @@ export class HttpCache {
     if (entry !== undefined && response.body !== null) {
       const teed = teeBody(response.body, {
         maxBytes: this.#options.maxBodySize,
+        storageTimeout: this.#options.storageTimeout,
         expectedLength: expectedLength(entry),
         readers: 1 + sharing.length,
       });
@@ -714,6 +724,11 @@ function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
     ttl: undefined,
     forwarded: fwd.fwd,
   };
+}
+
+/** RFC 9110 §15.4: the redirection statuses fetch follows. */
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
 /** Names a request in events. */

@@ -110,6 +110,14 @@ export interface HttpCacheOptions {
    */
   readonly refreshTtlOnAccess?: boolean;
   /**
+   * How long a storage operation a request waits for (a lookup, a body, an update) may take
+   * before the cache gives up on it, reports it as an `error` event and goes on without storage,
+   * in ms. Also how long storage may fall behind a body it is storing before it is dropped from
+   * it, and how long `close()` waits for background writes.
+   * @default 5000
+   */
+  readonly storageTimeout?: number;
+  /**
    * The clock, in ms since the epoch.
    * @default Date.now
    */
@@ -131,6 +139,7 @@ export interface ResolvedOptions {
   readonly bodyKey: boolean;
   readonly normalizeUrl: UrlNormalization | undefined;
   readonly refreshTtlOnAccess: boolean;
+  readonly storageTimeout: number;
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
@@ -182,6 +191,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     bodyKey: bool('bodyKey', options.bodyKey, false),
     normalizeUrl: urlNormalization(options.normalizeUrl),
     refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
+    storageTimeout: positiveMs('storageTimeout', options.storageTimeout ?? 5000),
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
@@ -250,5 +260,12 @@ function urlNormalization(value: UrlNormalization | undefined): UrlNormalization
     value.ignoreQueryParams ?? [],
     (rule) => typeof rule === 'string' || rule instanceof RegExp,
   );
+  return value;
+}
+
+function positiveMs(option: string, value: number): number {
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new OptionsError(option, `must be a number of milliseconds > 0, got ${String(value)}`);
+  }
   return value;
 }

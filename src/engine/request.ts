@@ -44,6 +44,8 @@ export interface IncomingRequest {
   readonly url: string;
   readonly headers: HeaderReader;
   readonly mode: CacheMode;
+  /** The Fetch redirect mode: only `manual` takes a redirect itself as the answer. */
+  readonly redirect: RequestRedirect;
   readonly controls: RequestCacheOptions;
   readonly input: RequestInfo | URL;
   readonly init: CacheRequestInit | undefined;
@@ -79,16 +81,19 @@ export function describeRequest(
   let url: string;
   let headers: HeaderReader;
   let mode: string;
+  let redirect: RequestRedirect;
   if (typeof input === 'string' || input instanceof URL) {
     url = typeof input === 'string' ? input : input.href;
     method = init?.method ?? 'GET';
     headers = init?.headers === undefined ? noHeaders : toHeaders(init.headers);
     mode = init?.cache ?? 'default';
+    redirect = init?.redirect ?? 'follow';
   } else {
     url = input.url;
     method = init?.method ?? input.method;
     headers = init?.headers === undefined ? input.headers : toHeaders(init.headers);
     mode = init?.cache ?? input.cache;
+    redirect = init?.redirect ?? input.redirect;
   }
   // Fetch standard: "normalize" a method: byte-uppercase it when it matches a standard method.
   const upper = method.toUpperCase();
@@ -97,6 +102,7 @@ export function describeRequest(
     url,
     headers,
     mode: MODES.has(mode) ? (mode as CacheMode) : 'default',
+    redirect,
     controls: init?.httpcache ?? NO_CONTROLS,
     input,
     init,
@@ -178,7 +184,15 @@ const CREDENTIAL_FIELDS: readonly string[] = ['authorization', 'cookie', 'proxy-
  * by their SHA-256 digest, so that a response that varies on them is told apart without the
  * credential itself ever being stored as part of a key or variant.
  */
-export async function withCredentialsDigested(headers: HeaderReader): Promise<HeaderReader> {
+export function withCredentialsDigested(
+  headers: HeaderReader,
+): HeaderReader | Promise<HeaderReader> {
+  // Most requests carry no credentials: they need neither a promise nor a map.
+  if (CREDENTIAL_FIELDS.every((name) => headers.get(name) === null)) return headers;
+  return digestCredentials(headers);
+}
+
+async function digestCredentials(headers: HeaderReader): Promise<HeaderReader> {
   const digests = new Map<string, string>();
   for (const name of CREDENTIAL_FIELDS) {
     const value = headers.get(name);

@@ -78,7 +78,8 @@ export function buildResponse(parts: ResponseParts): Response {
   if (parts.url !== '') Object.defineProperty(response, 'url', { value: parts.url });
   if (parts.redirected) Object.defineProperty(response, 'redirected', { value: true });
   if (parts.origin !== undefined) Object.defineProperty(response, ORIGIN, { value: parts.origin });
-  if (body instanceof ReadableStream) unreadBodies.register(response, body);
+  // Only a stream handed in: one made here over stored bytes holds nothing to free.
+  if (body instanceof ReadableStream && body === parts.body) unreadBodies.register(response, body);
   return attachMetadata(response, parts.metadata);
 }
 

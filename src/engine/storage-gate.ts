@@ -26,11 +26,14 @@ export class StorageGate {
   /** Aborts of bodies being stored, so {@link close} can stop them. */
   readonly #storing = new Set<(reason: string) => void>();
   readonly #background = new Set<Promise<unknown>>();
+  /** How long an operation on the request path may take before it counts as failed, in ms. */
+  readonly timeout: number;
 
-  constructor(storage: Storage, events: Emitter, clock: () => number) {
+  constructor(storage: Storage, events: Emitter, clock: () => number, timeout: number) {
     this.storage = storage;
     this.#events = events;
     this.#clock = clock;
+    this.timeout = timeout;
     storage.setEvictionListener?.((key, url) => events.emit('evict', { key, url }));
     storage.setReporter?.((operation, error, key) =>
       events.emit('error', { key: key ?? '', url: '', operation, error }),
@@ -41,7 +44,7 @@ export class StorageGate {
   async lookup(subject: Subject): Promise<EntryMeta[]> {
     let entries: unknown;
     try {
-      entries = await this.storage.get(subject.key);
+      entries = await this.#bounded('get', this.storage.get(subject.key));
     } catch (error) {
       this.failed(subject, 'get', error);
       return [];
@@ -75,7 +78,7 @@ export class StorageGate {
   async body(subject: Subject, entry: EntryMeta): Promise<StoredBody | undefined> {
     let body: unknown;
     try {
-      body = await this.storage.body(entry);
+      body = await this.#bounded('body', this.storage.body(entry));
     } catch (error) {
       this.failed(subject, 'body', error);
       return undefined;
@@ -98,7 +101,7 @@ export class StorageGate {
   /** Replaces an entry's metadata; whether it was there to update. */
   async update(subject: Subject, entry: EntryMeta): Promise<boolean> {
     try {
-      return await this.storage.update(entry);
+      return await this.#bounded('update', this.storage.update(entry));
     } catch (error) {
       this.failed(subject, 'update', error);
       return false;
@@ -108,7 +111,7 @@ export class StorageGate {
   /** Deletes every entry stored for a URL. */
   async deleteUrl(subject: Subject, url: string): Promise<void> {
     try {
-      await this.storage.deleteUrl(url);
+      await this.#bounded('deleteUrl', this.storage.deleteUrl(url));
     } catch (error) {
       this.failed(subject, 'deleteUrl', error);
     }
@@ -168,11 +171,26 @@ export class StorageGate {
     this.#events.emit('error', { ...subject, operation, error });
   }
 
-  /** Stops bodies still being stored, waits for background work, and closes storage. */
+  /**
+   * Stops bodies still being stored, waits for background work (as long as {@link timeout}
+   * allows: a storage that never settles a write does not hold `close()`), and closes storage.
+   */
   async close(): Promise<void> {
     for (const abort of this.#storing) abort('the cache was closed');
-    await Promise.allSettled([...this.#background]);
+    await this.#bounded('close', Promise.allSettled([...this.#background])).catch(() => undefined);
     await this.storage.close();
+  }
+
+  /** `operation` settled as storage settles it, or failed once {@link timeout} has passed. */
+  #bounded<T>(operation: string, pending: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StorageError(operation, `no answer within ${this.timeout} ms`)),
+        this.timeout,
+      );
+    });
+    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -110,6 +110,8 @@ export function withCache<T extends AxiosInstance>(
     const init: AdapterInit = {
       method: (config.method ?? 'get').toUpperCase(),
       headers,
+      // With redirects off, a redirect is the answer; otherwise the adapter follows them.
+      redirect: config.maxRedirects === 0 ? 'manual' : 'follow',
       ...controlsInit(config.httpcache),
       ...(bodyKeyed(config.httpcache, options) ? bodyMembers(config.data) : {}),
       [CONTEXT]: call,

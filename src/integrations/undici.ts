@@ -98,6 +98,9 @@ export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheIn
       const init: DispatchInit = {
         method: opts.method,
         headers,
+        // Redirects are followed above a dispatcher (by fetch, or a redirect interceptor): here
+        // every hop is an answer of its own, stored redirects included.
+        redirect: 'manual',
         ...controlsInit(controls),
         ...(bodyKeyed(controls, options) ? bodyMembers(opts.body) : {}),
         [CONTEXT]: context,

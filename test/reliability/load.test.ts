@@ -368,12 +368,9 @@ for (const backend of backends) {
 }
 
 describe('a redirect stored for a request with redirect: manual', () => {
-  // BUG: the engine serves a stored 3xx to every request for its URL, whatever the request's
-  // redirect mode (http-cache.ts, #serve). A request that follows redirects (the default) then
-  // gets the 302 itself where plain fetch gives the target's 200, and one with redirect: 'error'
-  // gets the 302 where plain fetch rejects. A stored redirect should be served only to a
-  // redirect: 'manual' request (or be followed). Found by the load test.
-  it.fails('is not served to a request that follows redirects', async () => {
+  // Regression test (fixed): a stored 3xx used to be served to every request for its URL,
+  // whatever its redirect mode; it now answers only `redirect: 'manual'` requests.
+  it('is not served to a request that follows redirects', async () => {
     const clock = manualClock();
     const origin = await startMixedOrigin(clock);
     const cachedFetch = createFetch({ shared: true, clock });

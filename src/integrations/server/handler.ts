@@ -75,6 +75,7 @@ export function cacheHandler<Rest extends unknown[] = []>(
   }
   const cache = new HttpCache({ shared: true, ...options, fetch: toHandler });
   const cached = (request: Request, ...rest: Rest): Promise<Response> =>
-    cache.fetch(request, { [ARGUMENTS]: rest } as HandlerInit);
+    // A server's redirect is its answer: stored redirects are served as they are.
+    cache.fetch(request, { redirect: 'manual', [ARGUMENTS]: rest } as HandlerInit);
   return Object.assign(cached, { cache, close: () => cache.close() });
 }

@@ -126,6 +126,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const init: ProxyInit = {
       method,
       headers,
+      // A proxy relays redirects to its client: a stored one is an answer like any other.
+      redirect: 'manual',
       ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),
       [CONTEXT]: call,
     };
