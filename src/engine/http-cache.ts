@@ -540,13 +540,17 @@ export class HttpCache {
     requestTime: number,
     responseTime: number,
     land: (() => Follower<Exchange>[]) | undefined,
-  ): Response {
+  ): Response | Promise<Response> {
     const entry = fwd.store ? this.#entryFor(ex, response, requestTime, responseTime) : undefined;
     // Waiting requests share this response only if it is to be stored and answers them too (RFC 9111 §4.1).
     const sharing =
       entry === undefined || land === undefined
         ? []
         : land().filter((follower) => matchesVariant(entry, follower.context.head.headers));
+    const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
+    if (entry !== undefined && response.body !== null && this.#readsWhole(entry)) {
+      return this.#passOnWhole(ex, fwd, response, entry, sharing, ttl);
+    }
     let bodies: (ReadableStream<Uint8Array<ArrayBuffer>> | null)[] = [response.body];
     if (entry !== undefined && response.body !== null) {
       const teed = teeBody(response.body, {
@@ -562,7 +566,6 @@ export class HttpCache {
       this.#store.store(subject(ex), entry, new Blob().stream(), () => undefined);
       bodies = sharing.map(() => null).concat([null]);
     }
-    const ttl = entry === undefined ? undefined : (entry.staleAt - responseTime) / 1000;
     sharing.forEach((follower, i) => {
       const body = bodies[i + 1] ?? null;
       follower.settle({
@@ -573,12 +576,57 @@ export class HttpCache {
     return this.#originResponse(ex, fwd, response, bodies[0] ?? null, entry, ttl, false);
   }
 
+  /**
+   * Whether to read a storable body whole before answering, rather than tee it: a small body of
+   * declared length is cheaper to read once, store and hand on as bytes.
+   */
+  #readsWhole(entry: EntryToStore): boolean {
+    const length = expectedLength(entry);
+    return (
+      length !== undefined && length <= WHOLE_BODY_LIMIT && length <= this.#options.maxBodySize
+    );
+  }
+
+  /**
+   * A small storable response: its body read whole, stored if complete, and handed to the caller
+   * (and any waiting requests) as bytes. A body that fails reaches each of them failing the same
+   * way, as plain fetch's would, and nothing is stored.
+   */
+  async #passOnWhole(
+    ex: Exchange,
+    fwd: Forward,
+    response: Response,
+    entry: EntryToStore,
+    sharing: readonly Follower<Exchange>[],
+    ttl: number | undefined,
+  ): Promise<Response> {
+    let body: () => Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>;
+    let stored: EntryToStore | undefined = entry;
+    try {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength === expectedLength(entry))
+        this.#store.storeBytes(subject(ex), entry, bytes);
+      else stored = undefined;
+      body = () => bytes;
+    } catch (error) {
+      stored = undefined;
+      body = () => failing(error);
+    }
+    for (const follower of sharing) {
+      follower.settle({
+        type: 'response',
+        response: this.#originResponse(follower.context, fwd, response, body(), stored, ttl, true),
+      });
+    }
+    return this.#originResponse(ex, fwd, response, body(), stored, ttl, false);
+  }
+
   /** The caller's copy of an origin response, with Cache-Status and metadata. */
   #originResponse(
     ex: Exchange,
     fwd: Forward,
     response: Response,
-    body: ReadableStream<Uint8Array<ArrayBuffer>> | null,
+    body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>> | null,
     entry: EntryToStore | undefined,
     ttl: number | undefined,
     collapsed: boolean,
@@ -724,6 +772,18 @@ function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
     ttl: undefined,
     forwarded: fwd.fwd,
   };
+}
+
+/** Bodies of a declared length up to this many bytes are read whole rather than teed. */
+const WHOLE_BODY_LIMIT = 64 * 1024;
+
+/** A body that fails with `error` when read, as a failed origin body does. */
+function failing(error: unknown): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(controller) {
+      controller.error(error);
+    },
+  });
 }
 
 /** RFC 9110 §15.4: the redirection statuses fetch follows. */

@@ -12,6 +12,13 @@ import type { Emitter } from './events.ts';
  * @module
  */
 
+/** A pending storage operation and when it is given up on. */
+interface Deadline {
+  readonly at: number;
+  readonly operation: string;
+  readonly fail: (error: StorageError) => void;
+}
+
 /** Whom an operation is for, to name in events. */
 export interface Subject {
   readonly key: string;
@@ -28,6 +35,9 @@ export class StorageGate {
   readonly #background = new Set<Promise<unknown>>();
   /** How long an operation on the request path may take before it counts as failed, in ms. */
   readonly timeout: number;
+  /** Operations pending, with when they fail. */
+  readonly #deadlines = new Set<Deadline>();
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(storage: Storage, events: Emitter, clock: () => number, timeout: number) {
     this.storage = storage;
@@ -157,6 +167,17 @@ export class StorageGate {
     this.track(task);
   }
 
+  /** Writes an entry whose body was read whole, in the background. */
+  storeBytes(subject: Subject, entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): void {
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller) {
+        if (bytes.byteLength > 0) controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    this.store(subject, entry, body, () => undefined);
+  }
+
   /** Keeps a background task until it settles, so {@link close} can wait for it. */
   track(task: Promise<unknown>): void {
     const settled = (): void => {
@@ -181,16 +202,50 @@ export class StorageGate {
     await this.storage.close();
   }
 
-  /** `operation` settled as storage settles it, or failed once {@link timeout} has passed. */
+  /**
+   * `operation` settled as storage settles it, or failed once {@link timeout} has passed. One
+   * watchdog timer checks every pending operation's deadline, so an operation costs no timer.
+   */
   #bounded<T>(operation: string, pending: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StorageError(operation, `no answer within ${this.timeout} ms`)),
-        this.timeout,
+    return new Promise<T>((resolve, reject) => {
+      const deadline: Deadline = { at: Date.now() + this.timeout, operation, fail: reject };
+      this.#deadlines.add(deadline);
+      this.#watch();
+      pending.then(
+        (value) => {
+          this.#deadlines.delete(deadline);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#deadlines.delete(deadline);
+          reject(error);
+        },
       );
     });
-    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
+  }
+
+  /** Starts the watchdog while operations are pending; it stops once none are. */
+  #watch(): void {
+    if (this.#watchdog !== undefined) return;
+    const watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        for (const deadline of this.#deadlines) {
+          if (deadline.at > now) continue;
+          this.#deadlines.delete(deadline);
+          deadline.fail(
+            new StorageError(deadline.operation, `no answer within ${this.timeout} ms`),
+          );
+        }
+        if (this.#deadlines.size > 0) return;
+        clearInterval(watchdog);
+        this.#watchdog = undefined;
+      },
+      Math.max(10, this.timeout / 4),
+    );
+    // Where timers can be unreferenced (Node), the watchdog does not keep a process alive.
+    (watchdog as { unref?: () => void }).unref?.();
+    this.#watchdog = watchdog;
   }
 }
 

@@ -858,7 +858,9 @@ describe('broken responses to revalidation never replace a good stored response'
       const revalidated = await observe(() => cachedFetch(url));
       expect(revalidated.kind).toBe('body-error');
       expect(raw.requests[1]?.headers['if-none-match']).toBe('"good"');
-      expect(await storage.settled()).toEqual(['stored', 'failed']);
+      // The broken body was not stored: a put failed on it, or none was tried (small bodies are read
+      // whole before any put).
+      expect((await storage.settled()).filter((o) => o === 'stored')).toEqual(['stored']);
       const entries = await storage.entries();
       expect(entries.map((e) => getEtag(e.headers))).toEqual(['"good"']);
 
@@ -911,7 +913,9 @@ describe('broken responses to revalidation never replace a good stored response'
       await within(cachedFetch.close(), IO_TIMEOUT, 'close');
       expect(raw.requests).toHaveLength(2);
       expect(errors).toEqual(['revalidate']);
-      expect(await storage.settled()).toEqual(['stored', 'failed']);
+      // The broken body was not stored: a put failed on it, or none was tried (small bodies are read
+      // whole before any put).
+      expect((await storage.settled()).filter((o) => o === 'stored')).toEqual(['stored']);
     } finally {
       await within(cachedFetch.close(), IO_TIMEOUT, 'close');
     }
@@ -1071,7 +1075,9 @@ describe('a broken body shared by coalesced requests', () => {
       // One origin request served both.
       expect(raw.requests.filter((r) => r.path === '/shared')).toHaveLength(1);
       for (const outcome of outcomes) expect(comparable(outcome)).toEqual(comparable(plain));
-      expect(await within(storage.settled(), IO_TIMEOUT, 'storing')).toEqual(['failed']);
+      expect(
+        (await within(storage.settled(), IO_TIMEOUT, 'storing')).filter((o) => o === 'stored'),
+      ).toEqual([]);
       expect(await storage.entries()).toEqual([]);
     } finally {
       breakOff();
