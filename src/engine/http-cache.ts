@@ -7,7 +7,7 @@ import {
   requestCacheControl,
 } from '../core/decision.ts';
 import { declaredLength, freshen, newEntry } from '../core/entry.ts';
-import { type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
+import { explicitLifetime, type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
 import { defaultKey, keyUrl, normalizeUrl } from '../core/key.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from '../core/stale.ts';
@@ -387,7 +387,53 @@ export class HttpCache {
     }
     await this.#invalidate(ex, response);
     await this.#freshenFrom(ex, fwd, response, requestTime, responseTime);
+    const asGet = this.#postAnsweringGet(ex, response);
+    if (asGet !== undefined) {
+      return this.#passOn(
+        asGet,
+        { ...fwd, store: true },
+        response,
+        requestTime,
+        responseTime,
+        land,
+      );
+    }
     return this.#passOn(ex, fwd, response, requestTime, responseTime, land);
+  }
+
+  /**
+   * RFC 9110 §9.3.3: "a cached POST response can be reused to satisfy a later GET or HEAD
+   * request" when it has explicit freshness and a `Content-Location` naming the target URI
+   * (RFC 9110 §8.7). Such a response is stored as the GET response of its URL: the exchange as
+   * a GET sees it, or `undefined`.
+   */
+  #postAnsweringGet(ex: Exchange, response: Response): Exchange | undefined {
+    if (
+      ex.head.method !== 'POST' ||
+      ex.bodyKeyed ||
+      !this.#options.policy.cacheableMethods.has('GET')
+    ) {
+      return undefined;
+    }
+    const location = response.headers.get('content-location');
+    const named =
+      location !== null && URL.canParse(location, ex.head.url)
+        ? validUrl(new URL(location, ex.head.url).href)
+        : undefined;
+    if (named !== ex.head.url) return undefined;
+    const head: RequestHead = { ...ex.head, method: 'GET' };
+    const { cc, targeted } = responseDirectives(
+      [...response.headers],
+      this.#options.policy.targeted,
+    );
+    const lifetime = explicitLifetime(
+      { headers: [...response.headers], responseTime: 0 },
+      cc,
+      this.#options.policy.shared,
+      targeted,
+    );
+    if (lifetime === undefined) return undefined;
+    return { ...ex, head, key: this.#keyOf(head, ex.request) };
   }
 
   /**

@@ -690,7 +690,6 @@ const KNOWN_GAPS: ReadonlyMap<string, string> = new Map([
   // one user's Set-Cookie to another, so it strips Set-Cookie from what it stores.
   ['headers-store-Set-Cookie', 'a shared cache strips Set-Cookie from stored responses'],
   // Optimal.
-  ['method-POST', 'responses to POST are not reused'],
   ['vary-normalise-lang-order', 'Accept-Language values are compared in order'],
   ['vary-normalise-lang-select', 'Accept-Language values are not matched by language negotiation'],
   ['partial-store-partial-reuse-partial', '206 responses are not stored'],

@@ -239,3 +239,27 @@ describe('range requests from stored responses (RFC 9110 §14)', () => {
     await cachedFetch.close();
   });
 });
+
+describe('RFC 9110 §9.3.3 a POST response reused for GET', () => {
+  it('stores a fresh POST response whose Content-Location names its URL as the GET response', async () => {
+    origin.route('/doc', (req, res) => {
+      if (req.method === 'POST') {
+        return void res
+          .writeHead(200, { 'content-location': '/doc', 'cache-control': 'max-age=60' })
+          .end('from post');
+      }
+      res.writeHead(200, { 'cache-control': 'max-age=60' }).end('from get');
+    });
+    origin.route('/other', (req, res) => {
+      res.writeHead(200, { 'content-location': '/elsewhere', 'cache-control': 'max-age=60' });
+      res.end(req.method);
+    });
+    const cachedFetch = createFetch();
+    await (await cachedFetch(`${origin.url}/doc`, { method: 'POST', body: 'x' })).text();
+    const get = await cachedFetch(`${origin.url}/doc`);
+    expect([await get.text(), cacheStatus(get)?.fromCache]).toEqual(['from post', true]);
+    await (await cachedFetch(`${origin.url}/other`, { method: 'POST', body: 'x' })).text();
+    expect(await (await cachedFetch(`${origin.url}/other`)).text()).toBe('GET');
+    await cachedFetch.close();
+  });
+});
