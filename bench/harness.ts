@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Origin } from './origin.ts';
+
 /**
  * A small benchmark harness built for ratios on a noisy machine: every case is warmed up and
  * given a batch size that takes about `batchMs`; then the cases run one batch each, in turn,
@@ -9,6 +14,11 @@ export interface Case {
   readonly name: string;
   /** One iteration; must read the whole response body. */
   readonly run: () => Promise<void>;
+  /**
+   * For a hit: the origin path it requests. {@link measure} runs the case until it is served
+   * without reaching the origin, and fails if any request reaches that path while measured.
+   */
+  readonly hit?: string;
 }
 
 export interface Result {
@@ -115,3 +125,132 @@ export function formatNs(ns: number): string {
 export function formatOps(ns: number): string {
   return Math.round(1e9 / ns).toLocaleString('en-US');
 }
+
+/** A ratio to report: `numerator`'s time over `denominator`'s, with its target if it has one. */
+export interface RatioSpec {
+  readonly label: string;
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly target?: number;
+}
+
+/** A figure to report (a ratio, or a time, a size), with its target if it has one. */
+export interface Figure {
+  readonly label: string;
+  readonly value: number;
+  /** Shown after the value. @default 'x' (a ratio) */
+  readonly unit?: string;
+  /** The most `value` may be. */
+  readonly target?: number;
+}
+
+/** Whether a figure meets its target (at the two decimals shown); `undefined` without a target. */
+export function verdict(row: Figure): 'ok' | 'MISSED' | undefined {
+  if (row.target === undefined) return undefined;
+  return Number(row.value.toFixed(2)) <= row.target ? 'ok' : 'MISSED';
+}
+
+/**
+ * Fills the caches of the hit cases, runs `cases` interleaved, checks the hits stayed hits,
+ * prints the times and ratios under `title`, and returns the ratios.
+ */
+export async function measure(
+  title: string,
+  cases: readonly Case[],
+  ratios: readonly RatioSpec[],
+  { origin, settings: s }: GroupContext,
+): Promise<Figure[]> {
+  const hits = cases.flatMap((c) => (c.hit === undefined ? [] : [c.hit]));
+  for (const c of cases) if (c.hit !== undefined) await untilHit(origin, c.hit, c.run);
+  const unchanged = origin.unchanged(hits);
+  const started = performance.now();
+  const results = await runCases(cases, s);
+  const seconds = (performance.now() - started) / 1000;
+  unchanged();
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const rows = ratios.map(({ label, numerator, denominator, target }): Figure => {
+    const [a, b] = [byName.get(numerator), byName.get(denominator)];
+    const value = a === undefined || b === undefined ? Number.NaN : ratio(a, b);
+    return target === undefined ? { label, value } : { label, value, target };
+  });
+  console.log(
+    `\n== ${title}: ${s.rounds} interleaved rounds of ~${s.batchMs} ms per case, ${seconds.toFixed(0)} s\n`,
+  );
+  console.log(
+    table([
+      ['case', 'time/op', 'ops/s', '±', 'iterations'],
+      ...results.map((r) => [
+        r.name,
+        formatNs(r.ns),
+        formatOps(r.ns),
+        `${(r.spread * 100).toFixed(1)}%`,
+        r.iterations.toLocaleString('en-US'),
+      ]),
+    ]),
+  );
+  console.log();
+  console.log(figureTable(rows));
+  return rows;
+}
+
+/** Figures as a table: value, target and verdict. */
+export function figureTable(rows: readonly Figure[]): string {
+  return table([
+    ['ratio or figure (lower is better)', 'value', 'target', ''],
+    ...rows.map((row) => {
+      const unit = row.unit ?? 'x';
+      const target = row.target === undefined ? '-' : `<= ${row.target}${unit}`;
+      return [row.label, `${row.value.toFixed(2)}${unit}`, target, verdict(row) ?? ''];
+    }),
+  ]);
+}
+
+/** Throws (ending the run) when what a case relies on does not hold. */
+export function expect(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`bench: ${what}`);
+}
+
+const temporary = new Set<string>();
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new directory under the OS's temp dir; removed by {@link removeTemp}, or at exit. */
+export function tempDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `httpcache-bench-${name}-`));
+  temporary.add(dir);
+  return dir;
+}
+
+export function removeTemp(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  temporary.delete(dir);
+}
+
+/**
+ * Runs `run` (a case) until it succeeds without reaching the origin for `path`: the first run is
+ * a miss that stores, and some caches store only after the body has been read.
+ */
+async function untilHit(origin: Origin, path: string, run: () => Promise<void>): Promise<void> {
+  for (let tries = 0; tries < 50; tries++) {
+    const before = origin.count(path);
+    const ok = await run().then(
+      () => true,
+      () => false,
+    );
+    if (ok && origin.count(path) === before) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`bench: ${path} is never served from the cache`);
+}
+
+/** What every group gets from `run.ts`. */
+export interface GroupContext {
+  readonly origin: Origin;
+  readonly settings: Settings;
+  /** A smoke run: fewer rounds, a smaller large body. */
+  readonly quick: boolean;
+}
+
+/** A group of cases: runs them, prints its tables, and returns its figures. */
+export type Group = (context: GroupContext) => Promise<Figure[]>;

@@ -1,11 +1,14 @@
 import { createServer, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 
 /**
  * The loopback origin the benchmarks talk to: node:http on 127.0.0.1, keep-alive, answering
  *
  * - `/stale/<bytes>`: 200, `Cache-Control: max-age=0` with an ETag, and 304 to a matching
  *   `If-None-Match`;
+ * - `/stream/<bytes>`: 200, `Cache-Control: max-age=3600`, the body generated as it is sent, in
+ *   64 KiB pieces with back-pressure, so even a 1 GB body is never held;
  * - `/<any other name>/<bytes>`: 200, `Cache-Control: max-age=3600`.
  *
  * Any query string is ignored, so `?n=1`, `?n=2`... are distinct URLs of one resource.
@@ -14,6 +17,11 @@ export interface Origin {
   readonly url: string;
   /** Requests received for a path (query excluded). */
   count(path: string): number;
+  /**
+   * Notes the request counts of `paths` now; the function returned throws if any has moved since,
+   * that is if a request that was to be a hit reached the origin.
+   */
+  unchanged(paths: readonly string[]): () => void;
   /** 304 responses sent. */
   readonly notModified: number;
   close(): Promise<void>;
@@ -43,6 +51,15 @@ export function responseHeaders(size: number, cacheControl: string): Record<stri
   };
 }
 
+/** `size` bytes of {@link bodyOf} pattern, in pieces of 64 KiB (the last one shorter). */
+function* pieces(size: number): Generator<Uint8Array> {
+  const PIECE = 64 * 1024;
+  const piece = bodyOf(PIECE);
+  for (let sent = 0; sent < size; sent += PIECE) {
+    yield size - sent >= PIECE ? piece : piece.subarray(0, size - sent);
+  }
+}
+
 export async function startOrigin(): Promise<Origin> {
   const bodies = new Map<number, Uint8Array>();
   const counts = new Map<string, number>();
@@ -64,6 +81,11 @@ export async function startOrigin(): Promise<Origin> {
       res.end();
       return;
     }
+    if (kind === 'stream') {
+      res.writeHead(200, responseHeaders(size, cacheControl));
+      Readable.from(pieces(size)).pipe(res);
+      return;
+    }
     let body = bodies.get(size);
     if (body === undefined) {
       body = bodyOf(size);
@@ -76,6 +98,16 @@ export async function startOrigin(): Promise<Origin> {
   return {
     url: `http://127.0.0.1:${port}`,
     count: (path) => counts.get(path) ?? 0,
+    unchanged(paths) {
+      const before = paths.map((path) => counts.get(path) ?? 0);
+      return () => {
+        paths.forEach((path, i) => {
+          if ((counts.get(path) ?? 0) !== before[i]) {
+            throw new Error(`bench: a hit on ${path} reached the origin`);
+          }
+        });
+      };
+    },
     get notModified() {
       return notModified;
     },

@@ -66,6 +66,8 @@ const ABANDONED_AFTER = 24 * 60 * 60 * 1000;
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 const LIST_PAGE = 256;
+/** How many entries' decoded metadata are kept, so that a hit does not parse its JSON again. */
+const DECODED = 1024;
 const EVICT_BATCH = 32;
 
 /** Options of {@link SqliteStorage}. */
@@ -188,6 +190,8 @@ export class SqliteStorage implements Storage {
   #evicted: EvictionListener = () => undefined;
   /** Hits not written yet, by entry id: written together, off the hit path. */
   readonly #hits = new Map<number, { count: number; at: number }>();
+  /** Decoded metadata by entry id, with the JSON it was decoded from; the oldest go first. */
+  readonly #decoded = new Map<number, { json: string; meta: EntryMeta }>();
   #hitTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
@@ -408,7 +412,18 @@ export class SqliteStorage implements Storage {
   /** A row's metadata, or `undefined` when it is corrupted: the entry is removed and reported. */
   #decode(row: Row, operation: string): EntryMeta | undefined {
     try {
-      return rowToMeta(row);
+      // Parsing and checking the JSON is most of a lookup's cost: it is done once per entry id
+      // and JSON text (an update, here or in another process, changes the text).
+      const id = integer(row, 'id');
+      const json = text(row, 'meta');
+      const known = this.#decoded.get(id);
+      if (known?.json === json && known.meta.key === row.key) {
+        return { ...known.meta, size: integer(row, 'size'), hits: integer(row, 'hits') };
+      }
+      const meta = rowToMeta(row);
+      if (this.#decoded.size >= DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
+      this.#decoded.set(id, { json, meta });
+      return meta;
     } catch (error) {
       const key = typeof row.key === 'string' ? row.key : undefined;
       this.#discard(integer(row, 'id'), key, operation, error);
