@@ -119,6 +119,23 @@ describe('SqliteStorage: bodies in chunks', () => {
   });
 });
 
+describe('SqliteStorage: metadata decoded once per entry', () => {
+  it('still sees an update made through another connection, and a corruption', async () => {
+    const path = newPath();
+    const [storage, other] = [open(path), open(path)];
+    const reported: unknown[] = [];
+    storage.setReporter((_, error) => reported.push(error));
+    const stored = await storage.put(entry('k'), streamOf(new Uint8Array(10)));
+    expect(await storage.get('k')).toEqual([stored]);
+    const updated = { ...stored, headers: [['etag', '"2"']] as [string, string][] };
+    expect(await other.update(updated)).toBe(true);
+    expect(await storage.get('k')).toEqual([updated]);
+    raw(path).prepare("UPDATE entries SET meta = 'not json {'").run();
+    expect(await storage.get('k')).toEqual([]);
+    expect(reported).toHaveLength(1);
+  });
+});
+
 describe('SqliteStorage: corrupted data is a miss, removed and reported', () => {
   it.each([
     ['garbage', 'not json {'],
