@@ -61,6 +61,9 @@ export interface FileSystemStorageOptions {
   readonly clock?: () => number;
 }
 
+/** How long gathered hits wait at most before they are written, in ms. */
+const HIT_DELAY = 1000;
+
 /**
  * Entries as plain files: a metadata file and a body file per entry, written atomically.
  * Several processes may share a directory; each replacement is atomic, but concurrent
@@ -80,6 +83,9 @@ export class FileSystemStorage implements Storage {
   readonly #ctx: Context;
   readonly #pending = new Set<Promise<unknown>>();
   #reporter: StorageReporter | undefined;
+  /** Hits not written yet, by entry id. */
+  readonly #hits = new Map<string, { entry: EntryMeta; count: number; at: number }>();
+  #hitTimer: ReturnType<typeof setTimeout> | undefined;
   #evicted: EvictionListener = () => undefined;
   #opened: Promise<void> | undefined;
   /** Bytes stored, as last measured plus what was added since; only kept with `maxBytes`. */
@@ -114,7 +120,9 @@ export class FileSystemStorage implements Storage {
   get(key: string): Promise<EntryMeta[]> {
     const kh = sha256(key);
     return this.#run('get', () =>
-      this.#ctx.locks.run(kh, async () => (await readKey(this.#ctx, kh, key)).map((f) => f.meta)),
+      this.#ctx.locks.run(kh, async () =>
+        (await readKey(this.#ctx, kh, key)).map((f) => this.#withPendingHits(f.meta)),
+      ),
     );
   }
 
@@ -139,14 +147,43 @@ export class FileSystemStorage implements Storage {
     );
   }
 
-  /** Counts a hit in the entry's metadata file, which also makes it the most recently used. */
+  /**
+   * Counts a hit. Hits are gathered in memory and written to the entries' metadata files together
+   * (after {@link HIT_DELAY} ms, or before anything lists, prunes or closes), which also makes
+   * those entries the most recently used; a hit itself costs no file write.
+   */
   async touch(entry: EntryMeta, now: number = this.#ctx.clock()): Promise<void> {
-    await this.#run('touch', () =>
-      rewriteEntry(this.#ctx, entry, now, (current) => ({
+    this.#check();
+    const pending = this.#hits.get(entry.id);
+    if (pending === undefined) this.#hits.set(entry.id, { entry, count: 1, at: now });
+    else {
+      pending.count++;
+      pending.at = Math.max(pending.at, now);
+    }
+    this.#hitTimer ??= setTimeout(() => {
+      this.#run('touch', () => this.#writeHits()).catch((error: unknown) =>
+        this.#report({ operation: 'touch', error, key: undefined }),
+      );
+    }, HIT_DELAY).unref();
+  }
+
+  #withPendingHits(meta: EntryMeta): EntryMeta {
+    const pending = this.#hits.get(meta.id);
+    return pending === undefined ? meta : { ...meta, hits: meta.hits + pending.count };
+  }
+
+  /** Writes the gathered hits; a failure is reported, its hits dropped. */
+  async #writeHits(): Promise<void> {
+    clearTimeout(this.#hitTimer);
+    this.#hitTimer = undefined;
+    const hits = [...this.#hits.values()];
+    this.#hits.clear();
+    for (const { entry, count, at } of hits) {
+      await rewriteEntry(this.#ctx, entry, at, (current) => ({
         ...current,
-        hits: current.hits + 1,
-      })),
-    );
+        hits: current.hits + count,
+      })).catch((error: unknown) => this.#report({ operation: 'touch', error, key: entry.key }));
+    }
   }
 
   delete(key: string): Promise<void> {
@@ -162,6 +199,7 @@ export class FileSystemStorage implements Storage {
     this.#check();
     try {
       await this.#open();
+      await this.#writeHits();
       for await (const kh of this.#ctx.layout.keyHashes()) {
         const live = await this.#ctx.locks.run(kh, () => readKey(this.#ctx, kh, undefined));
         for (const found of live) yield found.meta;
@@ -183,6 +221,7 @@ export class FileSystemStorage implements Storage {
 
   prune(): Promise<StorageStats> {
     return this.#run('prune', async () => {
+      await this.#writeHits();
       const freed: Tally = { entries: 0, bytes: 0 };
       const indexed = new Set<string>();
       for await (const kh of this.#ctx.layout.keyHashes()) {
@@ -204,6 +243,8 @@ export class FileSystemStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#run('touch', () => this.#writeHits()).catch(() => undefined);
     this.#closed = true;
     await Promise.allSettled([...this.#pending]);
   }
@@ -252,7 +293,10 @@ export class FileSystemStorage implements Storage {
     const max = this.#maxBytes;
     if (max === undefined) return;
     this.#bytes += added;
-    if (this.#bytes > max) this.#bytes = await evictTo(this.#ctx, max, keep);
+    if (this.#bytes <= max) return;
+    // Eviction goes by when entries were last used: the gathered hits first.
+    await this.#writeHits();
+    this.#bytes = await evictTo(this.#ctx, max, keep);
   }
 
   #report({ operation, error, key }: Report): void {
