@@ -38,7 +38,7 @@ export const STORE_URI_FORMS = 'sqlite:PATH, fs:DIR, memory: or redis://HOST[:PO
  *
  * @example
  * ```ts
- * parseStoreUri('sqlite:./cache.sqlite'); // { type: 'sqlite', path: '/work/cache.sqlite' }
+ * parseStoreUri('sqlite:./cache.sqlite'); // in /srv/app: { type: 'sqlite', path: '/srv/app/cache.sqlite' }
  * parseStoreUri('memory:'); // { type: 'memory' }
  * ```
  */

@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { formatStoreUri, parseStoreUri, readStoreUri } from '../../src/cli/store-uri.ts';
 import { OptionsError } from '../../src/errors.ts';
 
-const cwd = '/work';
+const cwd = '/srv/app';
 const home = '/home/me';
 
 describe('storage URIs', () => {
   it.each([
     ['sqlite:/var/cache/http.sqlite', { type: 'sqlite', path: '/var/cache/http.sqlite' }],
     ['sqlite:///var/cache/http.sqlite', { type: 'sqlite', path: '/var/cache/http.sqlite' }],
-    ['sqlite:cache.sqlite', { type: 'sqlite', path: '/work/cache.sqlite' }],
-    ['SQLITE:./a/../b.sqlite', { type: 'sqlite', path: '/work/b.sqlite' }],
+    ['sqlite:cache.sqlite', { type: 'sqlite', path: '/srv/app/cache.sqlite' }],
+    ['SQLITE:./a/../b.sqlite', { type: 'sqlite', path: '/srv/app/b.sqlite' }],
     ['sqlite:~/c.sqlite', { type: 'sqlite', path: '/home/me/c.sqlite' }],
     ['sqlite:', { type: 'sqlite' }],
     ['fs:/tmp/cache', { type: 'fs', path: '/tmp/cache' }],
-    ['fs:.cache', { type: 'fs', path: '/work/.cache' }],
+    ['fs:.cache', { type: 'fs', path: '/srv/app/.cache' }],
     ['fs:', { type: 'fs' }],
     ['memory:', { type: 'memory' }],
     ['memory://', { type: 'memory' }],
