@@ -1,5 +1,5 @@
 /**
- * The `integrations` group (issue 5): 1 KiB hits through httpcache's undici interceptor (with
+ * The `integrations` group: 1 KiB hits through httpcache's undici interceptor (with
  * undici's `request()` and `fetch`) against undici's own `interceptors.cache()`, and through
  * httpcache's axios integration against axios-cache-interceptor. Every store is in memory, and
  * every case requests a path of its own, so the origin's counts check each one's hits.

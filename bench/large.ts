@@ -1,5 +1,5 @@
 /**
- * The `large` group (issue 3): a 1 GB body (64 MiB with --quick), which the origin generates as
+ * The `large` group: a 1 GB body (64 MiB with --quick), which the origin generates as
  * it sends it, stored through `createFetch()` and then served from each storage; reports the
  * throughput of both, the first-byte time of the hit, and the peak growth of the process's RSS
  * during each. Targets, for the persistent storages: the RSS grows by tens of MB (under 100), not

@@ -1,5 +1,5 @@
 /**
- * The `redis` group (issue 4): a 1 KiB hit from httpcache's RedisStorage next to
+ * The `redis` group: a 1 KiB hit from httpcache's RedisStorage next to
  * undici-cache-redis (the Redis store of undici's cache), against a redis-server this group
  * starts on a free loopback port and stops at the end.
  */

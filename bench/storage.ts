@@ -1,5 +1,5 @@
 /**
- * The `storage` group (issue 3): a 1 KiB hit from httpcache's persistent storages, SQLite and
+ * The `storage` group: a 1 KiB hit from httpcache's persistent storages, SQLite and
  * the file system, next to undici's SqliteCacheStore and make-fetch-happen's cacache, and against
  * the least a SQLite cache can do: one prepared SELECT by key, then build and read a Response.
  */
