@@ -164,8 +164,8 @@ describe('RFC 9211 §2 Cache-Status: lenient parsing', () => {
     expect(parseCacheStatus(formatCacheStatus(entry))).toEqual([entry]);
   });
 
-  // Regression test (fixed): RFC 9211 defines hit (§2.1), stored (§2.5) and collapsed (§2.6) as Boolean parameters,
-  // and RFC 8941 §3.3.6 spells false `?0`; `hit=?0` is parsed as a hit (any value reads as true).
+  // Regression test: RFC 9211 §2.1, §2.5 and §2.6 define hit, stored and collapsed as Booleans,
+  // and RFC 8941 §3.3.6 spells false `?0`, once read as true.
   it.each<[value: string, param: 'hit' | 'stored' | 'collapsed']>([
     ['c; hit=?0', 'hit'],
     ['c; stored=?0', 'stored'],

@@ -165,11 +165,9 @@ describe('RFC 5861 §4 stale-if-error', () => {
     },
   );
 
-  // Regression test (fixed): a fresh stored response with an unqualified no-cache stands in for a failed origin
-  // (canServeStaleOnError returns true because it is not stale), so the engine serves it without
-  // validation. RFC 9111 §5.2.2.4: "the response MUST NOT be used to satisfy any other request
-  // without forwarding it for validation and receiving a successful response"; §4.2.4 lists
-  // no-cache among the directives that prohibit generating a stale response.
+  // Regression test: a fresh no-cache response once stood in for a failed origin. RFC 9111
+  // §5.2.2.4: it "MUST NOT be used to satisfy any other request without forwarding it for
+  // validation and receiving a successful response".
   it('a no-cache response never stands in for a failed origin, even while fresh', () => {
     expect(canServeStaleOnError(f('no-cache, max-age=60', 60, 10), {}, 600, false)).toBe(false);
   });

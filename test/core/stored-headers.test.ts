@@ -221,10 +221,8 @@ describe('RFC 9111 §3.1 storing header fields', () => {
       ['content-type', 'text/plain'],
     ]);
   });
-  // Regression test (fixed): `headers` is typed Iterable but iterated twice (once for Connection and the qualified
-  // directives, once to copy), so a one-shot iterable such as a generator stores no field at all.
-  // RFC 9111 §3.1: "Caches MUST include all received response header fields ... when storing a
-  // response", minus the listed exceptions.
+  // Regression test: a one-shot iterable (a generator) once stored no field, being read twice.
+  // RFC 9111 §3.1: "Caches MUST include all received response header fields", less the exceptions.
   it('reads a one-shot iterable of fields', () => {
     function* fields(): Generator<[string, string]> {
       yield ['etag', '"a"'];

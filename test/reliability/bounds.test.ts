@@ -401,12 +401,9 @@ describe('a body the caller cancels or never reads leaks nothing', () => {
     await collectUntil(() => origin.state.open === 0, 'origin sockets released');
   });
 
-  // Regression test (fixed): a storable response the caller dropped unread pins its origin connection (and the put, and
-  // the tee's buffers) until close(), and even after it. The tee locks the origin body, so
-  // undici's finalizer (which cancels the body of a collected Response only when its stream is
-  // unlocked) never fires, and nothing in the engine cancels the source when the caller's Response
-  // is collected. A common `if (!res.ok) return;` leaks a socket per request. A
-  // FinalizationRegistry on the returned Response that cancels the tee's source would fix it.
+  // Regression test: a storable response dropped unread once pinned its origin connection (the
+  // tee locks the origin body, so undici's finalizer could not cancel it). A response collected
+  // unread now has its body cancelled.
   it('stored path, unread and garbage: the connection is released as with plain fetch', async () => {
     const origin = await streamingOrigin(4 * MiB);
     cleanup.push(() => origin.close());
@@ -461,13 +458,8 @@ describe('a response the caller still holds survives garbage collection', () => 
     expect(await readAfterGc(cachedFetch, url)).toEqual(Array(3).fill('the whole body'));
   });
 
-  // Regression test (fixed): a response the cache passes through without storing (no-store, private in
-  // a shared cache, Authorization, POST, ...) is rebuilt around the origin's body stream in
-  // buildResponse, and the origin Response is dropped. When it is garbage-collected before the
-  // caller reads, undici's finalizer cancels that (unlocked, undisturbed) stream, and the caller's
-  // `text()` rejects with "Body is unusable: Body has already been read". Any GC between
-  // `await cachedFetch()` and reading the body loses it. Keeping the origin Response reachable from
-  // the returned one (a WeakMap from returned to origin Response) would fix it.
+  // Regression test: a response passed through unstored once lost its body when the origin
+  // Response it wraps was garbage-collected first; the origin Response is now kept reachable.
   it('a response passed through unstored', async () => {
     const url = await smallOrigin('no-store');
     const cachedFetch = createFetch();
@@ -535,7 +527,7 @@ describe('coalesced requests: one caller’s unread body holds up no one else', 
     expect(await storage.settled()).toEqual(['stored']);
   });
 
-  // Regression test (fixed): the shared tee paced the origin by its slowest reader, so a
+  // Regression test: the shared tee paced the origin by its slowest reader, so a
   // collapsed request whose caller never reads (nor cancels) its body stalled every other one at
   // 1 MiB. A reader that has not started now only paces the others past 16 MiB.
   it('the other never reads: the first still gets its whole body', async () => {

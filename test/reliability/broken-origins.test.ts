@@ -963,10 +963,8 @@ describe('broken responses to revalidation never replace a good stored response'
     }
   });
 
-  // Regression test (fixed): hung forever. #revalidated (src/engine/http-cache.ts) re-forwards a 304 that selects no
-  // stored response through #forward, which joins the in-flight origin request for the same key:
-  // the request's own, so it waits for itself. Calling #forwardAlone (with the same `land`) there
-  // would not. The same path is taken when the stored body is gone after a 304.
+  // Regression test: a 304 selecting no stored response once re-asked the origin through the
+  // coalescing path and waited for its own in-flight request forever.
   it('a 304 naming a validator nothing stored has is not used: the cache asks again, unconditionally', async () => {
     const raw = await startRawOrigin((socket, request, index) => {
       if (index === 1 && request.headers['if-none-match'] !== undefined) {

@@ -253,13 +253,13 @@ describe('a storage operation that stalls: the request is not held by it', () =>
     expect(h.storage.stalled).toBe(1);
   });
 
-  // Regression test (fixed): close() waited for a put that never settles, forever.
+  // Regression test: close() waited for a put that never settles, forever.
   it('put stalls: close() still returns', async () => {
     const h = await faulted(scenarios.put, 'stall');
     await within(h.cachedFetch.close(), BOUND, 'close() with a stalled put');
   });
 
-  // Regression test (fixed): a put that never reads held the caller of a body over 1 MiB
+  // Regression test: a put that never reads held the caller of a body over 1 MiB
   // forever; storage that takes nothing for `storageTimeout` is now dropped from the tee.
   it('put stalls before reading, on a 2 MiB body: the caller gets the whole body', async () => {
     const h = await harness();

@@ -368,7 +368,7 @@ for (const backend of backends) {
 }
 
 describe('a redirect stored for a request with redirect: manual', () => {
-  // Regression test (fixed): a stored 3xx used to be served to every request for its URL,
+  // Regression test: a stored 3xx used to be served to every request for its URL,
   // whatever its redirect mode; it now answers only `redirect: 'manual'` requests.
   it('is not served to a request that follows redirects', async () => {
     const clock = manualClock();

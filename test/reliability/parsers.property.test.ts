@@ -302,10 +302,8 @@ describe('every parser takes any string without throwing', () => {
 });
 
 describe('Range on an empty stored response', () => {
-  // Regression test (fixed): answerRange answered a suffix range on a stored empty body (`Range: bytes=-5`, size 0)
-  // with { type: 'partial', start: 0, end: -1 }; the engine then serves `206` with
-  // `Content-Range: bytes 0--1/0`, which is not a valid byte-range-resp (RFC 9110 §14.4). A cache
-  // may ignore Range (RFC 9110 §14.2) and serve the 200 whole, as for other unservable ranges.
+  // Regression test: a suffix range on an empty stored body was once answered 206 with an
+  // invalid `Content-Range: bytes 0--1/0` (RFC 9110 §14.4); it is now 416.
   it('never answers a range whose end precedes its start', () => {
     const stored = storedWith([['etag', '"e"']]);
     for (const range of ['bytes=-5', 'bytes=-1', 'bytes=0-', 'bytes=0-0']) {
@@ -577,10 +575,8 @@ describe('Cache-Status round trip (RFC 9211)', () => {
     );
   });
 
-  // Regression test (fixed): formatCacheStatus threw `URIError: URI malformed` on a lone surrogate: sfString
-  // percent-encodes non-ASCII with encodeURIComponent, which rejects unpaired surrogates. Reachable
-  // through the engine with `cacheStatus: { name: '\ud800' }`, or `cacheStatus: { key: true }`
-  // and a per-request `httpcache: { key }` holding one: every response then rejects.
+  // Regression test: formatCacheStatus once threw `URIError` on a lone surrogate (reachable
+  // through a cache name or a key shown with `cacheStatus: { key: true }`).
   it('formatCacheStatus never throws, lone surrogates included', () => {
     fc.assert(
       fc.property(anyValue, anyValue, (cache, detail) => {

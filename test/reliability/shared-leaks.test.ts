@@ -364,11 +364,8 @@ describe('revalidation in a shared cache', () => {
     }
   });
 
-  // Regression test (fixed; a lost cookie rather than a leak): on a 200 miss the requester gets the
-  // origin's Set-Cookie (only the stored copy is stripped), but when her own request revalidates
-  // and the 304 sets her cookie, #revalidated serves the freshened stored response, from which
-  // Set-Cookie was stripped: the cookie meant for her is dropped. The requester's response could
-  // carry the 304's Set-Cookie while the stored response still never does.
+  // Regression test: in a shared cache, the user whose own request revalidated once lost the
+  // Set-Cookie of her 304 (the stored copy never has it; her response now does).
   it('the user whose request revalidated gets the Set-Cookie of her own 304', async () => {
     const clock = manualClock();
     origin.route('/own-cookie', (req, res) => {
@@ -446,11 +443,9 @@ describe('concurrent requests in a shared cache', () => {
     return { route, release: () => release?.() };
   }
 
-  // Regression test (fixed; the CVE-2026-13697 class): request coalescing (#passOn in
-  // src/engine/http-cache.ts) builds each waiting request's response from the origin response's
-  // own headers, so in a shared cache Bob, whose request waited for Alice's, receives Alice's
-  // Set-Cookie (her session) and the fields `private="..."` or `no-cache="..."` name, which the
-  // stored copy never has. A follower should get what a hit would: the stored entry's headers.
+  // Regression test (the CVE-2026-13697 class): a request that waited for another user's origin
+  // response once got that response's own fields (Set-Cookie, fields named by qualified private
+  // or no-cache); it now gets the stored fields, as a hit would.
   it.each([
     [
       'Set-Cookie on a public, max-age=60 response',
