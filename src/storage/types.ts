@@ -46,11 +46,15 @@ export interface Storage {
    */
   put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta>;
   /**
-   * Replaces the metadata of a stored entry (a 304 or HEAD freshening); the body is kept. Returns
-   * `false` when the entry no longer exists.
+   * Replaces the metadata of a stored entry (a 304 or HEAD freshening); the body is kept. What
+   * storage owns stays as stored: `id`, `key`, `variant`, `size` and `hits`. Returns `false` when
+   * the entry no longer exists.
    */
   update(entry: EntryMeta): Promise<boolean>;
-  /** Records that an entry was served (hit counts, LRU order). */
+  /**
+   * Records that an entry was served (hit counts, LRU order). A storage may gather hits and
+   * write them later: `hits` is a count kept as well as the backend affords.
+   */
   touch(entry: EntryMeta, now: number): Promise<void>;
   /** Deletes every variant under `key`. */
   delete(key: string): Promise<void>;
