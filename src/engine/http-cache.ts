@@ -113,6 +113,23 @@ export class HttpCache {
   readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
     this.#handle(input, init);
 
+  /**
+   * Resolves once the cache's background work has settled: bodies being stored (which finish
+   * only once their readers have read them), stale-while-revalidate revalidations, and hit
+   * records. Each has also emitted its event (`store`, `revalidate`, `error`) by then. Useful in
+   * tests and before a process exits without {@link close}.
+   *
+   * @example
+   * ```ts
+   * const res = await cache.fetch(url);
+   * await res.text();
+   * await cache.idle(); // the entry is now stored and findable
+   * ```
+   */
+  idle(): Promise<void> {
+    return this.#store.idle();
+  }
+
   /** Stops storing bodies still being read, waits for background work, and closes storage. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -129,13 +129,17 @@ export class StorageGate {
 
   /** Records a hit in the background; with `deleteAt`, also moves the entry's expiry. */
   touch(subject: Subject, entry: EntryMeta, deleteAt: number | undefined): void {
-    this.storage
-      .touch(entry, this.#clock())
-      .catch((error: unknown) => this.failed(subject, 'touch', error));
-    if (deleteAt !== undefined) {
+    this.track(
       this.storage
-        .update({ ...entry, deleteAt })
-        .catch((error: unknown) => this.failed(subject, 'update', error));
+        .touch(entry, this.#clock())
+        .catch((error: unknown) => this.failed(subject, 'touch', error)),
+    );
+    if (deleteAt !== undefined) {
+      this.track(
+        this.storage
+          .update({ ...entry, deleteAt })
+          .catch((error: unknown) => this.failed(subject, 'update', error)),
+      );
     }
   }
 
@@ -185,6 +189,14 @@ export class StorageGate {
     };
     const tracked = task.then(settled, settled);
     this.#background.add(tracked);
+  }
+
+  /**
+   * Resolves once no background task is pending: those running now and any they start (a
+   * revalidation's store, say). Tasks that begin after it resolved are not waited for.
+   */
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 
   /** Reports a failed storage operation. */

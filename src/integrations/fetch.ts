@@ -7,6 +7,8 @@ export interface CachedFetch {
   (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response>;
   /** The cache behind this fetch, for events and storage. */
   readonly cache: HttpCache;
+  /** Resolves once background work (stores, revalidations) has settled; see {@link HttpCache.idle}. */
+  idle(): Promise<void>;
   /** Stops background work and closes the storage. */
   close(): Promise<void>;
 }
@@ -27,5 +29,9 @@ export function createFetch(options: HttpCacheOptions = {}): CachedFetch {
   const cache = new HttpCache(options);
   const cachedFetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
     cache.fetch(input, init);
-  return Object.assign(cachedFetch, { cache, close: () => cache.close() });
+  return Object.assign(cachedFetch, {
+    cache,
+    idle: () => cache.idle(),
+    close: () => cache.close(),
+  });
 }

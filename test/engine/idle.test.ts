@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheStatus, createFetch } from '../../src/index.ts';
+import { manualClock } from '../helpers/clock.ts';
+import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+import { FaultyStorage } from '../reliability/faulty-storage.ts';
+
+let origin: TestOrigin;
+
+beforeEach(async () => {
+  origin = await startOrigin({
+    '/big': { headers: { 'cache-control': 'max-age=60' }, body: 'x'.repeat(200_000) },
+    '/swr': { headers: { 'cache-control': 'max-age=1, stale-while-revalidate=60' }, body: 'v' },
+  });
+});
+afterEach(async () => {
+  await origin.close();
+});
+
+/** A storage whose writes finish only when the test lets them. */
+function heldWrites(): { storage: FaultyStorage; release: () => void } {
+  const storage = new FaultyStorage();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  storage.fail('put', async (stored) => {
+    await gate;
+    return stored;
+  });
+  return { storage, release };
+}
+
+describe('idle()', () => {
+  it('waits for a teed body to be stored, so the next request is a hit', async () => {
+    const { storage, release } = heldWrites();
+    const cachedFetch = createFetch({ storage });
+    const stored: string[] = [];
+    cachedFetch.cache.on('store', (e) => stored.push(e.url));
+    await (await cachedFetch(`${origin.url}/big`)).text();
+    let idle = false;
+    const settled = cachedFetch.idle().then(() => {
+      idle = true;
+    });
+    // The write is held: idle() has not resolved, and no store event was emitted.
+    await Promise.resolve();
+    expect(storage.injected).toEqual(['put']);
+    expect(idle).toBe(false);
+    release();
+    await settled;
+    expect(stored).toEqual([`${origin.url}/big`]);
+    const again = await cachedFetch(`${origin.url}/big`);
+    expect(cacheStatus(again)?.fromCache).toBe(true);
+    await again.text();
+    await cachedFetch.close();
+  });
+
+  it('waits for a background revalidation and the store it starts', async () => {
+    const clock = manualClock();
+    const cachedFetch = createFetch({ clock });
+    const events: string[] = [];
+    cachedFetch.cache.on('store', () => events.push('store'));
+    cachedFetch.cache.on('revalidate', (e) => events.push(`revalidate ${e.status}`));
+    await (await cachedFetch(`${origin.url}/swr`)).text();
+    await cachedFetch.idle();
+    clock.advance(10);
+    const stale = await cachedFetch(`${origin.url}/swr`);
+    expect(stale.headers.get('cache-status')).toContain('fwd=stale');
+    await stale.text();
+    await cachedFetch.idle();
+    expect(events).toEqual(['store', 'revalidate 200', 'store']);
+    expect(origin.count('/swr')).toBe(2);
+    await cachedFetch.close();
+  });
+
+  it('resolves at once when nothing is pending', async () => {
+    const cachedFetch = createFetch();
+    await cachedFetch.idle();
+    await cachedFetch.close();
+  });
+});
