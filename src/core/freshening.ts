@@ -28,9 +28,9 @@ export interface FresheningPlan<T> {
    */
   readonly serve: T | undefined;
   /**
-   * RFC 9111 §4.3.5: a HEAD response shows that the stored response no longer describes the
-   * representation (its length or validators differ, or it answered the cache's conditional
-   * request with 200): the stored responses under the key are to be dropped.
+   * RFC 9111 §4.3.5: a HEAD response shows that a stored response no longer describes the
+   * representation (its length or validators differ): the stored responses under the key are
+   * to be dropped.
    */
   readonly invalid: boolean;
 }
@@ -59,40 +59,20 @@ const HEAD_COMPARED: readonly string[] = ['content-length', 'etag', 'last-modifi
 
 /**
  * RFC 9111 §4.3.4 and §4.3.5: what a 304 or a HEAD 200 updates. Any other response updates
- * nothing (a 200 to the cache's conditional request replaces the stored response; it never
- * freshens it).
+ * nothing (a GET's 200 to the cache's conditional request replaces the stored response; it
+ * never freshens it).
  */
 export function planFreshening<T extends NewEntry>(input: FresheningInput<T>): FresheningPlan<T> {
   const { request, status, variants } = input;
-  const head200 = request.method === 'HEAD' && status === 200;
-  if ((status !== 304 && !head200) || variants.length === 0) return NOTHING;
-  // RFC 9111 §4.3.3: a full response to the cache's conditional request means the stored
-  // response's validators no longer match: it is not freshened, and no longer valid.
-  if (head200 && input.conditional) return { ...NOTHING, invalid: true };
-  const response = pairsReader(input.headers);
+  if (variants.length === 0) return NOTHING;
+  if (request.method === 'HEAD' && status === 200) return planHead(input);
+  if (status !== 304) return NOTHING;
   const candidates = responsesToUpdate(
     [...variants].sort(newestFirst),
-    response,
+    pairsReader(input.headers),
     input.conditional ? input.revalidated : undefined,
   );
-  // RFC 9111 §4.3.5: "If the Content-Length, ETag, or Last-Modified ... differ, the cache
-  // SHOULD mark the stored response as stale" rather than update it.
-  if (head200 && candidates.some((c) => !describesSame(c.headers, input.headers))) {
-    return { ...NOTHING, invalid: true };
-  }
-  const freshened = candidates.map(
-    (target): Freshening<T> => ({
-      target,
-      updated: freshen(
-        target,
-        input.headers,
-        input.requestTime,
-        input.responseTime,
-        input.options,
-        input.controls,
-      ),
-    }),
-  );
+  const freshened = candidates.map((target) => freshening(target, input));
   // RFC 9111 §4.1: never rewrite a stored response this request's Vary values do not select.
   const write = freshened.filter(
     (f) => matchesVariant(f.target, request.headers) && mayStoreFor(request, f.updated, input),
@@ -104,12 +84,44 @@ export function planFreshening<T extends NewEntry>(input: FresheningInput<T>): F
   return { write, serve: serve?.updated, invalid: false };
 }
 
-/** Whether stored and HEAD fields agree on length and validators, where both carry them. */
+/**
+ * RFC 9111 §4.3.5: "the cache SHOULD update or invalidate each of its stored GET responses that
+ * could have been chosen for that request": those the request's Vary values select. Each is
+ * updated when "the stored response and HEAD response have matching values for any received
+ * validator fields (ETag and Last-Modified) and, if the HEAD response has a Content-Length
+ * header field, the value of Content-Length matches"; "otherwise, the cache SHOULD consider the
+ * stored response to be stale".
+ */
+function planHead<T extends NewEntry>(input: FresheningInput<T>): FresheningPlan<T> {
+  const chosen = input.variants.filter((v) => matchesVariant(v, input.request.headers));
+  if (chosen.some((c) => !describesSame(c.headers, input.headers))) {
+    return { ...NOTHING, invalid: true };
+  }
+  const write = chosen
+    .map((target) => freshening(target, input))
+    .filter((f) => mayStoreFor(input.request, f.updated, input));
+  return { write, serve: undefined, invalid: false };
+}
+
+function freshening<T extends NewEntry>(target: T, input: FresheningInput<T>): Freshening<T> {
+  return {
+    target,
+    updated: freshen(
+      target,
+      input.headers,
+      input.requestTime,
+      input.responseTime,
+      input.options,
+      input.controls,
+    ),
+  };
+}
+
+/** Whether the stored fields have the values the HEAD response has for length and validators. */
 function describesSame(stored: HeaderPairs, head: HeaderPairs): boolean {
   return HEAD_COMPARED.every((name) => {
-    const a = getHeader(stored, name);
-    const b = getHeader(head, name);
-    return a === null || b === null || a === b;
+    const received = getHeader(head, name);
+    return received === null || getHeader(stored, name) === received;
   });
 }
 

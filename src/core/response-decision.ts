@@ -50,7 +50,11 @@ export interface ForwardState<T extends NewEntry> {
   readonly freshness: Freshness | undefined;
   /** Whether the cache added validators of its own (RFC 9111 §4.3.1). */
   readonly conditional: boolean;
-  /** Whether the response may be stored (a range request's may not). */
+  /**
+   * Whether the response may be stored under the request's own method (not for a method the
+   * cache does not store, nor for a range request). A POST response that answers GETs is
+   * stored as the GET response whatever this says.
+   */
   readonly store: boolean;
 }
 
@@ -165,7 +169,7 @@ function answered<T extends NewEntry>(
   }
   return {
     type: 'pass',
-    storing: forward.store ? storing(input, origin) : undefined,
+    storing: storing(input, origin),
     freshen: plan.write,
     dropStored: plan.invalid,
     invalidate: input.query
@@ -199,7 +203,9 @@ function storing<T extends NewEntry>(
   // A redirected response answers another URL; a HEAD response has no body to store.
   if (head.redirected || request.method === 'HEAD') return undefined;
   const { cc, targeted } = responseDirectives(head.headers, options.targeted);
-  const method = answersGet(input, head, cc, targeted) ? 'GET' : request.method;
+  const asGet = answersGet(input, head, cc, targeted);
+  if (!input.forward.store && !asGet) return undefined;
+  const method = asGet ? 'GET' : request.method;
   const verdict = storability(
     {
       request: { ...request, method },

@@ -117,6 +117,50 @@ export function gatewayTimeout(
   });
 }
 
+/**
+ * A body that follows an abort signal as a fetch body does: once `signal` aborts, reading fails
+ * with its reason and the source is cancelled (so a shared origin body stops waiting for this
+ * reader). Bytes and absent bodies are returned as they are.
+ */
+export function bindToSignal<T extends BodyInit | null>(
+  body: T,
+  signal: AbortSignal | undefined,
+): T | ReadableStream<Uint8Array<ArrayBuffer>> {
+  if (signal === undefined || !(body instanceof ReadableStream)) return body;
+  const source = (body as ReadableStream<Uint8Array<ArrayBuffer>>).getReader();
+  let onAbort: (() => void) | undefined;
+  const stop = (): void => {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  };
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    start(controller) {
+      onAbort = () => {
+        controller.error(signal.reason);
+        source.cancel(signal.reason).catch(() => undefined);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await source.read();
+        if (signal.aborted) return;
+        if (done) {
+          stop();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        stop();
+        if (!signal.aborted) controller.error(error);
+      }
+    },
+    cancel(reason) {
+      stop();
+      return source.cancel(reason);
+    },
+  });
+}
+
 /** A field value as `Headers` keeps it: without leading and trailing HTTP whitespace. */
 function trimHttpWhitespace(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');

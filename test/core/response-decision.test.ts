@@ -321,13 +321,28 @@ describe('RFC 9111 §4.3.5: freshening with a HEAD response', () => {
       pass(false, { dropStored: true }),
     ],
     [
-      'a 200 to the cache’s conditional HEAD: not freshened, the stored response dropped',
+      'a 200 to the cache’s conditional HEAD with the same validator and length: freshened',
       {
         method: 'HEAD',
         variants: [tagged],
         revalidated: 0,
         origin: { status: 200, headers: { etag: '"t"', 'content-length': '5' } },
       },
+      pass(false, { freshen: ['t'] }),
+    ],
+    [
+      'a 200 to the cache’s conditional HEAD with another validator: dropped',
+      {
+        method: 'HEAD',
+        variants: [tagged],
+        revalidated: 0,
+        origin: { status: 200, headers: { etag: '"u"', 'content-length': '5' } },
+      },
+      pass(false, { dropStored: true }),
+    ],
+    [
+      'an ETag received where the stored response has none: dropped',
+      { method: 'HEAD', variants: [plain], origin: { status: 200, headers: { etag: '"n"' } } },
       pass(false, { dropStored: true }),
     ],
     [

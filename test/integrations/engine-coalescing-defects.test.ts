@@ -1,0 +1,152 @@
+import type { ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheStatus, createFetch } from '../../src/index.ts';
+import { MemoryStorage } from '../../src/storage/memory.ts';
+import type { EntryMeta } from '../../src/storage/types.ts';
+import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+
+/**
+ * Regression tests for defects in request coalescing. Requests join a flight after their storage
+ * lookup: the origin holds its answer until every request has looked up, so all of them wait on
+ * the first one's origin request, whatever the machine's speed.
+ */
+
+/** A memory storage that tells when `get` has been called `n` times. */
+class LookupCounter extends MemoryStorage {
+  #count = 0;
+  readonly #waiters: { n: number; resolve: () => void }[] = [];
+
+  override async get(key: string): Promise<EntryMeta[]> {
+    const entries = await super.get(key);
+    this.#count++;
+    for (const w of this.#waiters) if (this.#count >= w.n) w.resolve();
+    return entries;
+  }
+
+  /** Resolves once `n` lookups have answered, and the requests have gone on from there. */
+  async lookups(n: number): Promise<void> {
+    if (this.#count < n) await new Promise<void>((resolve) => this.#waiters.push({ n, resolve }));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** An origin route that answers only when the test releases it; it records when its socket closes. */
+function held(path: string): {
+  release: (answer: (res: ServerResponse) => void) => void;
+  arrived: Promise<unknown>;
+  closed: Promise<void>;
+} {
+  let answer: ((write: (res: ServerResponse) => void) => void) | undefined;
+  let onClose: (() => void) | undefined;
+  const closed = new Promise<void>((resolve) => {
+    onClose = resolve;
+  });
+  const arrived = new Promise<ServerResponse>((resolve) => {
+    origin.route(path, (_req, res) => {
+      res.on('close', () => onClose?.());
+      resolve(res);
+    });
+  });
+  answer = (write) => {
+    arrived.then(write, () => undefined);
+  };
+  return { release: (write) => answer?.(write), arrived, closed };
+}
+
+let origin: TestOrigin;
+
+beforeEach(async () => {
+  origin = await startOrigin();
+});
+afterEach(async () => {
+  await origin.close();
+});
+
+describe('waiting requests get the stored headers or an error', () => {
+  // Was: when the leader's small body failed to read, waiting requests got the origin's raw
+  // header fields, Set-Cookie included, in a shared cache. Now they get the fields a stored entry
+  // would carry (or an error), never another user's cookie.
+  it('a body that fails does not hand the leader’s Set-Cookie to waiting requests', async () => {
+    const storage = new LookupCounter();
+    const cachedFetch = createFetch({ shared: true, storage });
+    const origin$ = held('/cookie');
+    const url = `${origin.url}/cookie`;
+    const requests = [cachedFetch(url), cachedFetch(url), cachedFetch(url)];
+    await storage.lookups(3);
+    origin$.release((res) => {
+      res.writeHead(200, {
+        'cache-control': 'max-age=60',
+        'content-length': '10',
+        'set-cookie': 'session=leader',
+      });
+      res.write('abc', () => res.destroy());
+    });
+    const [leader, ...followers] = await Promise.allSettled(requests);
+    expect(leader?.status).toBe('fulfilled');
+    for (const follower of followers) {
+      if (follower.status === 'rejected') continue;
+      expect(cacheStatus(follower.value)?.collapsed).toBe(true);
+      expect(follower.value.headers.get('set-cookie')).toBeNull();
+      await expect(follower.value.text()).rejects.toThrow();
+    }
+    expect(origin.count('/cookie')).toBe(1);
+    await cachedFetch.close();
+  });
+});
+
+describe('aborting a coalesced request', () => {
+  // Was: the leader's abort failed every request waiting on its origin request. Now the origin
+  // request goes on for those still waiting.
+  it('the leader’s abort does not fail the requests waiting on it', async () => {
+    const storage = new LookupCounter();
+    const cachedFetch = createFetch({ storage });
+    const origin$ = held('/lead');
+    const url = `${origin.url}/lead`;
+    const controller = new AbortController();
+    const leader = cachedFetch(url, { signal: controller.signal });
+    const follower = cachedFetch(url);
+    await storage.lookups(2);
+    controller.abort();
+    await expect(leader).rejects.toThrow(/abort/i);
+    origin$.release((res) => res.writeHead(200, { 'cache-control': 'max-age=60' }).end('shared'));
+    const res = await follower;
+    expect(await res.text()).toBe('shared');
+    expect(origin.count('/lead')).toBe(1);
+    await cachedFetch.close();
+  });
+
+  // Was: a waiting request's own signal was ignored: it resolved when the leader's origin answered.
+  // Now it rejects at once, and the others go on.
+  it('a waiting request’s own abort rejects it at once', async () => {
+    const storage = new LookupCounter();
+    const cachedFetch = createFetch({ storage });
+    const origin$ = held('/follow');
+    const url = `${origin.url}/follow`;
+    const controller = new AbortController();
+    const leader = cachedFetch(url);
+    const follower = cachedFetch(url, { signal: controller.signal });
+    await storage.lookups(2);
+    controller.abort();
+    // The origin has not answered yet: only the follower's own abort can settle it.
+    await expect(follower).rejects.toThrow(/abort/i);
+    origin$.release((res) => res.writeHead(200, { 'cache-control': 'max-age=60' }).end('leader'));
+    expect(await (await leader).text()).toBe('leader');
+    await cachedFetch.close();
+  });
+
+  it('the origin request is aborted once every waiting request has aborted', async () => {
+    const storage = new LookupCounter();
+    const cachedFetch = createFetch({ storage });
+    const origin$ = held('/all');
+    const url = `${origin.url}/all`;
+    const controllers = [new AbortController(), new AbortController()];
+    const requests = controllers.map((c) => cachedFetch(url, { signal: c.signal }));
+    await storage.lookups(2);
+    await origin$.arrived;
+    for (const c of controllers) c.abort();
+    for (const request of requests) await expect(request).rejects.toThrow(/abort/i);
+    await origin$.closed;
+    expect(origin.count('/all')).toBe(1);
+    await cachedFetch.close();
+  });
+});
