@@ -293,11 +293,14 @@ async function revalidated(
   freshenings: readonly Freshening<EntryMeta>[],
   entry: EntryMeta,
 ): Promise<Response> {
-  await write(engine, ex, freshenings);
-  const body = await engine.store.body(subject(ex), entry);
-  // The stored body is gone: ask again, unconditionally.
-  if (body === undefined)
+  const written = await write(engine, ex, freshenings);
+  // The served response was to be rewritten and storage did not take it (it is gone, or failed):
+  // without a freshened stored response, ask again, unconditionally. So too when its body is gone.
+  const unwritten = freshenings.some((f) => f.updated === entry) && !written.includes(entry);
+  const body = unwritten ? undefined : await engine.store.body(subject(ex), entry);
+  if (body === undefined) {
     return forwardAlone(engine, ex, { ...fwd, conditions: undefined }, undefined);
+  }
   engine.events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
   const f = freshnessUnder(entry, engine.options.clock(), engine.options.policy);
   // A shared cache stores no Set-Cookie, but the cookies of this exchange are this caller's own.

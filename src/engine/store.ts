@@ -7,7 +7,7 @@ import type { Follower } from './coalesce.ts';
 import { type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, expectedLength, type Forward } from './exchange.ts';
 import { signalOf } from './request.ts';
-import { bindToSignal, buildResponse } from './respond.ts';
+import { buildResponse, relayBody } from './respond.ts';
 
 /**
  * Passing the origin's response on, storing it on the way: a small body of declared length is
@@ -63,14 +63,10 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
   });
   const write = engine.store.store(subject(ex), entry, teed.storage, teed.abortStoring);
   // Each reader's body ends once the write has settled: whoever has read the body to its end
-  // finds the entry stored (or an `error` event was emitted).
+  // finds the entry stored (or an `error` event has been emitted).
   const settled = engine.store.committed(subject(ex), write);
   let next = 0;
-  const body = (): Body => {
-    const reader = teed.readers[next++];
-    return reader === undefined ? null : endsAfter(reader, settled);
-  };
-  return answer(engine, h, copies, body, true, ttl);
+  return answer(engine, h, copies, () => teed.readers[next++] ?? null, true, ttl, settled);
 }
 
 /** The copies a response is handed on as: the waiting requests it answers, and their fields. */
@@ -113,6 +109,7 @@ function answer(
   body: () => Body,
   stored: boolean,
   ttl: number | undefined,
+  endsAfter?: Promise<boolean>,
 ): Response {
   const own = body();
   for (const follower of copies.sharing) {
@@ -122,10 +119,11 @@ function answer(
         stored,
         ttl,
         headers: copies.waitingHeaders,
+        endsAfter,
       }),
     });
   }
-  return originResponse(engine, h.ex, h, own, { stored, ttl, headers: undefined });
+  return originResponse(engine, h.ex, h, own, { stored, ttl, headers: undefined, endsAfter });
 }
 
 /**
@@ -138,16 +136,25 @@ function originResponse(
   ex: Exchange,
   h: Handing,
   body: Body,
-  copy: { stored: boolean; ttl: number | undefined; headers: HeaderPairs | undefined },
+  copy: {
+    stored: boolean;
+    ttl: number | undefined;
+    headers: HeaderPairs | undefined;
+    endsAfter?: Promise<boolean> | undefined;
+  },
 ): Response {
   const { response, fwd } = h;
   const collapsed = copy.headers !== undefined;
+  // In a flight the origin request no longer follows this request's signal: its body does.
   const inFlight = h.followers !== undefined || collapsed;
   return buildResponse({
     status: response.status,
     statusText: response.statusText,
     headers: copy.headers ?? response.headers,
-    body: inFlight ? bindToSignal(body, signalOf(ex.request)) : body,
+    body: relayBody(body, {
+      signal: inFlight ? signalOf(ex.request) : undefined,
+      endsAfter: copy.endsAfter,
+    }),
     origin: response,
     age: undefined,
     cacheStatus: statusEntry(
@@ -200,20 +207,6 @@ function entryToStore(engine: Engine, h: Handing, storing: Storing): EntryToStor
 function readsWhole(engine: Engine, entry: EntryToStore): boolean {
   const length = expectedLength(entry);
   return length !== undefined && length <= WHOLE_BODY_LIMIT && length <= engine.options.maxBodySize;
-}
-
-/** `body`, whose end waits for `settled`. */
-function endsAfter(
-  body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  settled: Promise<unknown>,
-): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return body.pipeThrough(
-    new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
-      flush: async () => {
-        await settled;
-      },
-    }),
-  );
 }
 
 /** A body that fails with `error` when read, as a failed origin body does. */
