@@ -32,25 +32,25 @@ class LookupCounter extends MemoryStorage {
 
 /** An origin route that answers only when the test releases it; it records when its socket closes. */
 function held(path: string): {
-  release: (answer: (res: ServerResponse) => void) => void;
-  arrived: Promise<unknown>;
+  release: (write: (res: ServerResponse) => void) => void;
+  arrived: Promise<ServerResponse>;
   closed: Promise<void>;
 } {
-  let answer: ((write: (res: ServerResponse) => void) => void) | undefined;
-  let onClose: (() => void) | undefined;
-  const closed = new Promise<void>((resolve) => {
-    onClose = resolve;
+  let closed!: () => void;
+  const socketClosed = new Promise<void>((resolve) => {
+    closed = resolve;
   });
   const arrived = new Promise<ServerResponse>((resolve) => {
     origin.route(path, (_req, res) => {
-      res.on('close', () => onClose?.());
+      res.on('close', closed);
       resolve(res);
     });
   });
-  answer = (write) => {
-    arrived.then(write, () => undefined);
+  return {
+    release: (write) => void arrived.then(write),
+    arrived,
+    closed: socketClosed,
   };
-  return { release: (write) => answer?.(write), arrived, closed };
 }
 
 let origin: TestOrigin;
