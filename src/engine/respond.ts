@@ -124,8 +124,8 @@ export interface Relay {
    * body stops waiting for this reader), as a fetch body follows its request's signal.
    */
   readonly signal?: AbortSignal | undefined;
-  /** The body ends only once this has settled. */
-  readonly endsAfter?: Promise<unknown> | undefined;
+  /** Called once the source has ended: the body ends only once what it returns has settled. */
+  readonly endsAfter?: (() => Promise<unknown>) | undefined;
 }
 
 /**
@@ -163,7 +163,7 @@ export function relayBody<T extends BodyInit | null>(
             if (signal?.aborted !== true) controller.enqueue(value);
             return;
           }
-          await endsAfter;
+          await endsAfter?.();
           stop();
           if (signal?.aborted !== true) controller.close();
         } catch (error) {

@@ -62,9 +62,14 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
     readers: 1 + sharing.length,
   });
   const write = engine.store.store(subject(ex), entry, teed.storage, teed.abortStoring);
-  // Each reader's body ends once the write has settled: whoever has read the body to its end
-  // finds the entry stored (or an `error` event has been emitted).
-  const settled = engine.store.committed(subject(ex), write);
+  // Each reader's body ends once the write has settled (waited for from the body's end, as long
+  // as storageTimeout allows): whoever has read the body to its end finds the entry stored, or
+  // an `error` event has been emitted.
+  let committed: Promise<boolean> | undefined;
+  const settled = (): Promise<boolean> => {
+    committed ??= engine.store.committed(subject(ex), write);
+    return committed;
+  };
   let next = 0;
   return answer(engine, h, copies, () => teed.readers[next++] ?? null, true, ttl, settled);
 }
@@ -109,7 +114,7 @@ function answer(
   body: () => Body,
   stored: boolean,
   ttl: number | undefined,
-  endsAfter?: Promise<boolean>,
+  endsAfter?: () => Promise<boolean>,
 ): Response {
   const own = body();
   for (const follower of copies.sharing) {
@@ -140,7 +145,7 @@ function originResponse(
     stored: boolean;
     ttl: number | undefined;
     headers: HeaderPairs | undefined;
-    endsAfter?: Promise<boolean> | undefined;
+    endsAfter?: (() => Promise<boolean>) | undefined;
   },
 ): Response {
   const { response, fwd } = h;
