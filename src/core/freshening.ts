@@ -94,7 +94,8 @@ export function planFreshening<T extends NewEntry>(input: FresheningInput<T>): F
  */
 function planHead<T extends NewEntry>(input: FresheningInput<T>): FresheningPlan<T> {
   const chosen = input.variants.filter((v) => matchesVariant(v, input.request.headers));
-  if (chosen.some((c) => !describesSame(c.headers, input.headers))) {
+  // A stored response of another status (a 404, a redirect) does not describe what a 200 does.
+  if (chosen.some((c) => c.status !== 200 || !describesSame(c.headers, input.headers))) {
     return { ...NOTHING, invalid: true };
   }
   const write = chosen

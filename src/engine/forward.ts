@@ -129,8 +129,8 @@ async function forwardAlone(
   fwd: Forward,
   leading: Leading | undefined,
 ): Promise<Response> {
-  // A background revalidation answers no request of its own: it is not a miss.
-  if (!fwd.background) {
+  // Each request counts once: see Forward.uncounted.
+  if (fwd.uncounted !== true) {
     engine.events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
   }
   const [input, init] = originArguments(ex.request, fwd.conditions, leading?.flight.signal);
@@ -231,7 +231,12 @@ async function run(
     case 'retry':
       await response?.body?.cancel();
       // RFC 9111 §4.3.3: a 304 that selects no stored response cannot be used: ask again.
-      return forwardAlone(engine, ex, { ...fwd, conditions: undefined }, undefined);
+      return forwardAlone(
+        engine,
+        ex,
+        { ...fwd, conditions: undefined, uncounted: true },
+        undefined,
+      );
     case 'freshen':
       await response?.body?.cancel();
       return revalidated(engine, ex, fwd, response, decision.freshen, decision.serve);
@@ -299,7 +304,7 @@ async function revalidated(
   const unwritten = freshenings.some((f) => f.updated === entry) && !written.includes(entry);
   const body = unwritten ? undefined : await engine.store.body(subject(ex), entry);
   if (body === undefined) {
-    return forwardAlone(engine, ex, { ...fwd, conditions: undefined }, undefined);
+    return forwardAlone(engine, ex, { ...fwd, conditions: undefined, uncounted: true }, undefined);
   }
   engine.events.emit('revalidate', { key: ex.key, url: ex.head.url, status: 304 });
   const f = freshnessUnder(entry, engine.options.clock(), engine.options.policy);

@@ -118,7 +118,7 @@ function act(
         freshness: decision.freshness,
         conditions: decision.conditions,
         store: true,
-        background: true,
+        uncounted: true,
       });
       return serveOr(engine, ex, variants, decision.entry, decision.freshness, true, 'stale');
     case 'not-modified':

@@ -341,6 +341,15 @@ describe('RFC 9111 §4.3.5: freshening with a HEAD response', () => {
       pass(false, { dropStored: true }),
     ],
     [
+      'a stored 404: dropped',
+      {
+        method: 'HEAD',
+        variants: [entry('nf', 'max-age=5', {}, {}, 404)],
+        origin: { status: 200, headers: {} },
+      },
+      pass(false, { dropStored: true }),
+    ],
+    [
       'an ETag received where the stored response has none: dropped',
       { method: 'HEAD', variants: [plain], origin: { status: 200, headers: { etag: '"n"' } } },
       pass(false, { dropStored: true }),

@@ -243,4 +243,27 @@ describe('stale-while-revalidate (RFC 5861 §3)', () => {
     expect(stats.hitRatio).toBe(0.5);
     await cachedFetch.close();
   });
+
+  // Was: a 304 that selected no stored response was followed by an unconditional request that
+  // counted as a second miss. Now each request counts once, however many origin requests it took.
+  it('counts a request whose 304 selected nothing once', async () => {
+    const clock = manualClock();
+    origin.route('/retry', (req, res) => {
+      if (req.headers['if-none-match'] !== undefined) {
+        res.writeHead(304, { etag: '"other"' }).end();
+        return;
+      }
+      res.writeHead(200, { 'cache-control': 'max-age=1', etag: '"a"' }).end('body');
+    });
+    const cachedFetch = createFetch({ clock });
+    const url = `${origin.url}/retry`;
+    await (await cachedFetch(url)).text();
+    await cachedFetch.idle();
+    clock.advance(2);
+    expect(await (await cachedFetch(url)).text()).toBe('body');
+    await cachedFetch.idle();
+    expect(origin.count('/retry')).toBe(3);
+    expect(cachedFetch.cache.stats().miss).toBe(2);
+    await cachedFetch.close();
+  });
 });
