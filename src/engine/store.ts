@@ -17,8 +17,8 @@ import { buildResponse, relayBody } from './respond.ts';
  * read whole is stored before the response is answered, so its response says so only when it
  * is. A teed body can only be stored once it has been read, after its head has gone out: its
  * response says `stored` when the cache is storing it, and its body ends only once the write
- * has settled, so whoever has read it to the end finds the entry (a write that failed is an
- * `error` event by then).
+ * has settled, so whoever has read it to the end finds the entry, unless the write failed (an
+ * `error` event by then) or the body turned out incomplete or too large to store.
  *
  * @module
  */
