@@ -54,6 +54,32 @@ describe('idle()', () => {
     await cachedFetch.close();
   });
 
+  it('waits for a store that fails, which has reported its error by then', async () => {
+    const storage = new FaultyStorage();
+    const gate = Promise.withResolvers<void>();
+    storage.fail('put', async () => {
+      await gate.promise;
+      throw new Error('disk full');
+    });
+    const cachedFetch = createFetch({ storage });
+    const errors: string[] = [];
+    cachedFetch.cache.on('error', (e) =>
+      errors.push(`${e.operation}: ${(e.error as Error).message}`),
+    );
+    await (await cachedFetch(`${origin.url}/big`)).text();
+    let idle = false;
+    const settled = cachedFetch.idle().then(() => {
+      idle = true;
+    });
+    await Promise.resolve();
+    expect(storage.injected).toEqual(['put']);
+    expect(idle).toBe(false);
+    gate.resolve();
+    await settled;
+    expect(errors).toEqual(['put: disk full']);
+    await cachedFetch.close();
+  });
+
   it('waits for a background revalidation and the store it starts', async () => {
     const clock = manualClock();
     const cachedFetch = createFetch({ clock });
