@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CachedFetch, cacheStatus, createFetch } from '../../src/index.ts';
 import { LookupCounter } from '../helpers/lookups.ts';
 import {
-  hangingRoute,
   type ReceivedRequest,
   resetConnection,
   startOrigin,
@@ -120,17 +119,11 @@ describe('request coalescing', () => {
   });
 
   it('an origin error reaches every waiter', async () => {
-    // The origin takes the request, then resets the connection: one error for all five.
-    const hang = hangingRoute();
-    origin.route('/down', hang.route);
-    const storage = new LookupCounter();
-    const cachedFetch = createFetch({ storage });
-    const pending = Promise.allSettled(
+    // The origin resets the connection it got the request on: one error for all five.
+    const cachedFetch = heldUntilLookedUp('/down', 5, (_req, res) => resetConnection(res));
+    const results = await Promise.allSettled(
       Array.from({ length: 5 }, () => cachedFetch(`${origin.url}/down`)),
     );
-    const [res] = await Promise.all([hang.arrived, storage.answered(5)]);
-    resetConnection(res);
-    const results = await pending;
     const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : r.value));
     expect(reasons[0]).toBeInstanceOf(TypeError);
     expect(reasons[0]).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNRESET' } });
