@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheStatus, createFetch } from '../../src/index.ts';
-import { MemoryStorage } from '../../src/storage/memory.ts';
-import type { EntryMeta } from '../../src/storage/types.ts';
+import { LookupCounter } from '../helpers/lookups.ts';
 import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
 
 /**
@@ -11,23 +10,10 @@ import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
  * the first one's origin request, whatever the machine's speed.
  */
 
-/** A memory storage that tells when `get` has been called `n` times. */
-class LookupCounter extends MemoryStorage {
-  #count = 0;
-  readonly #waiters: { n: number; resolve: () => void }[] = [];
-
-  override async get(key: string): Promise<EntryMeta[]> {
-    const entries = await super.get(key);
-    this.#count++;
-    for (const w of this.#waiters) if (this.#count >= w.n) w.resolve();
-    return entries;
-  }
-
-  /** Resolves once `n` lookups have answered, and the requests have gone on from there. */
-  async lookups(n: number): Promise<void> {
-    if (this.#count < n) await new Promise<void>((resolve) => this.#waiters.push({ n, resolve }));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+/** Resolves once `n` lookups have been answered and those requests have joined a flight. */
+async function joined(storage: LookupCounter, n: number): Promise<void> {
+  await storage.answered(n);
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** An origin route that answers only when the test releases it; it records when its socket closes. */
@@ -72,7 +58,7 @@ describe('waiting requests get the stored headers or an error', () => {
     const origin$ = held('/cookie');
     const url = `${origin.url}/cookie`;
     const requests = [cachedFetch(url), cachedFetch(url), cachedFetch(url)];
-    await storage.lookups(3);
+    await joined(storage, 3);
     origin$.release((res) => {
       res.writeHead(200, {
         'cache-control': 'max-age=60',
@@ -105,7 +91,7 @@ describe('aborting a coalesced request', () => {
     const controller = new AbortController();
     const leader = cachedFetch(url, { signal: controller.signal });
     const follower = cachedFetch(url);
-    await storage.lookups(2);
+    await joined(storage, 2);
     controller.abort();
     await expect(leader).rejects.toThrow(/abort/i);
     origin$.release((res) => res.writeHead(200, { 'cache-control': 'max-age=60' }).end('shared'));
@@ -125,7 +111,7 @@ describe('aborting a coalesced request', () => {
     const controller = new AbortController();
     const leader = cachedFetch(url);
     const follower = cachedFetch(url, { signal: controller.signal });
-    await storage.lookups(2);
+    await joined(storage, 2);
     controller.abort();
     // The origin has not answered yet: only the follower's own abort can settle it.
     await expect(follower).rejects.toThrow(/abort/i);
@@ -141,7 +127,7 @@ describe('aborting a coalesced request', () => {
     const url = `${origin.url}/all`;
     const controllers = [new AbortController(), new AbortController()];
     const requests = controllers.map((c) => cachedFetch(url, { signal: c.signal }));
-    await storage.lookups(2);
+    await joined(storage, 2);
     await origin$.arrived;
     for (const c of controllers) c.abort();
     for (const request of requests) await expect(request).rejects.toThrow(/abort/i);
