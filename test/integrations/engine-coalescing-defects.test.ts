@@ -135,4 +135,41 @@ describe('aborting a coalesced request', () => {
     expect(origin.count('/all')).toBe(1);
     await cachedFetch.close();
   });
+
+  it('the leader’s abort while the body streams fails its own body alone', async () => {
+    const storage = new LookupCounter();
+    const cachedFetch = createFetch({ storage });
+    const origin$ = held('/stream');
+    const url = `${origin.url}/stream`;
+    const controller = new AbortController();
+    const leader = cachedFetch(url, { signal: controller.signal });
+    const follower = cachedFetch(url);
+    await joined(storage, 2);
+    let finish!: () => void;
+    origin$.release((res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.write('first, ');
+      finish = () => res.end('second');
+    });
+    const [lead, follow] = [await leader, await follower];
+    const leadReader = (lead.body as ReadableStream<Uint8Array>).getReader();
+    const followReader = (follow.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await leadReader.read()).value)).toBe('first, ');
+    expect(new TextDecoder().decode((await followReader.read()).value)).toBe('first, ');
+    controller.abort();
+    await expect(leadReader.read()).rejects.toThrow(/abort/i);
+    finish();
+    const rest = await new Response(
+      new ReadableStream({
+        async pull(c) {
+          const { done, value } = await followReader.read();
+          if (done) c.close();
+          else c.enqueue(value);
+        },
+      }),
+    ).text();
+    expect(rest).toBe('second');
+    expect(origin.count('/stream')).toBe(1);
+    await cachedFetch.close();
+  });
 });
