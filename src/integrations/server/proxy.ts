@@ -119,7 +119,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       if (!answered) aborter.abort(new DOMException('The client went away', 'AbortError'));
     });
     const call: ClientCall = {
-      body: hasBody(req) ? req : null,
+      // A GET or HEAD body has no meaning (RFC 9110 §9.3.1) and no place in the key: not forwarded.
+      body: hasBody(req) && method !== 'GET' && method !== 'HEAD' ? req : null,
       signal: aborter.signal,
       sent: false,
     };
@@ -131,6 +132,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),
       [CONTEXT]: call,
     };
+    // A body not forwarded is read and dropped, so the connection stays in step.
+    if (call.body === null) req.resume();
     let response: Response;
     try {
       response = await cache.fetch(url, init);

@@ -43,15 +43,34 @@ export interface Transport {
   readonly agent: NonNullable<Parameters<typeof nodeRequest>[1]>['agent'];
 }
 
+/** Fields this module sets itself: the upstream's `Host`, and the framing of the body it sends. */
+const FRAMING_FIELDS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+]);
+
+/**
+ * RFC 9112 §6: the framing of the body sent upstream, always explicit. A body the upstream cannot
+ * delimit would be read as the next request on the connection (request smuggling): a streamed body
+ * keeps the length the client declared (node:http has checked it) or is sent chunked; bytes get
+ * their own length from node:http; no body, no framing.
+ */
+function framing(body: UpstreamRequest['body']): string[] {
+  if (body === null || body instanceof Uint8Array) return [];
+  const length = body.headers['content-length'];
+  return length === undefined ? ['transfer-encoding', 'chunked'] : ['content-length', length];
+}
+
 /** Sends a request upstream; resolves with the response once its head arrives. */
 export function sendUpstream(upstream: UpstreamRequest): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const target = new URL(upstream.url);
     const transport = upstream.transports[target.protocol === 'https:' ? 'https:' : 'http:'];
     // Headers as an array keep their lines apart, but then node:http adds no Host of its own.
-    const flat: string[] = ['host', target.host];
+    const flat: string[] = ['host', target.host, ...framing(upstream.body)];
     for (const [name, value] of upstream.headers) {
-      if (name.toLowerCase() !== 'host') flat.push(name, value);
+      if (!FRAMING_FIELDS.has(name.toLowerCase())) flat.push(name, value);
     }
     const request = transport.request(target, {
       method: upstream.method,
