@@ -86,6 +86,31 @@ export function upstreamBase(upstream: string | URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** Separators some origin reads as `/`: the slash itself, backslash, and their encodings. */
+const SEGMENT_SEPARATOR = /[/\\]|%2f|%5c/i;
+
+/** A dot segment (RFC 3986 §3.3), plain or percent-encoded (`%2e` is `.` to URL parsers). */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * The upstream URL for a request target, or `undefined` for a target the proxy refuses: one not
+ * in origin-form (RFC 9112 §3.2.1: a reverse proxy serves paths only), or one with a dot segment
+ * in any spelling an origin might resolve (`/../`, `/%2e%2e/`, `/.%2e/`, `/..\\`, `/..%2f`), which
+ * could leave the upstream's path prefix. Clients remove dot segments before sending (RFC 3986
+ * §5.2.4), so only an attacker's request carries one.
+ */
+export function upstreamUrl(base: string, target: string): string | undefined {
+  if (!target.startsWith('/')) return undefined;
+  const path = target.split('?', 1)[0] ?? '';
+  if (path.split(SEGMENT_SEPARATOR).some((segment) => DOT_SEGMENT.test(segment))) return undefined;
+  const url = URL.parse(`${base}${target}`);
+  if (url === null) return undefined;
+  // Defence in depth: whatever the parser made of it, the path is still under the prefix.
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
+  if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return undefined;
+  return url.href;
+}
+
 /** The client's header fields as forwarded: end-to-end ones, with `Via` and `X-Forwarded-*`. */
 export function forwardedHeaders(req: IncomingMessage, pseudonym: string | undefined): Headers {
   const lines = endToEnd(rawPairs(req.rawHeaders), true);

@@ -9,6 +9,7 @@ import {
   hasBody,
   type ProxyOptions,
   upstreamBase,
+  upstreamUrl,
   validate,
 } from './forward.ts';
 import { sendError, sendResponse } from './send.ts';
@@ -100,9 +101,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const target = req.url ?? '';
-    // RFC 9112 §3.2.1: a reverse proxy serves origin-form targets only.
-    const url = target.startsWith('/') ? `${base}${target}` : undefined;
-    if (url === undefined || !URL.canParse(url)) {
+    const url = upstreamUrl(base, target);
+    if (url === undefined) {
       sendError(res, 400, 'Bad Request: the request target must be a path', pseudonym);
       return;
     }
