@@ -16,8 +16,8 @@ export interface ParsedRequest {
   readonly body: Promise<string>;
 }
 
-/** How the upstream answers one request. */
-export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** How the upstream answers one request, once its body (as latin1) is in. */
+export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 /** A recording upstream. */
 export interface RecordingUpstream {
@@ -54,7 +54,7 @@ export async function startUpstream(
     });
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     // The handler answers once the body is in, so that framing errors surface as parsed requests.
-    void body.then(() => handler(req, res));
+    void body.then((text) => handler(req, res, text));
   });
   server.on('connection', (socket: Socket) => {
     open.add(socket);

@@ -17,6 +17,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly upstream: string;
   readonly port: number;
   readonly host: string;
+  /** Addresses of downstream proxies whose `X-Forwarded-*` fields are believed. */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The `proxy` command. */
@@ -34,6 +36,12 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         .default(8080),
     )
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addOption(
+      new Option(
+        '--trust-proxy <addresses>',
+        'comma-separated addresses of downstream proxies whose X-Forwarded-For/-Host/-Proto to believe',
+      ).argParser(parseAddresses),
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
@@ -49,6 +57,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       upstream: options.upstream,
       port: options.port,
       host: options.host,
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       storage,
     });
   } catch (error) {
@@ -83,6 +92,14 @@ function parseUpstream(value: string): string {
     throw new InvalidArgumentError('expected an absolute http: or https: URL');
   }
   return value;
+}
+
+function parseAddresses(value: string): string[] {
+  const addresses = value.split(',').map((address) => address.trim());
+  if (addresses.some((address) => !/^[0-9A-Fa-f.:]+$/.test(address))) {
+    throw new InvalidArgumentError('expected comma-separated IP addresses');
+  }
+  return addresses;
 }
 
 function parsePort(value: string): number {

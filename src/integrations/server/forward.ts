@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpCacheOptions } from '../../engine/options.ts';
 import { OptionsError } from '../../errors.ts';
+import { forwardingFields, type ProxyTrust, UNFORWARDED_FIELDS } from './forwarded.ts';
 import { endToEnd, rawPairs } from './hop-by-hop.ts';
 import { addVia } from './send.ts';
 
@@ -50,6 +51,16 @@ export interface ProxyOptions extends Omit<HttpCacheOptions, 'fetch'> {
    * @example createProxy({ upstream, via: 'edge-cache' })
    */
   readonly via?: string | false;
+  /**
+   * Downstream proxies (a TLS terminator, a load balancer) whose `X-Forwarded-For`,
+   * `X-Forwarded-Host` and `X-Forwarded-Proto` are believed: `true` for any peer, or their
+   * addresses. From other peers these fields, and `Forwarded`, are replaced by what this proxy
+   * sees. When set, responses are keyed on the forwarded host and scheme (`Vary`), so that one
+   * host's or scheme's page is never served for another.
+   * @default false
+   * @example createProxy({ upstream, trustProxy: ['10.0.0.2'] })
+   */
+  readonly trustProxy?: ProxyTrust;
 }
 
 /** Validates the proxy's own options, naming the one at fault. */
@@ -111,21 +122,20 @@ export function upstreamUrl(base: string, target: string): string | undefined {
   return url.href;
 }
 
-/** The client's header fields as forwarded: end-to-end ones, with `Via` and `X-Forwarded-*`. */
-export function forwardedHeaders(req: IncomingMessage, pseudonym: string | undefined): Headers {
-  const lines = endToEnd(rawPairs(req.rawHeaders), true);
+/**
+ * The client's header fields as forwarded: end-to-end ones without those in
+ * {@link UNFORWARDED_FIELDS}, then `Via` and the forwarding fields this proxy builds.
+ */
+export function forwardedHeaders(
+  req: IncomingMessage,
+  pseudonym: string | undefined,
+  trusted: boolean,
+): Headers {
+  const lines = endToEnd(rawPairs(req.rawHeaders), true).filter(
+    ([name]) => !UNFORWARDED_FIELDS.has(name.toLowerCase()),
+  );
   if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
-  const headers = new Headers(lines);
-  const client = req.socket.remoteAddress;
-  if (client !== undefined) {
-    const forwardedFor = headers.get('x-forwarded-for');
-    headers.set('x-forwarded-for', forwardedFor === null ? client : `${forwardedFor}, ${client}`);
-  }
-  if (req.headers.host !== undefined && !headers.has('x-forwarded-host')) {
-    headers.set('x-forwarded-host', req.headers.host);
-  }
-  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
-  return headers;
+  return new Headers([...lines, ...forwardingFields(req, trusted)]);
 }
 
 /** RFC 9112 §6.3: a request has content when it declares a length or a transfer coding. */

@@ -12,6 +12,7 @@ import {
   upstreamUrl,
   validate,
 } from './forward.ts';
+import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
 import { sendError, sendResponse } from './send.ts';
 import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
 
@@ -61,9 +62,20 @@ type ProxyInit = CacheRequestInit & { [CONTEXT]?: ClientCall };
  * ```
  */
 export async function createProxy(options: ProxyOptions): Promise<CachingProxy> {
-  const { upstream, port = 0, host = '127.0.0.1', timeout = 30_000, via, ...rest } = options;
+  const {
+    upstream,
+    port = 0,
+    host = '127.0.0.1',
+    timeout = 30_000,
+    via,
+    trustProxy,
+    ...rest
+  } = options;
   const base = upstreamBase(upstream);
   validate(port, timeout, via);
+  const trusts = trustedPeers(trustProxy);
+  // Fields from a trusted peer change the upstream's answer: the answer is keyed on them.
+  const varyOnForwarding = trustProxy !== undefined && trustProxy !== false;
   const pseudonym = via === false ? undefined : (via ?? 'httpcache');
   // Loaded here rather than imported, so that `httpcache/server` (cacheHandler) also loads on
   // platforms without node:http.
@@ -82,7 +94,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const replayed = await replayedBody(input);
     const body = replayed ?? (call === undefined || call.sent ? null : call.body);
     if (call !== undefined) call.sent = true;
-    return sendUpstream({
+    const response = await sendUpstream({
       url,
       method:
         init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'),
@@ -94,6 +106,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       timeout,
       transports,
     });
+    if (varyOnForwarding) response.headers.append('vary', TRUSTED_VARY);
+    return response;
   }
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
@@ -108,7 +122,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     }
     let headers: Headers;
     try {
-      headers = forwardedHeaders(req, pseudonym);
+      headers = forwardedHeaders(req, pseudonym, trusts(req.socket.remoteAddress ?? ''));
     } catch {
       sendError(res, 400, 'Bad Request: invalid header field', pseudonym);
       return;
