@@ -68,6 +68,10 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
     throw error;
   }
   const c = colorsFor(io.stderr, io.env);
+  // The client got the status text alone; the operator gets the detail.
+  running.on('error', ({ status, url, error }) => {
+    io.stderr.write(`${c.red(String(status))} ${url}: ${detail(error)}\n`);
+  });
   const store = formatStoreUri(spec, await storePath(spec));
   io.stderr.write(
     `${c.bold('httpcache proxy')} listening on ${c.cyan(running.url)} → ${options.upstream} (store ${store})\n`,
@@ -108,6 +112,12 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('expected a port number from 0 to 65535');
   }
   return port;
+}
+
+function detail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === undefined ? error.message : `${code} (${error.message})`;
 }
 
 function isListenError(error: unknown): boolean {

@@ -4,7 +4,6 @@ import { HttpCache } from '../../engine/http-cache.ts';
 import type { CacheRequestInit } from '../../engine/request.ts';
 import { bodyKeyed, bodyMembers, replayedBody } from '../body.ts';
 import {
-  describe,
   forwardedHeaders,
   hasBody,
   type ProxyOptions,
@@ -13,6 +12,7 @@ import {
   validate,
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
+import { ErrorReporter, type ProxyErrorListener } from './report.ts';
 import { sendError, sendResponse } from './send.ts';
 import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
 
@@ -32,6 +32,11 @@ export interface CachingProxy {
   readonly server: Server;
   /** The cache, for events and storage. */
   readonly cache: HttpCache;
+  /**
+   * Adds a listener for failures the proxy answered 502 or 504 (the client gets the status text
+   * alone; the event has the detail); returns a function that removes it.
+   */
+  on(type: 'error', listener: ProxyErrorListener): () => void;
   /** Stops listening, ends open connections, and closes the cache and its storage. */
   close(): Promise<void>;
 }
@@ -111,20 +116,21 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
   }
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
+  const errors = new ErrorReporter();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const target = req.url ?? '';
     const url = upstreamUrl(base, target);
     if (url === undefined) {
-      sendError(res, 400, 'Bad Request: the request target must be a path', pseudonym);
+      sendError(res, 400, pseudonym);
       return;
     }
     let headers: Headers;
     try {
       headers = forwardedHeaders(req, pseudonym, trusts(req.socket.remoteAddress ?? ''));
     } catch {
-      sendError(res, 400, 'Bad Request: invalid header field', pseudonym);
+      sendError(res, 400, pseudonym);
       return;
     }
     const aborter = new AbortController();
@@ -153,13 +159,13 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       response = await cache.fetch(url, init);
     } catch (error) {
       if (!call.sent) req.resume();
-      if (error instanceof UpstreamTimeoutError) {
-        sendError(res, 504, 'Gateway Timeout: the upstream did not answer in time', pseudonym);
-      } else if (!aborter.signal.aborted) {
-        sendError(res, 502, `Bad Gateway: ${describe(error)}`, pseudonym);
-      } else {
+      if (aborter.signal.aborted) {
         res.destroy();
+        return;
       }
+      const status = error instanceof UpstreamTimeoutError ? 504 : 502;
+      errors.report({ url, status, error });
+      sendError(res, status, pseudonym);
       return;
     }
     answered = true;
@@ -173,7 +179,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      sendError(res, 502, `Bad Gateway: ${describe(error)}`);
+      errors.report({ url: req.url ?? '', status: 502, error });
+      sendError(res, 502);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -203,6 +210,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     url: `http://${shownHost}:${address.port}`,
     server,
     cache,
+    on: (_type, listener) => errors.on(listener),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -67,23 +67,33 @@ export function addVia(lines: [string, string][], member: string): void {
   else lines[index] = [existing[0], `${existing[1]}, ${member}`];
 }
 
-/** A short plain-text response from the proxy itself. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  via?: string,
-): void {
+/** The status texts of the proxy's own responses. */
+const STATUS_TEXT: Readonly<Record<ProxyStatus, string>> = {
+  400: 'Bad Request',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
+};
+
+/** The statuses the proxy answers with itself. */
+export type ProxyStatus = 400 | 502 | 504;
+
+/**
+ * A response from the proxy itself: its status text and nothing more, whatever the cause (the
+ * detail goes to the proxy's `error` event). A 400 also closes the connection, whose request the
+ * proxy could not make sense of.
+ */
+export function sendError(res: ServerResponse, status: ProxyStatus, via?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = `${message}\n`;
+  const body = `${STATUS_TEXT[status]}\n`;
   const headers: Record<string, string | number> = {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   };
+  if (status === 400) headers.connection = 'close';
   if (via !== undefined) headers.via = via;
   res.writeHead(status, headers).end(body);
 }
