@@ -13,7 +13,7 @@ import {
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
 import { ErrorReporter, type ProxyErrorListener } from './report.ts';
-import { sendError, sendResponse } from './send.ts';
+import { sendError, sendInterim, sendResponse } from './send.ts';
 import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
 
 /**
@@ -44,6 +44,8 @@ export interface CachingProxy {
 /** What the origin function needs of the client request. */
 interface ClientCall {
   readonly body: IncomingMessage | null;
+  /** Relays an interim response to this client. */
+  readonly interim: (status: number, headers: [string, string][]) => void;
   readonly signal: AbortSignal;
   sent: boolean;
 }
@@ -97,7 +99,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // A body-keyed request's body was read for its key; the engine hands it back as bytes.
     const replayed = await replayedBody(input);
-    const body = replayed ?? (call === undefined || call.sent ? null : call.body);
+    const first = call !== undefined && !call.sent;
+    const body = replayed ?? (first ? call.body : null);
     if (call !== undefined) call.sent = true;
     const response = await sendUpstream({
       url,
@@ -105,6 +108,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
         init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'),
       headers: new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)),
       body,
+      // Interim responses go to the client whose request this is, never to storage.
+      onInterim: first ? call.interim : undefined,
       // Until the client has its response head; then a client gone away cancels the body instead,
       // and a background revalidation started by this request goes on.
       signal: call?.signal,
@@ -141,6 +146,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const call: ClientCall = {
       // A GET or HEAD body has no meaning (RFC 9110 §9.3.1) and no place in the key: not forwarded.
       body: hasBody(req) && method !== 'GET' && method !== 'HEAD' ? req : null,
+      interim: (status, fields) => sendInterim(res, req.httpVersion, status, fields),
       signal: aborter.signal,
       sent: false,
     };

@@ -46,6 +46,31 @@ export async function sendResponse(
   res.end();
 }
 
+/**
+ * Relays an upstream's interim response to the client, before the final one: 102 Processing and
+ * 103 Early Hints (RFC 8297), which node:http can write. Not to an HTTP/1.0 client (RFC 9110
+ * §15.2: "A server MUST NOT send a 1xx response to an HTTP/1.0 client"); not 100 Continue, which
+ * this proxy's own server answers (RFC 9110 §10.1.1); not once the final head is out.
+ */
+export function sendInterim(
+  res: ServerResponse,
+  httpVersion: string,
+  status: number,
+  headers: readonly (readonly [string, string])[],
+): void {
+  if (res.headersSent || res.destroyed || httpVersion === '1.0') return;
+  if (status === 102) res.writeProcessing();
+  if (status !== 103) return;
+  const hints: Record<string, string | string[]> = {};
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    const existing = hints[lower];
+    hints[lower] = existing === undefined ? value : [existing, value].flat();
+  }
+  // node:http writes 103 only with a Link field, the point of Early Hints.
+  if (hints.link !== undefined) res.writeEarlyHints(hints);
+}
+
 /** Waits until `res` can take more, or is closed. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => {

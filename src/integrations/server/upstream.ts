@@ -31,6 +31,8 @@ export interface UpstreamRequest {
   readonly body: IncomingMessage | Uint8Array | null;
   /** Aborts the request until the response head arrives. */
   readonly signal: AbortSignal | undefined;
+  /** Called with each interim (1xx) response before the final one; fields end-to-end only. */
+  readonly onInterim: ((status: number, headers: [string, string][]) => void) | undefined;
   /** Milliseconds of upstream silence before giving up. */
   readonly timeout: number;
   /** node:http's and node:https' `request` with their agents (loaded by the proxy on start). */
@@ -93,6 +95,9 @@ export function sendUpstream(upstream: UpstreamRequest): Promise<Response> {
       if (answered) return;
       settle();
       reject(error);
+    });
+    request.on('information', (info) => {
+      upstream.onInterim?.(info.statusCode, endToEnd(rawPairs(info.rawHeaders)));
     });
     request.on('response', (response) => {
       settle();
