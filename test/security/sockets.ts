@@ -83,29 +83,18 @@ export async function startUpstream(
 
 /**
  * Writes `bytes` to `url` on a fresh connection and resolves with everything the server wrote
- * before closing, and whether it ended cleanly or was reset. The last request should say
- * `Connection: close` (a half-close would make node:http drop the request).
+ * before closing. The last request should say `Connection: close` (a half-close would make
+ * node:http drop the request).
  */
-export function exchange(
-  url: string,
-  bytes: string | Buffer,
-): Promise<{ readonly text: string; readonly reset: boolean }> {
+export function exchange(url: string, bytes: string | Buffer): Promise<{ readonly text: string }> {
   return new Promise((resolve) => {
     const { port, hostname } = new URL(url);
     const socket = connect(Number(port), hostname, () => socket.write(bytes));
     const chunks: Buffer[] = [];
-    let reset = false;
-    let ended = false;
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => {
-      ended = true;
-    });
-    socket.on('error', () => {
-      reset = true;
-    });
-    socket.on('close', () => {
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), reset: reset || !ended });
-    });
+    // A reset is one way for the proxy to end a response it cannot finish; the bytes tell.
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ text: Buffer.concat(chunks).toString('latin1') }));
   });
 }
 

@@ -7,9 +7,12 @@
 
 /** A failure the proxy answered with an error status of its own. */
 export interface ProxyErrorEvent {
-  /** The upstream URL the request was for. */
+  /** The upstream URL the request was for (the client's target if the proxy had not built it). */
   readonly url: string;
-  /** The status the client got: 502, or 504 for an upstream that did not answer in time. */
+  /**
+   * The status the client got: 502, or 504 for an upstream that did not answer in time; also 502
+   * for a response cut off because its body did not match its `Content-Length`.
+   */
   readonly status: number;
   /** What failed, with its detail (`code`, `cause`, message). */
   readonly error: unknown;

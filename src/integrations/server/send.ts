@@ -8,7 +8,20 @@ import { endToEnd } from './hop-by-hop.ts';
  * @module
  */
 
-/** Writes `response` to `res`; resolves when it is all written, or `res` closed. */
+/** A response whose body does not match the length it declares (a corrupted stored entry). */
+export class FramingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FramingError';
+  }
+}
+
+/**
+ * Writes `response` to `res`; resolves when it is all written, or `res` closed. Rejects with a
+ * {@link FramingError} before the head is written when its `Content-Length` is not one length, and
+ * after closing the connection when the body holds more or fewer bytes than that length: a
+ * client must never read bytes past the declared length as a response of their own.
+ */
 export async function sendResponse(
   res: ServerResponse,
   response: Response,
@@ -16,6 +29,13 @@ export async function sendResponse(
 ): Promise<void> {
   const lines = endToEnd(response.headers);
   if (options.via !== undefined) addVia(lines, options.via);
+  const declared = declaredLength(lines);
+  if (declared === null) {
+    await response.body?.cancel();
+    throw new FramingError(
+      `Content-Length is not one length: ${response.headers.get('content-length')}`,
+    );
+  }
   const flat: string[] = [];
   for (const [name, value] of lines) flat.push(name, value);
   if (response.statusText === '') res.writeHead(response.status, flat);
@@ -30,20 +50,42 @@ export async function sendResponse(
   res.once('close', () => {
     if (!res.writableFinished) reader.cancel(new Error('the client went away')).catch(() => {});
   });
+  let written = 0;
   try {
     for (;;) {
       const result = await reader.read();
       if (result.done) break;
       if (res.destroyed) throw new Error('the client went away');
-      if (!res.write(result.value)) await drained(res);
+      const chunk = result.value;
+      if (declared !== undefined && written + chunk.byteLength > declared) {
+        // RFC 9112 §6.3: bytes past the declared length would be read as the next response.
+        res.write(chunk.subarray(0, declared - written));
+        throw new FramingError(`the body is longer than its Content-Length ${declared}`);
+      }
+      written += chunk.byteLength;
+      if (!res.write(chunk)) await drained(res);
+    }
+    if (declared !== undefined && written !== declared) {
+      throw new FramingError(`the body has ${written} of its Content-Length ${declared} bytes`);
     }
   } catch (error) {
     await reader.cancel(error).catch(() => {});
     // A body cut short must reach the client as one: the connection is closed, not ended cleanly.
     res.destroy(error instanceof Error ? error : undefined);
+    if (error instanceof FramingError) throw error;
     return;
   }
   res.end();
+}
+
+/** The declared `Content-Length`: `undefined` when there is none, `null` when it is not one length. */
+function declaredLength(lines: readonly (readonly [string, string])[]): number | undefined | null {
+  const values = lines.filter(([name]) => name.toLowerCase() === 'content-length');
+  if (values.length === 0) return undefined;
+  // RFC 9110 §8.6: a list of identical lengths is one length; anything else is not.
+  const lengths = new Set(values.flatMap(([, value]) => value.split(',').map((v) => v.trim())));
+  const [only] = lengths;
+  return lengths.size === 1 && only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
 }
 
 /**
