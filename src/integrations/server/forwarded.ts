@@ -77,8 +77,9 @@ export function forwardingFields(req: IncomingMessage, trusted: boolean): [strin
   const address = req.socket.remoteAddress;
   const peer = address?.replace(/^::ffff:(?=\d+\.)/i, '');
   const chain = trusted ? listOf(req, 'x-forwarded-for') : [];
-  const proto = trusted ? scheme(single(req, 'x-forwarded-proto')) : 'http';
-  const host = trusted ? hostOf(single(req, 'x-forwarded-host')) : undefined;
+  // Behind several proxies, the first of each list is what the client's connection had.
+  const proto = trusted ? scheme(listOf(req, 'x-forwarded-proto')[0]) : 'http';
+  const host = trusted ? hostOf(listOf(req, 'x-forwarded-host')[0]) : undefined;
   const hops = peer === undefined ? chain : [...chain, peer];
   const lines: [string, string][] = [];
   if (hops.length > 0) lines.push(['x-forwarded-for', hops.join(', ')]);
@@ -90,11 +91,6 @@ export function forwardingFields(req: IncomingMessage, trusted: boolean): [strin
   const first = `${elements[0] ?? 'for=unknown'};proto=${proto}${host === undefined ? '' : `;host=${parameter(host)}`}`;
   lines.push(['forwarded', [first, ...elements.slice(1)].join(', ')]);
   return lines;
-}
-
-function single(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value.trim() : undefined;
 }
 
 function listOf(req: IncomingMessage, name: string): string[] {

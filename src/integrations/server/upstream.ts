@@ -55,11 +55,12 @@ const FRAMING_FIELDS: ReadonlySet<string> = new Set([
 /**
  * RFC 9112 §6: the framing of the body sent upstream, always explicit. A body the upstream cannot
  * delimit would be read as the next request on the connection (request smuggling): a streamed body
- * keeps the length the client declared (node:http has checked it) or is sent chunked; bytes get
- * their own length from node:http; no body, no framing.
+ * keeps the length the client declared (node:http has checked it) or is sent chunked; bytes are
+ * sent with their length; no body, no framing.
  */
 function framing(body: UpstreamRequest['body']): string[] {
-  if (body === null || body instanceof Uint8Array) return [];
+  if (body === null) return [];
+  if (body instanceof Uint8Array) return ['content-length', String(body.byteLength)];
   const length = body.headers['content-length'];
   return length === undefined ? ['transfer-encoding', 'chunked'] : ['content-length', length];
 }
