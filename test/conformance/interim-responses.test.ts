@@ -6,24 +6,18 @@
  * the conformance suite, so they are tested here.
  */
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
-import { chosenDoors, type DoorClient } from './doors.ts';
+import { expect, it } from 'vitest';
+import { type DoorContext, describeEachDoor } from './each-door.ts';
 import { conformanceClock } from './origin.ts';
 
-let origin: TestOrigin;
 let paths = 0;
 
-beforeAll(async () => {
-  origin = await startOrigin();
-});
-
-afterAll(async () => {
-  await origin.close();
-});
-
 /** A fresh path answering 102 Processing, then 103 Early Hints with `hints`, then a 200 with `headers`. */
-function route(hints: Record<string, string>, headers: Record<string, string>): string {
+function route(
+  { origin }: DoorContext,
+  hints: Record<string, string>,
+  headers: Record<string, string>,
+): string {
   const path = `/interim/${++paths}`;
   origin.route(path, (_req, res: ServerResponse) => {
     res.writeProcessing();
@@ -38,8 +32,11 @@ function route(hints: Record<string, string>, headers: Record<string, string>): 
   return path;
 }
 
-/** Sends a GET to `path` through `client`; returns the response and the origin's count there. */
-async function get(client: DoorClient, path: string): Promise<{ headers: Headers; seen: number }> {
+/** Sends a GET to `path`; returns the response's headers and the origin's count there. */
+async function get(
+  { origin, client }: DoorContext,
+  path: string,
+): Promise<{ headers: Headers; seen: number }> {
   const response = await client.fetch(`${origin.url}${path}`, {});
   expect(response.status).toBe(200);
   expect(await response.text()).toBe(`final answer of ${path}`);
@@ -48,42 +45,33 @@ async function get(client: DoorClient, path: string): Promise<{ headers: Headers
   return { headers: response.headers, seen: origin.count(path) };
 }
 
-for (const door of chosenDoors(process.env.CONFORMANCE_DOORS)) {
-  for (const shared of door.modes) {
-    describe(`${door.name}: ${shared ? 'shared' : 'private'} cache`, () => {
-      let client: DoorClient;
-      beforeAll(async () => {
-        client = await door.open(shared, origin.url);
-      });
-      afterAll(async () => {
-        await client.close();
-      });
+describeEachDoor((_shared, context) => {
+  // RFC 9110 §15.2: "A client MUST be able to parse one or more 1xx responses received prior to
+  // a final response, even if the client does not expect one." RFC 9111 §3: only a response
+  // whose status code is final may be stored.
+  it('RFC 9110 §15.2: the final response behind 1xx responses is stored and reused', async () => {
+    const c = context();
+    const path = route(c, {}, { 'cache-control': 'max-age=600' });
+    expect((await get(c, path)).seen).toBe(1);
+    const reused = await get(c, path);
+    expect(reused.seen).toBe(1);
+    expect(reused.headers.get('cache-control')).toBe('max-age=600');
+  });
 
-      // RFC 9110 §15.2: "A client MUST be able to parse one or more 1xx responses received prior
-      // to a final response, even if the client does not expect one." RFC 9111 §3: only a
-      // response whose status code is final may be stored.
-      it('RFC 9110 §15.2: the final response behind 1xx responses is stored and reused', async () => {
-        const path = route({}, { 'cache-control': 'max-age=600' });
-        expect((await get(client, path)).seen).toBe(1);
-        const reused = await get(client, path);
-        expect(reused.seen).toBe(1);
-        expect(reused.headers.get('cache-control')).toBe('max-age=600');
-      });
+  it('RFC 9111 §3: the fields of a 103 do not make its final response storable', async () => {
+    const c = context();
+    const path = route(c, { 'cache-control': 'max-age=9999' }, { 'cache-control': 'no-store' });
+    expect((await get(c, path)).seen).toBe(1);
+    expect((await get(c, path)).seen).toBe(2);
+  });
 
-      it('RFC 9111 §3: the fields of a 103 do not make its final response storable', async () => {
-        const path = route({ 'cache-control': 'max-age=9999' }, { 'cache-control': 'no-store' });
-        expect((await get(client, path)).seen).toBe(1);
-        expect((await get(client, path)).seen).toBe(2);
-      });
-
-      it('RFC 9111 §3: the fields of a 103 are not stored with the final response', async () => {
-        const path = route({ 'x-hint-only': 'yes' }, { 'cache-control': 'max-age=600' });
-        expect((await get(client, path)).headers.get('x-hint-only')).toBeNull();
-        const reused = await get(client, path);
-        expect(reused.seen).toBe(1);
-        expect(reused.headers.get('x-hint-only')).toBeNull();
-        expect(reused.headers.get('link')).toBeNull();
-      });
-    });
-  }
-}
+  it('RFC 9111 §3: the fields of a 103 are not stored with the final response', async () => {
+    const c = context();
+    const path = route(c, { 'x-hint-only': 'yes' }, { 'cache-control': 'max-age=600' });
+    expect((await get(c, path)).headers.get('x-hint-only')).toBeNull();
+    const reused = await get(c, path);
+    expect(reused.seen).toBe(1);
+    expect(reused.headers.get('x-hint-only')).toBeNull();
+    expect(reused.headers.get('link')).toBeNull();
+  });
+});

@@ -5,24 +5,14 @@
  * not in the packaged version of the conformance suite, so they are tested here.
  */
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
-import { chosenDoors, type DoorClient } from './doors.ts';
+import { expect, it } from 'vitest';
+import { type DoorContext, describeEachDoor } from './each-door.ts';
 import { conformanceClock } from './origin.ts';
 
-let origin: TestOrigin;
 let paths = 0;
 
-beforeAll(async () => {
-  origin = await startOrigin();
-});
-
-afterAll(async () => {
-  await origin.close();
-});
-
 /** A fresh path answering 200 with `headers` and a `Date` of the manual clock. */
-function route(headers: Record<string, string>): string {
+function route({ origin }: DoorContext, headers: Record<string, string>): string {
   const path = `/targeted/${++paths}`;
   origin.route(path, (_req, res: ServerResponse) => {
     res.writeHead(200, {
@@ -35,8 +25,8 @@ function route(headers: Record<string, string>): string {
   return path;
 }
 
-/** Sends a GET to `path` through `client`; returns how many requests the origin has seen there. */
-async function get(client: DoorClient, path: string): Promise<number> {
+/** Sends a GET to `path`; returns how many requests the origin has seen there. */
+async function get({ origin, client }: DoorContext, path: string): Promise<number> {
   const response = await client.fetch(`${origin.url}${path}`, {});
   expect(response.status).toBe(200);
   expect(await response.text()).toBe(`body of ${path}`);
@@ -45,93 +35,89 @@ async function get(client: DoorClient, path: string): Promise<number> {
   return origin.count(path);
 }
 
-/** Sends two GETs to `path` at once on the manual clock; returns what {@link get} does. */
-async function twice(client: DoorClient, path: string): Promise<number> {
-  await get(client, path);
-  return get(client, path);
-}
+/**
+ * Responses sent twice at the same instant, and how many of the two requests reach the origin
+ * through a shared cache (1: the first response was stored and reused).
+ */
+const SHARED_CASES: readonly [title: string, headers: Record<string, string>, seen: number][] = [
+  // RFC 9213 §2.1: with a valid, non-empty targeted field the cache "MUST ignore the
+  // Cache-Control and Expires header fields".
+  [
+    'the targeted max-age wins over Cache-Control: no-store',
+    { 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600' },
+    1,
+  ],
+  [
+    'the targeted max-age wins over an Expires in the past',
+    { expires: 'Thu, 01 Jan 1970 00:00:00 GMT', 'cdn-cache-control': 'max-age=600' },
+    1,
+  ],
+  [
+    'the targeted no-store wins over Cache-Control: max-age',
+    { 'cache-control': 'max-age=600', 'cdn-cache-control': 'no-store' },
+    2,
+  ],
+  [
+    'a targeted max-age=0 leaves nothing fresh to reuse',
+    { 'cache-control': 'max-age=600', 'cdn-cache-control': 'max-age=0' },
+    2,
+  ],
+  [
+    'a targeted private keeps the response out of a shared cache',
+    { 'cache-control': 'max-age=600', 'cdn-cache-control': 'private' },
+    2,
+  ],
+  [
+    'a targeted no-cache sends every reuse to the origin',
+    { 'cache-control': 'max-age=600', 'cdn-cache-control': 'no-cache' },
+    2,
+  ],
+  // RFC 9213 §2.1: a targeted field that is empty or fails to parse "MUST be ignored by the
+  // cache", which falls back to Cache-Control.
+  [
+    'an unparsable targeted field falls back to Cache-Control',
+    { 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600,,' },
+    2,
+  ],
+  [
+    'an empty targeted field falls back to Cache-Control',
+    { 'cache-control': 'max-age=600', 'cdn-cache-control': '' },
+    1,
+  ],
+  // RFC 9213 §2.1: the value is an RFC 8941 Dictionary, whose keys are lowercase.
+  [
+    'an uppercase directive name makes the targeted field unparsable',
+    { 'cache-control': 'no-store', 'cdn-cache-control': 'MAX-AGE=600' },
+    2,
+  ],
+];
 
-for (const door of chosenDoors(process.env.CONFORMANCE_DOORS)) {
-  for (const shared of door.modes) {
-    describe(`${door.name}: ${shared ? 'shared' : 'private'} cache`, () => {
-      let client: DoorClient;
-      beforeAll(async () => {
-        client = await door.open(shared, origin.url);
-      });
-      afterAll(async () => {
-        await client.close();
-      });
-
-      if (!shared) {
-        // RFC 9213 §2: CDN-Cache-Control targets CDN caches; a private cache is not one.
-        it('RFC 9213 §2: a private cache ignores CDN-Cache-Control', async () => {
-          const path = route({ 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600' });
-          expect(await twice(client, path)).toBe(2);
-        });
-        return;
-      }
-
-      // RFC 9213 §2.1: the cache "MUST ignore the Cache-Control and Expires header fields" when
-      // the targeted field has a valid, non-empty value.
-      it('RFC 9213 §2.1: the targeted max-age wins over Cache-Control: no-store', async () => {
-        const path = route({ 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600' });
-        expect(await twice(client, path)).toBe(1);
-      });
-
-      it('RFC 9213 §2.1: the targeted max-age wins over an Expires in the past', async () => {
-        const path = route({
-          expires: new Date(conformanceClock.now - 3_600_000).toUTCString(),
-          'cdn-cache-control': 'max-age=600',
-        });
-        expect(await twice(client, path)).toBe(1);
-      });
-
-      it('RFC 9213 §2.1: the targeted no-store wins over Cache-Control: max-age', async () => {
-        const path = route({ 'cache-control': 'max-age=600', 'cdn-cache-control': 'no-store' });
-        expect(await twice(client, path)).toBe(2);
-      });
-
-      it('RFC 9213 §2.1: a targeted max-age=0 leaves nothing fresh to reuse', async () => {
-        const path = route({ 'cache-control': 'max-age=600', 'cdn-cache-control': 'max-age=0' });
-        expect(await twice(client, path)).toBe(2);
-      });
-
-      it('RFC 9213 §2.1: a targeted private keeps the response out of a shared cache', async () => {
-        const path = route({ 'cache-control': 'max-age=600', 'cdn-cache-control': 'private' });
-        expect(await twice(client, path)).toBe(2);
-      });
-
-      it('RFC 9213 §2.1: a targeted no-cache sends every reuse to the origin', async () => {
-        const path = route({ 'cache-control': 'max-age=600', 'cdn-cache-control': 'no-cache' });
-        expect(await twice(client, path)).toBe(2);
-      });
-
-      it('RFC 9213 §2.1: the targeted max-age counts the Age the response arrived with', async () => {
-        const path = route({ age: '599', 'cdn-cache-control': 'max-age=600' });
-        // Reused at once (age 599 of 600), then stale two seconds later.
-        expect(await twice(client, path)).toBe(1);
-        conformanceClock.now += 2000;
-        expect(await get(client, path)).toBe(2);
-      });
-
-      // RFC 9213 §2.1: a targeted field that is empty or fails to parse "MUST be ignored by the
-      // cache", which then falls back to Cache-Control.
-      it('RFC 9213 §2.1: an unparsable targeted field falls back to Cache-Control', async () => {
-        const path = route({ 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600,,' });
-        expect(await twice(client, path)).toBe(2);
-      });
-
-      it('RFC 9213 §2.1: an empty targeted field falls back to Cache-Control', async () => {
-        const path = route({ 'cache-control': 'max-age=600', 'cdn-cache-control': '' });
-        expect(await twice(client, path)).toBe(1);
-      });
-
-      // RFC 9213 §2.1: field names are case-insensitive (RFC 9110 §5.1), and the value is an
-      // RFC 8941 Dictionary, whose keys are lowercase: an uppercase key does not parse.
-      it('RFC 9213 §2.1: an uppercase directive name makes the field unparsable', async () => {
-        const path = route({ 'cache-control': 'no-store', 'cdn-cache-control': 'MAX-AGE=600' });
-        expect(await twice(client, path)).toBe(2);
-      });
+describeEachDoor((shared, context) => {
+  if (!shared) {
+    // RFC 9213 §2: CDN-Cache-Control targets CDN caches; a private cache is not one.
+    it('RFC 9213 §2: a private cache ignores CDN-Cache-Control', async () => {
+      const c = context();
+      const path = route(c, { 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=600' });
+      await get(c, path);
+      expect(await get(c, path)).toBe(2);
+    });
+    return;
+  }
+  for (const [title, headers, seen] of SHARED_CASES) {
+    it(`RFC 9213 §2.1: ${title}`, async () => {
+      const c = context();
+      const path = route(c, headers);
+      await get(c, path);
+      expect(await get(c, path)).toBe(seen);
     });
   }
-}
+  it('RFC 9213 §2.1: the targeted max-age counts the Age the response arrived with', async () => {
+    const c = context();
+    const path = route(c, { age: '599', 'cdn-cache-control': 'max-age=600' });
+    // Reused at once (age 599 of 600), then stale two seconds later.
+    await get(c, path);
+    expect(await get(c, path)).toBe(1);
+    conformanceClock.now += 2000;
+    expect(await get(c, path)).toBe(2);
+  });
+});
