@@ -51,7 +51,7 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
       : (h.followers ?? []).filter((f) => matchesVariant(entry, f.context.head.headers));
   const ttl = entry === undefined ? undefined : (entry.staleAt - h.responseTime) / 1000;
   const copies = { sharing, ttl, waitingHeaders: storing?.waitingHeaders ?? [] };
-  if (entry === undefined) return answer(engine, h, copies, () => response.body, false, ttl);
+  if (entry === undefined) return answer(engine, h, copies, () => response.body, false);
   if (response.body === null || readsWhole(engine, entry)) {
     return passOnWhole(engine, h, entry, copies);
   }
@@ -71,7 +71,7 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
     return committed;
   };
   let next = 0;
-  return answer(engine, h, copies, () => teed.readers[next++] ?? null, true, ttl, settled);
+  return answer(engine, h, copies, () => teed.readers[next++] ?? null, true, settled);
 }
 
 /** The copies a response is handed on as: the waiting requests it answers, and their fields. */
@@ -103,7 +103,7 @@ async function passOnWhole(
   } catch (error) {
     body = () => failing(error);
   }
-  return answer(engine, h, copies, body, stored, copies.ttl);
+  return answer(engine, h, copies, body, stored);
 }
 
 /** Settles the waiting requests this response answers, and returns the caller's copy. */
@@ -113,9 +113,9 @@ function answer(
   copies: Copies,
   body: () => Body,
   stored: boolean,
-  ttl: number | undefined,
   endsAfter?: () => Promise<boolean>,
 ): Response {
+  const { ttl } = copies;
   const own = body();
   for (const follower of copies.sharing) {
     follower.settle({
