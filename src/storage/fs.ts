@@ -12,9 +12,12 @@ import { readEntryBody, readKey } from './fs/read.ts';
 import { evictTo, measure } from './fs/sizes.ts';
 import { deleteUrl } from './fs/urls.ts';
 import { rewriteEntry, writeEntry } from './fs/write.ts';
+import { applyPatch } from './patch.ts';
 import { checkSerializer, jsonSerializer, type Serializer } from './serializers.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
@@ -138,12 +141,14 @@ export class FileSystemStorage implements Storage {
     });
   }
 
-  update(entry: EntryMeta): Promise<boolean> {
+  /**
+   * Reads, patches and rewrites the entry's metadata file under its key's lock, so that updates
+   * and hits of this process never undo each other; between processes, each rewrite replaces the
+   * file atomically, and the last of two racing ones wins.
+   */
+  update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     return this.#run('update', () =>
-      rewriteEntry(this.#ctx, entry, this.#ctx.clock(), (current) => ({
-        ...entry,
-        hits: current.hits,
-      })),
+      rewriteEntry(this.#ctx, entry, this.#ctx.clock(), (current) => applyPatch(current, patch)),
     );
   }
 

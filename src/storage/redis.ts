@@ -17,11 +17,13 @@ import {
   REMOVE,
   runScript,
   TOUCH,
-  UPDATE,
 } from './redis/scripts.ts';
+import { updateEntry } from './redis/update.ts';
 import { clearAll, countEntries, listEntries, pruneEntries } from './redis/walk.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   Storage,
   StorageReporter,
@@ -191,11 +193,9 @@ export class RedisStorage implements Storage {
     }
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
-    const { keys, script, grace } = this.#ctx;
-    const meta = JSON.stringify(encodeMeta(entry));
-    const args = [entry.id, meta, this.#ttl(entry.deleteAt), grace, entry.deleteAt];
-    return (await script('update', UPDATE, [keys.variants(keys.hash(entry.key))], args)) === 1;
+  /** A compare-and-set of the entry's metadata, tried again when another writer came first. */
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
   /** Counts a hit (HINCRBY); an entry that is gone is left alone. */

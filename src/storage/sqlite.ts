@@ -14,9 +14,12 @@ import {
 import { userCacheDirectory } from './cache-dir.ts';
 import { decodeMeta, encodeMeta } from './codec.ts';
 import { positive } from './option-checks.ts';
+import { applyPatch } from './patch.ts';
 import { isAlive } from './process-alive.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
@@ -270,18 +273,21 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
-    return this.#run('update', () => {
-      const json = JSON.stringify(encodeMeta(entry));
-      const result = this.#sql.update.run(
-        json,
-        entry.deleteAt,
-        Buffer.byteLength(json),
-        Number(entry.id),
-        entry.key,
-      );
-      return Number(result.changes) === 1;
-    });
+  /** Reads, patches and writes the entry's row in one write transaction. */
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    const id = Number(entry.id);
+    if (!Number.isSafeInteger(id)) return false;
+    return this.#run('update', () =>
+      transaction(this.#db, () => {
+        const row = this.#sql.entry.get(id, entry.key, entry.variant);
+        const current = row === undefined ? undefined : this.#decode(row, 'update');
+        if (current === undefined) return false;
+        const next = applyPatch(current, patch);
+        const json = JSON.stringify(encodeMeta(next));
+        this.#sql.update.run(json, next.deleteAt, Buffer.byteLength(json), id);
+        return true;
+      }),
+    );
   }
 
   /**
@@ -688,9 +694,10 @@ function prepare(db: DatabaseSync) {
       `INSERT INTO entries (id, key, variant, url, meta, size, cost, last_access, delete_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    update: sql(
-      'UPDATE entries SET meta = ?, delete_at = ?, cost = size + ? WHERE id = ? AND key = ?',
+    entry: sql(
+      'SELECT id, key, meta, size, hits FROM entries WHERE id = ? AND key = ? AND variant = ?',
     ),
+    update: sql('UPDATE entries SET meta = ?, delete_at = ?, cost = size + ? WHERE id = ?'),
     touch: sql(
       'UPDATE entries SET hits = hits + ?, last_access = MAX(last_access, ?) WHERE id = ?',
     ),

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../../src/storage/types.ts';
+import type {
+  EntryMeta,
+  EntryPatch,
+  EntryToStore,
+  Storage,
+  StoredBody,
+} from '../../src/storage/types.ts';
 import { type ManualClock, manualClock } from '../helpers/clock.ts';
 
 /**
@@ -197,12 +203,11 @@ export function storageContract(
     });
 
     describe('update and touch', () => {
-      test('update replaces the metadata and keeps the body', async () => {
+      test('update patches the metadata and keeps the body', async () => {
         const storage = await open();
         const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
         clock.advance(30);
-        const freshened: EntryMeta = {
-          ...stored,
+        const patch: EntryPatch = {
           headers: [
             ['content-type', 'text/plain'],
             ['etag', '"2"'],
@@ -212,20 +217,85 @@ export function storageContract(
           staleAt: clock() + 60_000,
           deleteAt: clock() + 7_200_000,
         };
-        expect(await storage.update(freshened)).toBe(true);
+        const freshened: EntryMeta = { ...stored, ...patch };
+        expect(await storage.update(stored, patch)).toBe(true);
         expect(await storage.get('k')).toEqual([freshened]);
         expect(await readText(await storage.body(freshened))).toBe('body');
+      });
+
+      test('update changes only the fields the patch sets, never what storage owns', async () => {
+        const storage = await open();
+        const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
+        const sneaky = { deleteAt: stored.deleteAt + 1, size: 99, hits: 7, status: 500 };
+        expect(await storage.update(stored, sneaky)).toBe(true);
+        expect(await storage.get('k')).toEqual([{ ...stored, deleteAt: stored.deleteAt + 1 }]);
       });
 
       test('update keeps the hit count storage keeps, and is false once the entry is gone', async () => {
         const storage = await open();
         const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
         await storage.touch(stored, clock());
-        expect(await storage.update({ ...stored, staleAt: stored.staleAt + 1 })).toBe(true);
+        expect(await storage.update(stored, { staleAt: stored.staleAt + 1 })).toBe(true);
         expect((await storage.get('k'))[0]?.hits).toBe(1);
         await storage.delete('k');
-        expect(await storage.update(stored)).toBe(false);
+        expect(await storage.update(stored, { staleAt: 0 })).toBe(false);
         expect(await storage.get('k')).toEqual([]);
+      });
+
+      test('update is false for an entry replaced by another, and leaves the newer alone', async () => {
+        const storage = await open();
+        const old = await storage.put(entry(clock, 'k'), streamOf(text('old')));
+        const newer = await storage.put(entry(clock, 'k'), streamOf(text('newer')));
+        expect(await storage.update(old, { staleAt: 1 })).toBe(false);
+        expect(await storage.get('k')).toEqual([newer]);
+      });
+
+      // Regression: an update wrote back the whole entry as the caller had read it, so a TTL
+      // refresh landing after a freshening undid the freshening (a lost update). Now each update
+      // patches what is stored, and racing updates all land.
+      test('racing updates all land: a freshening and a TTL refresh, in both orders', async () => {
+        const storage = await open();
+        const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
+        const freshen: EntryPatch = {
+          headers: [['etag', '"fresh"']],
+          responseTime: clock() + 5,
+          requestTime: clock() + 4,
+          staleAt: clock() + 120_000,
+        };
+        const refresh: EntryPatch = { deleteAt: clock() + 9_000_000 };
+        const results = await Promise.all([
+          storage.update(stored, freshen),
+          storage.update(stored, refresh),
+          storage.touch(stored, clock()),
+        ]);
+        expect(results.slice(0, 2)).toEqual([true, true]);
+        const landed = { ...stored, ...freshen, ...refresh, hits: 1 };
+        expect(await storage.get('k')).toEqual([landed]);
+        const later: EntryPatch = { deleteAt: clock() + 9_500_000 };
+        const again = await Promise.all([
+          storage.update(stored, later),
+          storage.update(stored, { ...freshen, headers: [['etag', '"fresher"']] }),
+        ]);
+        expect(again).toEqual([true, true]);
+        expect(await storage.get('k')).toEqual([
+          { ...landed, ...later, headers: [['etag', '"fresher"']] },
+        ]);
+      });
+
+      test('many interleaved updates of different fields all land', async () => {
+        const storage = await open();
+        const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
+        const base = clock();
+        const patches: EntryPatch[] = [
+          { staleAt: base + 1 },
+          { deleteAt: base + 2_000_000 },
+          { headers: [['x-n', '3']] },
+          { requestTime: base + 4 },
+          { responseTime: base + 5 },
+        ];
+        const results = await Promise.all(patches.map((patch) => storage.update(stored, patch)));
+        expect(results).toEqual(patches.map(() => true));
+        expect(await storage.get('k')).toEqual([Object.assign({ ...stored }, ...patches)]);
       });
 
       test('touch counts hits', async () => {
@@ -366,7 +436,7 @@ export function storageContract(
           streamOf(text('k')),
         );
         const extended = { ...stored, deleteAt: clock() + 60_000 };
-        await storage.update(extended);
+        expect(await storage.update(stored, { deleteAt: extended.deleteAt })).toBe(true);
         clock.advance(10);
         expect(await storage.get('k')).toEqual([extended]);
       });
@@ -504,12 +574,9 @@ export function storageContract(
           const large = await first.put(entry(clock, 'large'), streamOf(copy(big)));
           const empty = await first.put(entry(clock, 'empty'), streamOf());
           await first.touch(small, clock());
-          const updated: EntryMeta = {
-            ...large,
-            staleAt: large.staleAt + 1000,
-            headers: [['etag', '"x"']],
-          };
-          expect(await first.update(updated)).toBe(true);
+          const patch: EntryPatch = { staleAt: large.staleAt + 1000, headers: [['etag', '"x"']] };
+          const updated: EntryMeta = { ...large, ...patch };
+          expect(await first.update(large, patch)).toBe(true);
           await first.close();
 
           const second = await open();

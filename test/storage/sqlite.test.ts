@@ -128,7 +128,7 @@ describe('SqliteStorage: metadata decoded once per entry', () => {
     const stored = await storage.put(entry('k'), streamOf(new Uint8Array(10)));
     expect(await storage.get('k')).toEqual([stored]);
     const updated = { ...stored, headers: [['etag', '"2"']] as [string, string][] };
-    expect(await other.update(updated)).toBe(true);
+    expect(await other.update(stored, { headers: updated.headers })).toBe(true);
     expect(await storage.get('k')).toEqual([updated]);
     raw(path).prepare("UPDATE entries SET meta = 'not json {'").run();
     expect(await storage.get('k')).toEqual([]);

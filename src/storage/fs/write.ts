@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CodecError } from '../../errors.ts';
-import type { EntryMeta, EntryToStore } from '../types.ts';
+import type { EntryMeta, EntryRef, EntryToStore } from '../types.ts';
 import { writeAtomically } from './atomic.ts';
 import { writeBody } from './body-file.ts';
 import type { Context } from './context.ts';
@@ -45,7 +45,7 @@ export async function writeEntry(
 /** Rewrites a stored entry's metadata; `false` when it is no longer the stored one. */
 export function rewriteEntry(
   ctx: Context,
-  entry: EntryMeta,
+  entry: EntryRef,
   time: number,
   next: (current: EntryMeta) => EntryMeta,
 ): Promise<boolean> {

@@ -132,13 +132,18 @@ if not fields[1] then return false end
 return {fields[1], fields[2], redis.call('LINDEX', base .. 'b:' .. ARGV[1], 0)}`,
 );
 
-/** ARGV: id, meta, ttl, grace, deleteAt. Replaces a visible entry's metadata; 1, or 0 if gone. */
+/**
+ * ARGV: id, meta, ttl, grace, deleteAt, meta read. Replaces a visible entry's metadata if it is
+ * still the one read (compare and set); 1, 0 if the entry is gone, -1 if its metadata changed.
+ */
 export const UPDATE = script(
   'update',
   `local id, ttl = ARGV[1], tonumber(ARGV[3])
 local entry = base .. 'e:' .. id
-local size = redis.call('HGET', entry, 'size')
+local fields = redis.call('HMGET', entry, 'size', 'meta')
+local size = fields[1]
 if not size then return 0 end
+if fields[2] ~= ARGV[6] then return -1 end
 if ttl <= 0 then
   drop(id, tonumber(ARGV[4]))
   return 1
