@@ -38,7 +38,7 @@ export async function writeEntry(
   const meta: EntryMeta = { ...entry, id, size, hits: 0 };
   // The URL index goes first, so that every visible entry is found by deleteUrl.
   await indexUrl(ctx, meta.url, kh);
-  const written = await ctx.locks.run(kh, () => commit(ctx, kh, vh, meta));
+  const written = await ctx.exclusive(kh, () => commit(ctx, kh, vh, meta));
   return { meta, bytes: written + size };
 }
 
@@ -51,7 +51,7 @@ export function rewriteEntry(
 ): Promise<boolean> {
   const kh = sha256(entry.key);
   const vh = sha256(entry.variant);
-  return ctx.locks.run(kh, async () => {
+  return ctx.exclusive(kh, async () => {
     const current = await readMetaFile(ctx, kh, vh);
     if (current === undefined || current instanceof CodecError || current.id !== entry.id) {
       return false;
