@@ -41,6 +41,9 @@ import type {
  *   only then, in one transaction, inserts the entry row and deletes the variant it replaces. A
  *   crash mid-write leaves chunks no entry names: swept when the storage opens and by `prune()`
  *   once the writer's process is gone.
+ * - `readers`: bodies being streamed (those of more than one chunk). Deleting or replacing an
+ *   entry keeps the chunks of an entry with a reader; the last reader to finish deletes them. A
+ *   reader that crashed is swept like a write, and the chunks it held with it.
  *
  * The schema version is `PRAGMA user_version`; older versions are migrated when the storage
  * opens, and a newer one (written by a newer httpcache) makes the constructor throw a
@@ -59,7 +62,7 @@ const HIT_BATCH = 256;
 const HIT_DELAY = 1000;
 
 /** The schema version this code reads and writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** `PRAGMA application_id` of httpcache databases ("htcp"), so a foreign database is refused. */
 const APPLICATION_ID = 0x68_74_63_70;
@@ -119,7 +122,7 @@ export function defaultSqlitePath(
 }
 
 /** Migrations by the version they start from: `MIGRATIONS[v]` takes a database from v to v + 1. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE entries (
      id INTEGER PRIMARY KEY,
      key TEXT NOT NULL,
@@ -164,6 +167,20 @@ const MIGRATIONS: readonly string[] = [
      UPDATE totals SET bytes = bytes - OLD.cost + NEW.cost WHERE id = 0;
    END;
    PRAGMA application_id = ${APPLICATION_ID};`,
+  // Version 2: readers. The chunks of a deleted entry stay while a reader streams them.
+  `CREATE TABLE readers (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     entry_id INTEGER NOT NULL,
+     pid INTEGER NOT NULL,
+     started_at REAL NOT NULL
+   );
+   CREATE INDEX readers_by_entry ON readers (entry_id);
+   DROP TRIGGER entries_deleted;
+   CREATE TRIGGER entries_deleted AFTER DELETE ON entries BEGIN
+     UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.cost WHERE id = 0;
+     DELETE FROM chunks WHERE entry_id = OLD.id
+       AND NOT EXISTS (SELECT 1 FROM readers WHERE entry_id = OLD.id);
+   END;`,
 ];
 
 /**
@@ -189,6 +206,8 @@ export class SqliteStorage implements Storage {
   readonly #clock: () => number;
   /** Ids of this storage's writes in progress, which no sweep may take. */
   readonly #writes = new Set<number>();
+  /** Ids of this storage's readers (rows of `readers`), which no sweep may take. */
+  readonly #readers = new Set<number>();
   #report: StorageReporter = () => undefined;
   #evicted: EvictionListener = () => undefined;
   /** Hits not written yet, by entry id: written together, off the hit path. */
@@ -347,13 +366,13 @@ export class SqliteStorage implements Storage {
         this.#sql.deleteExpired.run(now);
         return { entries: integer(row, 'entries'), bytes: integer(row, 'bytes') };
       });
-      this.#sweep(now);
+      const unread = this.#sweep(now);
       const orphaned = transaction(this.#db, () => {
         const bytes = integer(this.#sql.orphanBytes.get(), 'bytes');
         this.#sql.deleteOrphans.run();
         return bytes;
       });
-      return { entries: expired.entries, bytes: expired.bytes + orphaned };
+      return { entries: expired.entries, bytes: expired.bytes + unread + orphaned };
     });
   }
 
@@ -372,6 +391,7 @@ export class SqliteStorage implements Storage {
     if (this.#closed) return;
     this.#writeHitsQuietly();
     for (const id of [...this.#writes]) this.#abandonId(id, undefined);
+    for (const reader of [...this.#readers]) this.#endReading(reader, undefined);
     this.#closed = true;
     this.#decoded.clear();
     try {
@@ -474,7 +494,45 @@ export class SqliteStorage implements Storage {
     }
     if (count === 0) return new Uint8Array(0);
     if (count === 1) return blob(this.#sql.chunk.get(id, 0), 'data');
-    return this.#chunkStream(id, key, size, count);
+    const reader = this.#startReading(id);
+    return reader === undefined ? null : this.#chunkStream(id, key, size, count, reader);
+  }
+
+  /**
+   * Registers a reader of entry `id`, so that its chunks outlive a deletion or replacement until
+   * the reader is done; `undefined` when the entry is gone.
+   */
+  #startReading(id: number): number | undefined {
+    const reader = transaction(this.#db, () => {
+      if (this.#sql.entrySize.get(id) === undefined) return undefined;
+      return integer(this.#sql.addReader.get(id, process.pid, this.#clock()), 'id');
+    });
+    if (reader !== undefined) this.#readers.add(reader);
+    return reader;
+  }
+
+  /** Ends a reader; the last reader of a deleted entry deletes its chunks. */
+  #endReading(reader: number, key: string | undefined): void {
+    if (!this.#readers.delete(reader) || this.#closed) return;
+    try {
+      transaction(this.#db, () => this.#dropReader(reader));
+    } catch (error) {
+      // Its row and chunks are left for a later sweep; worth knowing about.
+      this.#reportQuietly('body', storageError('body', this.path, error), key);
+    }
+  }
+
+  /**
+   * Deletes a reader's row, and its entry's chunks if the entry is gone and no one else reads;
+   * returns the bytes of chunks deleted.
+   */
+  #dropReader(reader: number): number {
+    const row = this.#sql.endReader.get(reader);
+    if (row === undefined) return 0;
+    const entryId = integer(row, 'entry_id');
+    const bytes = integer(this.#sql.unreadBytes.get(entryId, entryId, entryId), 'bytes');
+    if (bytes > 0) this.#sql.dropUnread.run(entryId, entryId, entryId);
+    return bytes;
   }
 
   #chunkStream(
@@ -482,9 +540,11 @@ export class SqliteStorage implements Storage {
     key: string,
     size: number,
     count: number,
+    reader: number,
   ): ReadableStream<Uint8Array<ArrayBuffer>> {
     let seq = 0;
     let read = 0;
+    const done = (): void => this.#endReading(reader, key);
     return new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull: (controller) => {
         try {
@@ -498,11 +558,16 @@ export class SqliteStorage implements Storage {
             throw new StorageError('body', `entry ${id} of ${key} is not ${size} bytes long`);
           }
           controller.enqueue(data);
-          if (seq === count) controller.close();
+          if (seq === count) {
+            done();
+            controller.close();
+          }
         } catch (error) {
+          done();
           controller.error(error);
         }
       },
+      cancel: done,
     });
   }
 
@@ -577,19 +642,27 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Deletes the chunks of other writers' abandoned writes: their process is gone, or they are old. */
-  #sweep(now: number): void {
+  /**
+   * Deletes the chunks of other writers' abandoned writes, and the rows of other readers'
+   * abandoned reads with the chunks only they held: their process is gone, or they are old.
+   * Returns the bytes of the readers' chunks deleted.
+   */
+  #sweep(now: number): number {
+    let freed = 0;
+    for (const row of this.#sql.readers.all()) {
+      const reader = integer(row, 'id');
+      if (this.#readers.has(reader) || !abandoned(row, now)) continue;
+      freed += transaction(this.#db, () => this.#dropReader(reader));
+    }
     for (const row of this.#sql.writes.all()) {
       const id = integer(row, 'id');
-      if (this.#writes.has(id)) continue;
-      const abandoned =
-        !isAlive(integer(row, 'pid')) || now - number(row, 'started_at') > ABANDONED_AFTER;
-      if (!abandoned) continue;
+      if (this.#writes.has(id) || !abandoned(row, now)) continue;
       transaction(this.#db, () => {
         // Only if it has not committed meanwhile: its chunks are then an entry's.
         if (Number(this.#sql.endWrite.run(id).changes) === 1) this.#sql.deleteChunks.run(id);
       });
     }
+    return freed;
   }
 
   #sweepQuietly(): void {
@@ -672,8 +745,11 @@ type Row = Record<string, SQLOutputValue>;
 /** Every statement, prepared once per storage. */
 function prepare(db: DatabaseSync) {
   const sql = (text: string) => db.prepare(text);
+  const unread = `FROM chunks WHERE entry_id = ? AND NOT EXISTS (SELECT 1 FROM entries WHERE id = ?)
+     AND NOT EXISTS (SELECT 1 FROM readers WHERE entry_id = ?)`;
   const orphans =
-    'FROM chunks WHERE entry_id NOT IN (SELECT id FROM entries) AND entry_id NOT IN (SELECT id FROM writes)';
+    'FROM chunks WHERE entry_id NOT IN (SELECT id FROM entries) AND entry_id NOT IN (SELECT id FROM writes)' +
+    ' AND entry_id NOT IN (SELECT entry_id FROM readers)';
   return {
     get: sql('SELECT id, key, meta, size, hits FROM entries WHERE key = ? AND delete_at > ?'),
     list: sql(
@@ -688,6 +764,11 @@ function prepare(db: DatabaseSync) {
     insertChunk: sql('INSERT INTO chunks (entry_id, seq, data) VALUES (?, ?, ?)'),
     endWrite: sql('DELETE FROM writes WHERE id = ?'),
     writes: sql('SELECT id, pid, started_at FROM writes'),
+    addReader: sql('INSERT INTO readers (entry_id, pid, started_at) VALUES (?, ?, ?) RETURNING id'),
+    endReader: sql('DELETE FROM readers WHERE id = ? RETURNING entry_id'),
+    readers: sql('SELECT id, pid, started_at FROM readers'),
+    unreadBytes: sql(`SELECT total(length(data)) AS bytes ${unread}`),
+    dropUnread: sql(`DELETE ${unread}`),
     deleteChunks: sql('DELETE FROM chunks WHERE entry_id = ?'),
     deleteVariant: sql('DELETE FROM entries WHERE key = ? AND variant = ?'),
     insertEntry: sql(
@@ -837,7 +918,14 @@ function blob(row: Row | undefined, column: string): Uint8Array<ArrayBuffer> {
   return value;
 }
 
-/** Whether process `pid` runs (on this host: WAL databases are not shared across hosts). */
+/**
+ * Whether a write or read row was abandoned: its process is gone (on this host: WAL databases are
+ * not shared across hosts), or it is older than {@link ABANDONED_AFTER}.
+ */
+function abandoned(row: Row, now: number): boolean {
+  return !isAlive(integer(row, 'pid')) || now - number(row, 'started_at') > ABANDONED_AFTER;
+}
+
 function storageError(operation: string, path: string, error: unknown): Error {
   if (isHttpCacheError(error)) return error;
   return new StorageError(operation, `${messageOf(error)} (SQLite ${path})`, { cause: error });
