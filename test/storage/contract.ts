@@ -151,6 +151,22 @@ export function storageContract(
         expect(await readBytes(await storage.body(stored))).toEqual(whole);
       });
 
+      // Regression: a `stored` claim came before the entry could be found. Once put resolves,
+      // the entry is durable and findable: get and body see it at once, whatever runs alongside.
+      test('once put resolves, get finds the entry and body reads it at once', async () => {
+        const storage = await open();
+        const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+        await Promise.all(
+          keys.map(async (key, i) => {
+            const size = i % 2 === 0 ? 10 : 300 * 1024;
+            const stored = await storage.put(entry(clock, key), streamOf(filled(size, i)));
+            expect(await storage.get(key)).toEqual([stored]);
+            const bytes = await readBytes(await storage.body(stored));
+            expect(bytes.byteLength === size && bytes.every((b) => b === i)).toBe(true);
+          }),
+        );
+      });
+
       test('an unknown key has no variants; a body of an entry never stored is null', async () => {
         const storage = await open();
         expect(await storage.get('nothing')).toEqual([]);

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClosedError, OptionsError, StorageError } from '../../src/errors.ts';
-import { defaultDirectory } from '../../src/storage/fs/layout.ts';
+import { defaultDirectory, sha256 } from '../../src/storage/fs/layout.ts';
 import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { jsonSerializer } from '../../src/storage/serializers.ts';
 import { manualClock } from '../helpers/clock.ts';
@@ -232,6 +232,26 @@ describe('FileSystemStorage', () => {
     expect((error as StorageError).cause).toMatchObject({ code: expect.any(String) });
     await storage.close();
     await expect(storage.get('k')).rejects.toThrow(ClosedError);
+  });
+
+  // Regression: a put the file system could not write must never resolve (claiming `stored`).
+  it('rejects a put it cannot write, and stores nothing', async () => {
+    const file = join(await tempDir(), 'a-file');
+    await writeFile(file, '');
+    const under = new FileSystemStorage({ directory: join(file, 'cache') });
+    await expect(under.put(entry(), stream('x'))).rejects.toBeInstanceOf(StorageError);
+    await under.close();
+    const storage = new FileSystemStorage({ directory: await tempDir() });
+    const other = await storage.put(entry({ key: 'other' }), stream('other'));
+    const kh = sha256(entry().key);
+    await mkdir(join(storage.directory, 'entries', kh.slice(0, 2)), { recursive: true });
+    await writeFile(join(storage.directory, 'entries', kh.slice(0, 2), kh), 'not a directory');
+    const error = await storage.put(entry(), stream('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).cause).toMatchObject({ code: expect.any(String) });
+    expect(await storage.get(entry().key)).toEqual([]);
+    expect(await storage.get('other')).toEqual([other]);
+    await storage.close();
   });
 
   it('defaults to httpcache/fs in the user cache directory', () => {
