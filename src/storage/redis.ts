@@ -14,6 +14,7 @@ import {
   GET,
   HEAD,
   INDEX,
+  READ,
   REMOVE,
   runScript,
   TOUCH,
@@ -126,7 +127,7 @@ export class RedisStorage implements Storage {
   }
 
   async body(entry: EntryMeta): Promise<StoredBody | null> {
-    const { keys, script, client } = this.#ctx;
+    const { keys, script, grace } = this.#ctx;
     const hash = keys.hash(entry.key);
     const head = await script('body', HEAD, [keys.variants(hash)], [entry.id], true);
     if (!Array.isArray(head)) return null;
@@ -145,8 +146,7 @@ export class RedisStorage implements Storage {
       first,
       chunks,
       size,
-      read: async (seq) =>
-        toBytes(await this.#send('body', () => client.callBuffer('lindex', list, seq))),
+      read: async (seq) => toBytes(await script('body', READ, [list], [seq, grace], true)),
       broken: (why) => this.#broken(hash, entry, why),
     });
   }
