@@ -301,14 +301,7 @@ export function storageContract(
       test('many interleaved updates of different fields all land', async () => {
         const storage = await open();
         const stored = await storage.put(entry(clock, 'k'), streamOf(text('body')));
-        const base = clock();
-        const patches: EntryPatch[] = [
-          { staleAt: base + 1 },
-          { deleteAt: base + 2_000_000 },
-          { headers: [['x-n', '3']] },
-          { requestTime: base + 4 },
-          { responseTime: base + 5 },
-        ];
+        const patches = fieldPatches(clock());
         const results = await Promise.all(patches.map((patch) => storage.update(stored, patch)));
         expect(results).toEqual(patches.map(() => true));
         expect(await storage.get('k')).toEqual([Object.assign({ ...stored }, ...patches)]);
@@ -593,14 +586,7 @@ export function storageContract(
         test('updates racing from two storages on one location all land', async () => {
           const [first, second] = [await open(), await open()];
           const stored = await first.put(entry(clock, 'k'), streamOf(text('body')));
-          const base = clock();
-          const patches: EntryPatch[] = [
-            { staleAt: base + 1 },
-            { deleteAt: base + 2_000_000 },
-            { headers: [['x-n', '3']] },
-            { requestTime: base + 4 },
-            { responseTime: base + 5 },
-          ];
+          const patches = fieldPatches(clock());
           const results = await Promise.all(
             patches.map((patch, i) => (i % 2 === 0 ? first : second).update(stored, patch)),
           );
@@ -637,6 +623,17 @@ export function storageContract(
       });
     }
   });
+}
+
+/** One patch per patchable field, each setting a value no other patch sets. */
+function fieldPatches(base: number): EntryPatch[] {
+  return [
+    { staleAt: base + 1 },
+    { deleteAt: base + 2_000_000 },
+    { headers: [['x-n', '3']] },
+    { requestTime: base + 4 },
+    { responseTime: base + 5 },
+  ];
 }
 
 /** An entry to store, stored now, fresh for a minute and kept for an hour. */

@@ -484,14 +484,20 @@ describe('SqliteStorage shared by several processes', () => {
 });
 
 describe('SqliteStorage: bodies being read', () => {
-  it('keeps the chunks of a deleted entry while it is read, then deletes them', async () => {
-    const path = newPath();
+  /** A three-chunk entry of key `k` whose first chunk has been read. */
+  async function readingOne(path: string) {
     const storage = open(path);
     const stored = await storage.put(entry('k'), streamOf(new Uint8Array(3 * CHUNK_SIZE)));
     const body = await storage.body(stored);
     if (!(body instanceof ReadableStream)) throw new Error('expected a stream');
     const reader = body.getReader();
     await reader.read();
+    return { storage, reader };
+  }
+
+  it('keeps the chunks of a deleted entry while it is read, then deletes them', async () => {
+    const path = newPath();
+    const { storage, reader } = await readingOne(path);
     await storage.delete('k');
     const db = raw(path);
     expect(count(db, 'chunks')).toBe(3);
@@ -504,12 +510,7 @@ describe('SqliteStorage: bodies being read', () => {
 
   it('a reader cancelled part way lets the chunks go', async () => {
     const path = newPath();
-    const storage = open(path);
-    const stored = await storage.put(entry('k'), streamOf(new Uint8Array(3 * CHUNK_SIZE)));
-    const body = await storage.body(stored);
-    if (!(body instanceof ReadableStream)) throw new Error('expected a stream');
-    const reader = body.getReader();
-    await reader.read();
+    const { storage, reader } = await readingOne(path);
     await storage.put(entry('k'), streamOf(new Uint8Array(10)));
     await reader.cancel();
     const db = raw(path);
