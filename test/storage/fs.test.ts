@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -251,6 +251,24 @@ describe('FileSystemStorage', () => {
     expect((error as StorageError).cause).toMatchObject({ code: expect.any(String) });
     expect(await storage.get(entry().key)).toEqual([]);
     expect(await storage.get('other')).toEqual([other]);
+    await storage.close();
+  });
+
+  it('takes over a lock file whose holder died, or that is too old, and removes its own', async () => {
+    const storage = new FileSystemStorage({ directory: await tempDir() });
+    const meta = await storage.put(entry(), stream('x'));
+    const kh = sha256(meta.key);
+    const lock = join(storage.directory, 'entries', kh.slice(0, 2), `${kh}.lock`);
+    // No process has the largest pid.
+    await writeFile(lock, `${2 ** 31 - 1} token`);
+    expect(await storage.update(meta, { staleAt: 1 })).toBe(true);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(lock, `${process.pid} token of another storage`);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    expect(await storage.update(meta, { staleAt: 2 })).toBe(true);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await storage.get(meta.key))[0]?.staleAt).toBe(2);
     await storage.close();
   });
 
