@@ -48,12 +48,19 @@ export type StoredBody = Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<Arr
 export interface Storage {
   /** The metadata of every live variant stored under `key` (none past its `deleteAt`). */
   get(key: string): Promise<EntryMeta[]>;
-  /** The body of an entry returned by {@link get}, or `null` when it is gone. */
+  /**
+   * The body of an entry returned by {@link get}, or `null` when it is gone. A body handed out
+   * stays readable, whole, until its reader is done, even if the entry is replaced or deleted
+   * meanwhile (a backend that cannot hold it that long ends the stream with an error, never with
+   * another body's bytes).
+   */
   body(entry: EntryMeta): Promise<StoredBody | null>;
   /**
    * Stores an entry whose body arrives as a stream. The entry becomes visible only once the body
-   * ends normally; it then replaces the entry of the same `key` and `variant`, atomically. If the
-   * stream errors, nothing is stored and the returned promise rejects with that error.
+   * ends normally; it then replaces the entry of the same `key` and `variant`, atomically. The
+   * returned promise resolves only once the entry is durable (it survives a crash of the process)
+   * and {@link get} finds it. If the stream errors, nothing is stored and the promise rejects with
+   * that error; if the write fails, nothing is stored and it rejects with the failure.
    */
   put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta>;
   /**
