@@ -4,6 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
+import { required } from '../requirements.ts';
 
 /**
  * Real `redis-server` processes for the Redis tests, on loopback ports: one server, or a Redis
@@ -15,22 +16,14 @@ import { Cluster, Redis } from 'ioredis';
 const run = promisify(execFile);
 
 /**
- * Whether `redis-server` and `redis-cli` are on PATH. When they are not and `CI` is set, throws:
- * CI installs them, so the Redis tests must never be skipped there without notice.
+ * Whether `redis-server` and `redis-cli` are on PATH; when they are not and `CI` is set, throws
+ * (see {@link required}).
  */
 export function redisAvailable(): boolean {
   const found = ['redis-server', 'redis-cli'].every(
     (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0,
   );
-  if (!found && process.env.CI) {
-    throw new Error(
-      'redis-server is not on PATH, and CI is set: the Redis tests must run in CI (apt-get install -y redis-server)',
-    );
-  }
-  if (!found) {
-    console.warn('Redis tests skipped: redis-server is not on PATH (apt-get install redis-server)');
-  }
-  return found;
+  return required(found, 'redis-server (on PATH)', 'apt-get install -y redis-server');
 }
 
 /** A redis-server this test started. */
