@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheStatus, createFetch } from '../../src/index.ts';
+import { type CachedFetch, cacheStatus, createFetch } from '../../src/index.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
 import { FaultyStorage } from '../reliability/faulty-storage.ts';
@@ -16,41 +16,63 @@ afterEach(async () => {
   await origin.close();
 });
 
-/** A storage whose writes finish only when the test lets them. */
-function heldWrites(): { storage: FaultyStorage; release: () => void } {
+/** A storage whose writes end, as `end` says, only when the test lets them. */
+function heldWrites(end: (stored: unknown) => unknown = (stored) => stored) {
   const storage = new FaultyStorage();
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const gate = Promise.withResolvers<void>();
   storage.fail('put', async (stored) => {
-    await gate;
-    return stored;
+    await gate.promise;
+    return end(stored);
   });
-  return { storage, release };
+  return { storage, release: () => gate.resolve() };
+}
+
+/** Reads `/big`, checks that idle() waits while its write is held, then lets the write end. */
+async function idleAcrossHeldWrite(
+  cachedFetch: CachedFetch,
+  held: ReturnType<typeof heldWrites>,
+): Promise<void> {
+  await (await cachedFetch(`${origin.url}/big`)).text();
+  let idle = false;
+  const settled = cachedFetch.idle().then(() => {
+    idle = true;
+  });
+  // The write is held: idle() has not resolved.
+  await Promise.resolve();
+  expect(held.storage.injected).toEqual(['put']);
+  expect(idle).toBe(false);
+  held.release();
+  await settled;
 }
 
 describe('idle()', () => {
   it('waits for a teed body to be stored, so the next request is a hit', async () => {
-    const { storage, release } = heldWrites();
-    const cachedFetch = createFetch({ storage });
+    const held = heldWrites();
+    const cachedFetch = createFetch({ storage: held.storage });
     const stored: string[] = [];
     cachedFetch.cache.on('store', (e) => stored.push(e.url));
-    await (await cachedFetch(`${origin.url}/big`)).text();
-    let idle = false;
-    const settled = cachedFetch.idle().then(() => {
-      idle = true;
-    });
-    // The write is held: idle() has not resolved, and no store event was emitted.
-    await Promise.resolve();
-    expect(storage.injected).toEqual(['put']);
-    expect(idle).toBe(false);
-    release();
-    await settled;
+    await idleAcrossHeldWrite(cachedFetch, held);
     expect(stored).toEqual([`${origin.url}/big`]);
     const again = await cachedFetch(`${origin.url}/big`);
     expect(cacheStatus(again)?.fromCache).toBe(true);
     await again.text();
+    await cachedFetch.close();
+  });
+
+  it('waits for a store that fails, which has reported its error by then', async () => {
+    const held = heldWrites(() => {
+      throw new Error('disk full');
+    });
+    const cachedFetch = createFetch({ storage: held.storage });
+    const errors: string[] = [];
+    const stored: string[] = [];
+    cachedFetch.cache.on('error', (e) =>
+      errors.push(`${e.operation}: ${(e.error as Error).message}`),
+    );
+    cachedFetch.cache.on('store', (e) => stored.push(e.url));
+    await idleAcrossHeldWrite(cachedFetch, held);
+    expect(errors).toEqual(['put: disk full']);
+    expect(stored).toEqual([]);
     await cachedFetch.close();
   });
 

@@ -14,6 +14,17 @@ export type Route =
   | { status?: number; headers?: Record<string, string | string[]>; body?: string | Uint8Array }
   | ((req: ReceivedRequest, res: ServerResponse) => void | Promise<void>);
 
+/** How the test origin runs. */
+export interface OriginOptions {
+  /**
+   * Whether connections are kept alive after a response. Without keep-alive every request opens
+   * its own connection, so once {@link TestOrigin.stop} has run each one is refused, never sent
+   * on a kept-alive connection that the stop has just closed.
+   * @default true
+   */
+  readonly keepAlive?: boolean;
+}
+
 /** A real HTTP origin on 127.0.0.1 that records what it receives. */
 export interface TestOrigin {
   readonly url: string;
@@ -21,14 +32,22 @@ export interface TestOrigin {
   /** Requests received for `path` (query included). */
   count(path: string): number;
   route(path: string, route: Route): void;
+  /** Stops listening and closes every connection: new connections to {@link url} are refused. */
+  stop(): Promise<void>;
+  /** Listens again on the same port after {@link stop}. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts an origin on port 0 of 127.0.0.1. Unknown paths get 404. */
-export async function startOrigin(routes: Record<string, Route> = {}): Promise<TestOrigin> {
+export async function startOrigin(
+  routes: Record<string, Route> = {},
+  options: OriginOptions = {},
+): Promise<TestOrigin> {
   const table = new Map<string, Route>(Object.entries(routes));
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
+    if (options.keepAlive === false) res.shouldKeepAlive = false;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -54,17 +73,66 @@ export async function startOrigin(routes: Record<string, Route> = {}): Promise<T
       res.end(received.method === 'HEAD' ? undefined : (route.body ?? ''));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listen(server, 0);
   const { port } = server.address() as AddressInfo;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      // Closing a server that is not listening calls back with an error: it is stopped all the same.
+      server.close(() => resolve());
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     count: (path) => requests.filter((r) => r.path === path).length,
     route: (path, route) => table.set(path, route),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop,
+    start: () => listen(server, port),
+    close: stop,
   };
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A route that never answers, and what became of the first request that reached it. */
+export interface HangingRoute {
+  readonly route: Route;
+  /** Resolves with the response once a request has reached the route; it is never written. */
+  readonly arrived: Promise<ServerResponse>;
+  /** Resolves once that request's connection has closed: the client went away. */
+  readonly closed: Promise<void>;
+}
+
+/** A route that accepts requests and never answers them, as a hung origin does. */
+export function hangingRoute(): HangingRoute {
+  const arrived = Promise.withResolvers<ServerResponse>();
+  const closed = Promise.withResolvers<void>();
+  return {
+    route: (_req, res) => {
+      res.on('close', () => closed.resolve());
+      arrived.resolve(res);
+    },
+    arrived: arrived.promise,
+    closed: closed.promise,
+  };
+}
+
+/** Resets the connection a response would go out on (TCP RST), as a crashing origin does. */
+export function resetConnection(res: ServerResponse): void {
+  res.socket?.resetAndDestroy();
+}
+
+/** A URL on 127.0.0.1 where nothing listens: every connection is refused. */
+export async function refusedUrl(): Promise<string> {
+  const origin = await startOrigin();
+  await origin.close();
+  return origin.url;
 }

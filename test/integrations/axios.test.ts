@@ -4,8 +4,9 @@ import axios, { AxiosError } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/index.ts';
 import { type CachedAxiosInstance, withCache } from '../../src/integrations/axios.ts';
+import { manualClock } from '../helpers/clock.ts';
 import { nextEvent } from '../helpers/events.ts';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+import { hangingRoute, startOrigin, type TestOrigin } from '../helpers/origin.ts';
 
 let origin: TestOrigin;
 const opened: CachedAxiosInstance[] = [];
@@ -32,20 +33,22 @@ for (const adapter of ['http', 'fetch'] as const) {
         headers: { 'cache-control': 'max-age=60', 'content-type': 'application/json' },
         body: '{"items":[1,2]}',
       });
-      const api = create();
+      const clock = manualClock();
+      const api = create({ clock });
       const stored = nextEvent(api.httpcache, 'store');
       const first = await api.get('/items');
       expect(first.data).toEqual({ items: [1, 2] });
       expect(first.cached).toBe(false);
       expect(first.cacheStatus).toMatchObject({ stored: true, forwarded: 'uri-miss' });
       await stored;
+      clock.advance(7);
       const second = await api.get('/items');
       expect(second.status).toBe(200);
       expect(second.data).toEqual({ items: [1, 2] });
       expect(second.cached).toBe(true);
       expect(second.cacheStatus).toMatchObject({ fromCache: true, key: `GET ${origin.url}/items` });
-      expect(second.headers['cache-status']).toMatch(/^httpcache; hit; ttl=\d+$/);
-      expect(second.headers.age).toBe('0');
+      expect(second.headers['cache-status']).toBe('httpcache; hit; ttl=53');
+      expect(second.headers.age).toBe('7');
       expect(origin.count('/items')).toBe(1);
     });
 
@@ -195,22 +198,25 @@ for (const adapter of ['http', 'fetch'] as const) {
     });
 
     it('keeps timeouts and cancellation working', async () => {
-      origin.route('/slow', (_req, res) => {
-        setTimeout(() => {
-          if (!res.destroyed) res.writeHead(200).end('late');
-        }, 1000);
-      });
+      // The origin never answers: only axios' timeout, or the caller's signal, ends a request.
+      const timeout = hangingRoute();
+      origin.route('/timeout', timeout.route);
       const api = create();
       const timedOut = (await api
-        .get('/slow', { timeout: 50 })
+        .get('/timeout', { timeout: 50 })
         .catch((e: unknown) => e)) as AxiosError;
       expect(timedOut).toBeInstanceOf(AxiosError);
       expect(['ECONNABORTED', 'ETIMEDOUT']).toContain(timedOut.code);
+      await timeout.closed;
+      const cancel = hangingRoute();
+      origin.route('/cancel', cancel.route);
       const controller = new AbortController();
-      const pending = api.get('/slow', { signal: controller.signal });
-      setTimeout(() => controller.abort(), 50);
+      const pending = api.get('/cancel', { signal: controller.signal });
+      await cancel.arrived;
+      controller.abort();
       const cancelled = await pending.catch((e: unknown) => e);
       expect(axios.isCancel(cancelled)).toBe(true);
+      await cancel.closed;
     });
   });
 }

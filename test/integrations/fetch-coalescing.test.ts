@@ -1,6 +1,13 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheStatus, createFetch } from '../../src/index.ts';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+import { type CachedFetch, cacheStatus, createFetch } from '../../src/index.ts';
+import { LookupCounter } from '../helpers/lookups.ts';
+import {
+  type ReceivedRequest,
+  resetConnection,
+  startOrigin,
+  type TestOrigin,
+} from '../helpers/origin.ts';
 
 let origin: TestOrigin;
 
@@ -11,22 +18,28 @@ afterEach(async () => {
   await origin.close();
 });
 
-/** A route that answers after `ms`, so concurrent requests overlap. */
-function slow(
+/**
+ * A cache whose origin answers `path` once `callers` requests have looked their key up, so each
+ * has joined the first one's origin request (or gone its own way) before that request is answered.
+ */
+function heldUntilLookedUp(
   path: string,
-  ms: number,
-  headers: Record<string, string>,
-  body: (req: { headers: Record<string, unknown> }) => string,
-) {
-  origin.route(path, (req, res) => {
-    setTimeout(() => res.writeHead(200, headers).end(body(req)), ms);
+  callers: number,
+  answer: (req: ReceivedRequest, res: ServerResponse) => void | Promise<void>,
+): CachedFetch {
+  const storage = new LookupCounter();
+  origin.route(path, async (req, res) => {
+    await storage.answered(callers);
+    await answer(req, res);
   });
+  return createFetch({ storage });
 }
 
 describe('request coalescing', () => {
   it('1,000 concurrent identical requests cost one origin request, each with its own body', async () => {
-    slow('/popular', 50, { 'cache-control': 'max-age=60' }, () => 'shared body');
-    const cachedFetch = createFetch();
+    const cachedFetch = heldUntilLookedUp('/popular', 1000, (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60' }).end('shared body');
+    });
     const responses = await Promise.all(
       Array.from({ length: 1000 }, () => cachedFetch(`${origin.url}/popular`)),
     );
@@ -42,14 +55,11 @@ describe('request coalescing', () => {
   });
 
   it('does not coalesce requests for different variants', async () => {
-    origin.route('/lang', (req, res) => {
-      setTimeout(() => {
-        res.writeHead(200, { 'cache-control': 'max-age=60', vary: 'accept-language' });
-        res.end(String(req.headers['accept-language']));
-      }, 30);
-    });
-    const cachedFetch = createFetch();
     const langs = ['en', 'fr', 'en', 'de', 'fr'];
+    const cachedFetch = heldUntilLookedUp('/lang', langs.length, (req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=60', vary: 'accept-language' });
+      res.end(String(req.headers['accept-language']));
+    });
     const bodies = await Promise.all(
       langs.map(async (lang) =>
         (await cachedFetch(`${origin.url}/lang`, { headers: { 'accept-language': lang } })).text(),
@@ -63,13 +73,10 @@ describe('request coalescing', () => {
   });
 
   it('does not share a response that may not be stored', async () => {
-    origin.route('/private', (req, res) => {
-      setTimeout(() => {
-        res.writeHead(200, { 'cache-control': 'no-store' }).end(String(req.headers['x-user']));
-      }, 30);
-    });
-    const cachedFetch = createFetch();
     const users = ['a', 'b', 'c', 'd'];
+    const cachedFetch = heldUntilLookedUp('/private', users.length, (req, res) => {
+      res.writeHead(200, { 'cache-control': 'no-store' }).end(String(req.headers['x-user']));
+    });
     const bodies = await Promise.all(
       users.map(async (user) =>
         (await cachedFetch(`${origin.url}/private`, { headers: { 'x-user': user } })).text(),
@@ -81,30 +88,30 @@ describe('request coalescing', () => {
   });
 
   it('a caller that cancels its body does not cancel the others', async () => {
-    origin.route('/stream', (_req, res) => {
+    // The origin sends the first chunk, and the other 31 once the first caller has cancelled.
+    const cancelled = Promise.withResolvers<void>();
+    const cachedFetch = heldUntilLookedUp('/stream', 3, async (_req, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=60' });
       const chunk = Buffer.alloc(64 * 1024, 7);
-      let sent = 0;
-      const timer = setInterval(() => {
-        res.write(chunk);
-        if (++sent === 32) {
-          clearInterval(timer);
-          res.end();
-        }
-      }, 1);
+      res.write(chunk);
+      await cancelled.promise;
+      for (let sent = 1; sent < 32; sent++) {
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
     });
-    const cachedFetch = createFetch();
     const [first, second, third] = await Promise.all(
       [1, 2, 3].map(() => cachedFetch(`${origin.url}/stream`)),
     );
     await first?.body?.cancel();
+    cancelled.resolve();
     const sizes = await Promise.all(
       [second, third].map(async (res) => (await res?.arrayBuffer())?.byteLength),
     );
     expect(sizes).toEqual([2 * 1024 * 1024, 2 * 1024 * 1024]);
     expect(origin.count('/stream')).toBe(1);
     // Read to the end by the others, the body was stored.
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await cachedFetch.idle();
     const hit = await cachedFetch(`${origin.url}/stream`);
     expect(cacheStatus(hit)?.fromCache).toBe(true);
     expect((await hit.arrayBuffer()).byteLength).toBe(2 * 1024 * 1024);
@@ -112,22 +119,16 @@ describe('request coalescing', () => {
   });
 
   it('an origin error reaches every waiter', async () => {
-    let calls = 0;
-    const failure = new TypeError('fetch failed');
-    const cachedFetch = createFetch({
-      fetch: async () => {
-        calls++;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        throw failure;
-      },
-    });
+    // The origin resets the connection it got the request on: one error for all five.
+    const cachedFetch = heldUntilLookedUp('/down', 5, (_req, res) => resetConnection(res));
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => cachedFetch('http://127.0.0.1:9/down')),
+      Array.from({ length: 5 }, () => cachedFetch(`${origin.url}/down`)),
     );
-    expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.value))).toEqual(
-      Array(5).fill(failure),
-    );
-    expect(calls).toBe(1);
+    const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : r.value));
+    expect(reasons[0]).toBeInstanceOf(TypeError);
+    expect(reasons[0]).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNRESET' } });
+    for (const reason of reasons) expect(reason).toBe(reasons[0]);
+    expect(origin.count('/down')).toBe(1);
     await cachedFetch.close();
   });
 });

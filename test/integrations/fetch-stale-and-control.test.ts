@@ -18,7 +18,7 @@ describe('stale-while-revalidate (RFC 5861 §3)', () => {
   it('serves the stale response without waiting for the origin, and the next request sees the revalidated one', async () => {
     const clock = manualClock();
     let version = 1;
-    let release: (() => void) | undefined;
+    const held = Promise.withResolvers<() => void>();
     origin.route('/swr', (_req, res) => {
       const send = () =>
         res
@@ -29,7 +29,7 @@ describe('stale-while-revalidate (RFC 5861 §3)', () => {
           .end(`v${version}`);
       // The revalidation is held until the test releases it.
       if (version === 1) send();
-      else release = send;
+      else held.resolve(send);
     });
     const cachedFetch = createFetch({ clock });
     const revalidations: number[] = [];
@@ -44,11 +44,12 @@ describe('stale-while-revalidate (RFC 5861 §3)', () => {
       expect(res.headers.get('cache-status')).toBe('httpcache; hit; fwd=stale; ttl=-9');
     }
     // The origin has the revalidation request but has not answered it: the stale responses did not wait.
-    await waitFor(() => release !== undefined);
+    const release = await held.promise;
     expect(origin.count('/swr')).toBe(2);
-    release?.();
-    await waitFor(() => revalidations.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(revalidations).toEqual([]);
+    release();
+    await cachedFetch.idle();
+    expect(revalidations).toEqual([200]);
     const fresh = await cachedFetch(`${origin.url}/swr`);
     expect(await fresh.text()).toBe('v2');
     expect(cacheStatus(fresh)?.fromCache).toBe(true);
@@ -155,9 +156,3 @@ describe('keys and control', () => {
     await cachedFetch.close();
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
-}

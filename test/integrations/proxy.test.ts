@@ -6,7 +6,7 @@ import { OptionsError } from '../../src/index.ts';
 import { type CachingProxy, createProxy } from '../../src/integrations/server/index.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { nextEvent } from '../helpers/events.ts';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+import { hangingRoute, startOrigin, type TestOrigin } from '../helpers/origin.ts';
 
 let upstream: TestOrigin;
 let proxy: CachingProxy;
@@ -41,6 +41,8 @@ function raw(text: string): Promise<string> {
 
 describe('createProxy: a caching reverse proxy', () => {
   it('serves hits without the upstream, with Age, Cache-Status and Via', async () => {
+    const clock = manualClock();
+    await restart({ clock });
     upstream.route('/page', { headers: { 'cache-control': 'max-age=60' }, body: 'page' });
     const stored = nextEvent(proxy.cache, 'store');
     const first = await fetch(`${proxy.url}/page?q=1`);
@@ -48,10 +50,11 @@ describe('createProxy: a caching reverse proxy', () => {
     expect(first.headers.get('cache-status')).toContain('fwd=uri-miss');
     expect(first.headers.get('via')).toBe('1.1 httpcache');
     await stored;
+    clock.advance(7);
     const second = await fetch(`${proxy.url}/page?q=1`);
     expect(await second.text()).toBe('page');
-    expect(second.headers.get('cache-status')).toMatch(/^httpcache; hit/);
-    expect(second.headers.get('age')).toBe('0');
+    expect(second.headers.get('cache-status')).toBe('httpcache; hit; ttl=53');
+    expect(second.headers.get('age')).toBe('7');
     expect(upstream.count('/page?q=1')).toBe(1);
     expect(upstream.requests[0]?.headers.via).toBe('1.1 httpcache');
     expect(upstream.requests[0]?.headers['x-forwarded-for']).toBe('127.0.0.1');
@@ -172,21 +175,31 @@ describe('createProxy: a caching reverse proxy', () => {
   });
 
   it('serves concurrent clients, with one upstream request for one URL', async () => {
-    upstream.route('/busy', (_req, res) => {
-      setTimeout(() => res.writeHead(200, { 'cache-control': 'max-age=60' }).end('busy'), 100);
+    // The upstream answers once all 50 clients' requests have reached the proxy.
+    const clients = 50;
+    const allArrived = Promise.withResolvers<void>();
+    let arrived = 0;
+    proxy.server.on('request', () => {
+      if (++arrived === clients) allArrived.resolve();
+    });
+    upstream.route('/busy', async (_req, res) => {
+      await allArrived.promise;
+      res.writeHead(200, { 'cache-control': 'max-age=60' }).end('busy');
     });
     upstream.route('/each', (req, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=60' }).end(req.path);
     });
     const same = await Promise.all(
-      Array.from({ length: 50 }, async () => (await fetch(`${proxy.url}/busy`)).text()),
+      Array.from({ length: clients }, async () => (await fetch(`${proxy.url}/busy`)).text()),
     );
     expect(new Set(same)).toEqual(new Set(['busy']));
     expect(upstream.count('/busy')).toBe(1);
     const distinct = await Promise.all(
-      Array.from({ length: 50 }, async (_, i) => (await fetch(`${proxy.url}/each?i=${i}`)).text()),
+      Array.from({ length: clients }, async (_, i) =>
+        (await fetch(`${proxy.url}/each?i=${i}`)).text(),
+      ),
     );
-    expect(distinct).toEqual(Array.from({ length: 50 }, (_, i) => `/each?i=${i}`));
+    expect(distinct).toEqual(Array.from({ length: clients }, (_, i) => `/each?i=${i}`));
   });
 
   it('keys POST queries by their body with bodyKey, and still streams the body upstream', async () => {
@@ -227,21 +240,19 @@ describe('createProxy: failures', () => {
   it('answers 504 for a slow upstream, or a stale response where allowed', async () => {
     const clock = manualClock();
     await restart({ timeout: 200, clock, allowStale: true });
-    let slow = false;
-    upstream.route('/slow', (_req, res) => {
-      const answer = () => res.writeHead(200, { 'cache-control': 'max-age=1' }).end('fresh once');
-      if (slow) setTimeout(() => !res.destroyed && answer(), 2000);
-      else answer();
-    });
-    upstream.route('/never', () => {});
-    const started = Date.now();
+    // The upstream never answers: only the proxy's timeout can end the request.
+    const never = hangingRoute();
+    upstream.route('/never', never.route);
     const timedOut = await fetch(`${proxy.url}/never`);
     expect(timedOut.status).toBe(504);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await timedOut.text()).toContain('Gateway Timeout');
+    // The proxy gave up on the upstream request too.
+    await never.closed;
+    upstream.route('/slow', { headers: { 'cache-control': 'max-age=1' }, body: 'fresh once' });
     const stored = nextEvent(proxy.cache, 'store');
     await (await fetch(`${proxy.url}/slow`)).text();
     await stored;
-    slow = true;
+    upstream.route('/slow', hangingRoute().route);
     clock.advance(10);
     const stale = await fetch(`${proxy.url}/slow`);
     expect(stale.status).toBe(200);
@@ -279,20 +290,15 @@ describe('createProxy: failures', () => {
   });
 
   it('stops the upstream request when the client goes away', async () => {
-    let upstreamClosed = false;
-    upstream.route('/hang', (_req, res) => {
-      res.on('close', () => {
-        upstreamClosed = true;
-      });
-    });
+    const hang = hangingRoute();
+    upstream.route('/hang', hang.route);
     const controller = new AbortController();
     const pending = fetch(`${proxy.url}/hang`, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await hang.arrived;
     controller.abort();
-    await expect(pending).rejects.toThrow();
-    const deadline = Date.now() + 2000;
-    while (!upstreamClosed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(upstreamClosed).toBe(true);
+    await expect(pending).rejects.toThrow(/abort/i);
+    // The upstream's connection closes: the proxy stopped its request (else this never resolves).
+    await hang.closed;
   });
 
   it('validates its options', async () => {

@@ -18,7 +18,7 @@ import {
 } from '../../src/integrations/undici.ts';
 import { manualClock } from '../helpers/clock.ts';
 import { nextEvent } from '../helpers/events.ts';
-import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
+import { hangingRoute, startOrigin, type TestOrigin } from '../helpers/origin.ts';
 
 let origin: TestOrigin;
 let interceptor: CacheInterceptor;
@@ -261,8 +261,8 @@ describe('undici interceptor: streaming, back-pressure and aborts', () => {
     const res = await get('/big');
     const reader = res.body[Symbol.asyncIterator]();
     let size = ((await reader.next()).value as Buffer).length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // Paused: the origin is held back far short of the whole 32 MiB body.
+    // Paused: the origin comes to rest far short of the whole 32 MiB body.
+    await atRest(() => written);
     expect(written).toBeLessThan(total / 2);
     for (let next = await reader.next(); next.done !== true; next = await reader.next()) {
       size += (next.value as Buffer).length;
@@ -275,40 +275,44 @@ describe('undici interceptor: streaming, back-pressure and aborts', () => {
   });
 
   it('aborts the origin request when the signal fires before the response', async () => {
-    let closed = false;
-    origin.route('/slow', (_req, res) => {
-      res.on('close', () => {
-        closed = true;
-      });
-      setTimeout(() => {
-        if (!res.destroyed) res.writeHead(200).end('late');
-      }, 2000);
-    });
+    const slow = hangingRoute();
+    origin.route('/slow', slow.route);
     const controller = new AbortController();
-    const started = Date.now();
     const pending = get('/slow', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    await expect(pending).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1500);
-    await vitestWait(() => closed);
+    await slow.arrived;
+    controller.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+    // The origin's connection closes: the request was aborted (else this never resolves).
+    await slow.closed;
+    const timedOut = hangingRoute();
+    origin.route('/timed-out', timedOut.route);
     await expect(
-      undiciFetch(`${origin.url}/slow`, { dispatcher: agent, signal: AbortSignal.timeout(50) }),
-    ).rejects.toThrow();
+      undiciFetch(`${origin.url}/timed-out`, {
+        dispatcher: agent,
+        signal: AbortSignal.timeout(50),
+      }),
+    ).rejects.toThrow(/timeout/i);
+    await timedOut.closed;
   });
 
   it('aborting mid-body stops the origin and stores nothing', async () => {
-    origin.route('/cut', async (_req, res) => {
+    const firstClosed = Promise.withResolvers<void>();
+    let calls = 0;
+    origin.route('/cut', (_req, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=60' });
+      if (++calls > 1) return void res.end('first rest');
+      // The first response stops after its first bytes, until the client goes away.
+      res.on('close', () => firstClosed.resolve());
       res.write('first ');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      if (!res.destroyed) res.end('rest');
     });
     const controller = new AbortController();
     const res = await get('/cut', { signal: controller.signal });
     const reader = res.body[Symbol.asyncIterator]();
     await reader.next();
     controller.abort();
-    await expect(reader.next()).rejects.toThrow();
+    await expect(reader.next()).rejects.toThrow(/abort/i);
+    await firstClosed.promise;
+    await interceptor.cache.idle();
     const again = await get('/cut');
     expect(again.headers['cache-status']).toContain('fwd=uri-miss');
     expect(await again.body.text()).toBe('first rest');
@@ -338,8 +342,15 @@ describe('undici interceptor: streaming, back-pressure and aborts', () => {
   });
 });
 
-async function vitestWait(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
+/**
+ * Resolves once `progress` has stayed the same for `turns` event-loop turns in a row: the
+ * origin and the client in this process have no I/O left to do for each other.
+ */
+async function atRest(progress: () => number, turns = 100): Promise<void> {
+  for (let still = 0, last = progress(); still < turns; ) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = progress();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
 }

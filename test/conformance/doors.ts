@@ -1,0 +1,113 @@
+/**
+ * The doors a conformance case reaches the cache through: `createFetch()` (private and shared),
+ * the undici interceptor under undici's `fetch` (private and shared) and the reverse proxy under a
+ * plain `fetch` (shared). Each door opens a fresh cache on the conformance clock.
+ */
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { HttpCache } from '../../src/engine/http-cache.ts';
+import { createFetch } from '../../src/index.ts';
+import { createProxy } from '../../src/integrations/server/index.ts';
+import { cacheInterceptor } from '../../src/integrations/undici.ts';
+import { conformanceClock } from './origin.ts';
+
+/** One cache behind one door, for one case. */
+export interface DoorClient {
+  fetch(url: string, init: RequestInit): Promise<Response>;
+  /** Resolves once the cache's background work (stores, revalidations) has settled. */
+  idle(): Promise<void>;
+  /** The cache's `error` events so far, described: with memory storage, each one is a fault. */
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+/** A way into the cache. */
+export interface Door {
+  readonly name: string;
+  /** The `shared` settings it runs with. */
+  readonly modes: readonly boolean[];
+  open(shared: boolean, origin: string): Promise<DoorClient>;
+}
+
+const clock = conformanceClock.read;
+
+/** Collects the `error` events of `cache`. */
+function errorsOf(cache: Pick<HttpCache, 'on'>): string[] {
+  const errors: string[] = [];
+  cache.on('error', (event) =>
+    errors.push(`${event.operation} ${event.key}: ${String(event.error)}`),
+  );
+  return errors;
+}
+
+/** The doors, in the order they run. */
+export const DOORS: readonly Door[] = [
+  {
+    name: 'fetch',
+    modes: [false, true],
+    async open(shared) {
+      const cachedFetch = createFetch({ shared, clock });
+      return {
+        fetch: cachedFetch,
+        idle: () => cachedFetch.idle(),
+        errors: errorsOf(cachedFetch.cache),
+        close: () => cachedFetch.close(),
+      };
+    },
+  },
+  {
+    name: 'undici',
+    modes: [false, true],
+    async open(shared) {
+      const interceptor = cacheInterceptor({ shared, clock });
+      const agent = new Agent().compose(interceptor);
+      return {
+        fetch: (url, init) =>
+          undiciFetch(url, { ...init, dispatcher: agent } as Parameters<
+            typeof undiciFetch
+          >[1]) as unknown as Promise<Response>,
+        idle: () => interceptor.cache.idle(),
+        errors: errorsOf(interceptor.cache),
+        close: async () => {
+          await agent.close();
+          await interceptor.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'proxy',
+    modes: [true],
+    async open(shared, origin) {
+      const proxy = await createProxy({ upstream: origin, shared, clock });
+      return {
+        async fetch(url, init) {
+          const response = await fetch(proxy.url + url.slice(origin.length), init);
+          // Every answer of the origin carries Server-Request-Count; a 502 without it is the
+          // proxy's report of a failure, where a plain fetch would have rejected.
+          if (response.status === 502 && !response.headers.has('server-request-count')) {
+            throw new Error(`the proxy answered ${response.status}: ${await response.text()}`);
+          }
+          return response;
+        },
+        idle: () => proxy.cache.idle(),
+        errors: errorsOf(proxy.cache),
+        close: () => proxy.close(),
+      };
+    },
+  },
+];
+
+/** The doors `CONFORMANCE_DOORS` (a comma-separated list of names; empty for all) picks. */
+export function chosenDoors(list: string | undefined): readonly Door[] {
+  const names = (list ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !DOORS.some((door) => door.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `CONFORMANCE_DOORS names unknown door(s) ${unknown.join(', ')}; the doors are ${DOORS.map((d) => d.name).join(', ')}`,
+    );
+  }
+  return names.length === 0 ? DOORS : DOORS.filter((door) => names.includes(door.name));
+}
