@@ -436,7 +436,10 @@ describe.skipIf(!available)(title, () => {
   });
 
   describe('command line: --store redis://', () => {
-    it('get stores and then serves hits; stats and purge work on the same store', async () => {
+    // Four runs of the command line, each a Node.js process: slow on a busy machine.
+    it('get stores and then serves hits; stats and purge work on the same store', {
+      timeout: 90_000,
+    }, async () => {
       const origin = await startOrigin({
         '/cli': { headers: { 'cache-control': 'max-age=600' }, body: 'through the CLI' },
       });

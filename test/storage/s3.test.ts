@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CodecError, OptionsError, StorageError } from '../../src/index.ts';
 import { S3Storage, type S3StorageOptions } from '../../src/s3.ts';
 import type { StorageReporter } from '../../src/storage/types.ts';
@@ -30,6 +30,10 @@ afterAll(async () => {
 });
 
 const MiB = 1024 * 1024;
+
+// Every operation is an HTTP exchange with a server in another process: on a busy machine the
+// contract's many-entry tests take far longer than the default timeout, a backstop only here.
+vi.setConfig({ testTimeout: 90_000 });
 
 storageContract(
   'S3Storage',
