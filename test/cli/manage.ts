@@ -118,7 +118,7 @@ export function manageSuite(backend: Backend): void {
       expect(Date.parse(b.staleAt)).toBeGreaterThan(Date.parse(b.storedAt));
 
       const table = lines((await cli('ls')).stdout.toString());
-      expect(table[0]).toMatch(/^STATUS +SIZE +AGE +TTL +HITS +VARIANT +URL$/);
+      expect(table[0]).toMatch(/^STATUS +SIZE +AGE +FRESH +HITS +VARIANT +URL$/);
       expect(table[3]).toMatch(/^ {3}200 +1000 B +\d+s +9m +0 +- +http:\/\/127\.0\.0\.1:\d+\/b$/);
       expect(table[1]).toContain('accept-language=en');
       // Columns line up: every URL starts where the heading's does.
@@ -130,7 +130,12 @@ export function manageSuite(backend: Backend): void {
       const shown = await cli('show', `${origin.url}/b`);
       expect(shown.code).toBe(0);
       const text = shown.stdout.toString();
-      expect(text).toContain(`key:     GET ${origin.url}/b\n`);
+      expect(text).toContain(`key:       GET ${origin.url}/b\n`);
+      // Freshness left, then the two times it is measured against, each named for what it is.
+      expect(text).toMatch(/\nfresh: +\d+m/);
+      expect(text).toMatch(/\nstale at: +\d{4}-\d\d-\d\dT/);
+      expect(text).toMatch(/\ndelete at: +\d{4}-\d\d-\d\dT/);
+      expect(text).not.toMatch(/\n(ttl|expires):/);
       expect(text).toContain('\n200 OK\ncache-control: max-age=600\n');
       expect(text).not.toContain('bbbb');
 
