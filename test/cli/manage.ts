@@ -175,7 +175,11 @@ export function manageSuite(backend: Backend): void {
 
     it('clear deletes everything and says how much', async () => {
       await fill();
-      const cleared = await json<{ entries: number; bytes: number }>('clear');
+      const refused = await cli('clear');
+      expect(refused.stderr).toMatch(/^error: clear deletes every entry: pass --yes/);
+      expect(refused.code).toBe(2);
+      expect((await json<unknown[]>('ls')).length).toBeGreaterThanOrEqual(3);
+      const cleared = await json<{ entries: number; bytes: number }>('clear', '--yes');
       expect(cleared.entries).toBeGreaterThanOrEqual(3);
       expect((await cli('ls')).stdout.toString()).toBe('the cache is empty\n');
       expect(await json('stats')).toMatchObject({ entries: 0, bytes: 0, hits: 0 });
