@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
+import type { TestResult } from './harness.ts';
+import { CHROMIUM, runChromium } from './launch/chromium.ts';
+import { binary, runProcess } from './launch/process.ts';
+import { runWorkerd } from './launch/workerd.ts';
+import { startOrigin } from './origin.ts';
+
+/**
+ * `npm run test:runtimes`: the shared suite in every runtime, against one origin on 127.0.0.1.
+ * Arguments pick runtimes by name (all by default). Exits non-zero on any failure.
+ *
+ * @module
+ */
+
+/** Bundles an entry of this folder for a runtime without Node's modules. */
+async function bundle(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [new URL(entry, import.meta.url).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+const [cli, browser, worker] = await Promise.all([
+  bundle('cli-entry.ts'),
+  bundle('browser-entry.ts'),
+  bundle('worker-entry.ts'),
+]);
+const { mkdtemp, writeFile } = await import('node:fs/promises');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const dir = await mkdtemp(join(tmpdir(), 'httpcache-runtimes-'));
+const cliFile = join(dir, 'suite.mjs');
+await writeFile(cliFile, cli);
+
+const origin = await startOrigin(
+  new Map([
+    [
+      '/runtime.html',
+      { type: 'text/html', body: '<script type="module" src="/runtime.js"></script>' },
+    ],
+    ['/runtime.js', { type: 'text/javascript', body: browser }],
+  ]),
+);
+
+const missing = (what: string): Promise<TestResult[]> =>
+  process.env.CI
+    ? Promise.resolve([{ name: 'runtime available', status: 'fail', detail: `${what} is missing` }])
+    : Promise.resolve([{ name: 'all tests', status: 'n/a', detail: `${what} is not installed` }]);
+
+const runtimes: Record<string, () => Promise<TestResult[]>> = {
+  node: () => runProcess('node', binary('node'), [cliFile], origin.url),
+  deno: () =>
+    runProcess('deno', binary('deno'), ['run', '--allow-net=127.0.0.1', cliFile], origin.url, {
+      DENO_NO_UPDATE_CHECK: '1',
+      DENO_DIR: join(dir, 'deno'),
+    }),
+  bun: () => runProcess('bun', binary('bun'), [cliFile], origin.url),
+  chromium: () => (existsSync(CHROMIUM) ? runChromium(origin.url) : missing(CHROMIUM)),
+  workerd: () => runWorkerd(worker, origin.url),
+};
+
+const chosen = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+for (const [name, run] of Object.entries(runtimes)) {
+  if (chosen.length > 0 && !chosen.includes(name)) continue;
+  const results = await run().catch((error: unknown): TestResult[] => [
+    { name: 'runtime started', status: 'fail', detail: String(error) },
+  ]);
+  for (const result of results) {
+    if (result.status === 'pass') passed++;
+    if (result.status === 'fail') failed++;
+    const mark = { pass: 'ok  ', fail: 'FAIL', 'n/a': 'n/a ' }[result.status];
+    const detail = result.status === 'pass' ? '' : ` (${result.detail})`;
+    console.log(`${mark} ${name}: ${result.name}${detail}`);
+  }
+}
+await origin.close();
+console.log(`runtimes: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
