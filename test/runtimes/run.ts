@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
-import { build } from 'esbuild';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundle } from '../../scripts/bundle.ts';
 import type { TestResult } from './harness.ts';
 import { CHROMIUM, runChromium } from './launch/chromium.ts';
 import { binary, runProcess } from './launch/process.ts';
@@ -13,28 +16,11 @@ import { startOrigin } from './origin.ts';
  * @module
  */
 
-/** Bundles an entry of this folder for a runtime without Node's modules. */
-async function bundle(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL(entry, import.meta.url).pathname],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    write: false,
-    logLevel: 'error',
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
-
 const [cli, browser, worker] = await Promise.all([
-  bundle('cli-entry.ts'),
-  bundle('browser-entry.ts'),
-  bundle('worker-entry.ts'),
+  bundle('test/runtimes/cli-entry.ts'),
+  bundle('test/runtimes/browser-entry.ts'),
+  bundle('test/runtimes/worker-entry.ts'),
 ]);
-const { mkdtemp, writeFile } = await import('node:fs/promises');
-const { tmpdir } = await import('node:os');
-const { join } = await import('node:path');
 const dir = await mkdtemp(join(tmpdir(), 'httpcache-runtimes-'));
 const cliFile = join(dir, 'suite.mjs');
 await writeFile(cliFile, cli);
@@ -83,5 +69,6 @@ for (const [name, run] of Object.entries(runtimes)) {
   }
 }
 await origin.close();
+await rm(dir, { recursive: true, force: true });
 console.log(`runtimes: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
