@@ -15,7 +15,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The bundled text of `entry` (a path from the repository root). */
 export async function bundle(
   entry: string,
-  options: { minify?: boolean; external?: string[] } = {},
+  options: { minify?: boolean; external?: string[]; alias?: Record<string, string> } = {},
 ): Promise<string> {
   const result = await build({
     entryPoints: [`${ROOT}${entry}`],
@@ -25,6 +25,7 @@ export async function bundle(
     target: 'es2022',
     minify: options.minify ?? false,
     external: options.external ?? [],
+    alias: options.alias ?? {},
     write: false,
     logLevel: 'silent',
   });

@@ -1,4 +1,5 @@
 import { runTests, type TestResult } from './harness.ts';
+import { storageSuites } from './storage-suite.ts';
 import { fetchSuite, type SuiteEnvironment } from './suite.ts';
 
 /**
@@ -9,5 +10,5 @@ import { fetchSuite, type SuiteEnvironment } from './suite.ts';
 
 /** Runs the shared suite in this runtime. */
 export function runSuite(environment: SuiteEnvironment): Promise<TestResult[]> {
-  return runTests(fetchSuite(environment));
+  return runTests([...fetchSuite(environment), ...storageSuites()]);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle } from '../../scripts/bundle.ts';
+import { bundle, ROOT } from '../../scripts/bundle.ts';
 import type { TestResult } from './harness.ts';
 import { CHROMIUM, runChromium } from './launch/chromium.ts';
 import { binary, runProcess } from './launch/process.ts';
@@ -16,11 +16,13 @@ import { startOrigin } from './origin.ts';
  * @module
  */
 
-const [cli, browser, worker] = await Promise.all([
-  bundle('test/runtimes/cli-entry.ts'),
-  bundle('test/runtimes/browser-entry.ts'),
-  bundle('test/runtimes/worker-entry.ts'),
-]);
+/** The storage contract imports vitest and node:crypto; the bundles get small stand-ins. */
+const alias = {
+  vitest: `${ROOT}test/runtimes/vitest-shim.ts`,
+  'node:crypto': `${ROOT}test/runtimes/crypto-shim.ts`,
+};
+const entry = (name: string) => bundle(`test/runtimes/${name}-entry.ts`, { alias });
+const [cli, browser, worker] = await Promise.all([entry('cli'), entry('browser'), entry('worker')]);
 const dir = await mkdtemp(join(tmpdir(), 'httpcache-runtimes-'));
 const cliFile = join(dir, 'suite.mjs');
 await writeFile(cliFile, cli);
