@@ -1,4 +1,4 @@
-import { CacheStorageStorage } from '../../src/web.ts';
+import { CacheStorageStorage, IndexedDBStorage } from '../../src/web.ts';
 import { storageContract } from '../storage/contract.ts';
 import type { TestCase } from './harness.ts';
 import { collected } from './vitest-shim.ts';
@@ -24,6 +24,23 @@ export function storageSuites(): TestCase[] {
     missing.push({
       name: 'storage contract: CacheStorageStorage',
       notApplicable: 'no Cache Storage (`caches`) in this runtime',
+    });
+  }
+  if ('indexedDB' in globalThis) {
+    storageContract(
+      'IndexedDBStorage',
+      ({ clock, location, maxBytes }) =>
+        new IndexedDBStorage({
+          name: `${run}-${location}`,
+          clock,
+          ...(maxBytes ? { maxBytes } : {}),
+        }),
+      { persistent: true, maxBytes: true },
+    );
+  } else {
+    missing.push({
+      name: 'storage contract: IndexedDBStorage',
+      notApplicable: 'no IndexedDB (`indexedDB`) in this runtime',
     });
   }
   return [...missing, ...collected()];
