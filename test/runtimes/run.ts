@@ -22,10 +22,14 @@ const alias = {
   'node:crypto': `${ROOT}test/runtimes/crypto-shim.ts`,
 };
 const entry = (name: string) => bundle(`test/runtimes/${name}-entry.ts`, { alias });
-const [cli, browser, worker] = await Promise.all([entry('cli'), entry('browser'), entry('worker')]);
+const [cli, browser, worker, demo] = await Promise.all(
+  ['cli', 'browser', 'worker', 'demo'].map(entry),
+);
+/** The browser demo's last page, kept after the run to check by eye. */
+const screenshot = join(tmpdir(), 'httpcache-browser-demo.png');
 const dir = await mkdtemp(join(tmpdir(), 'httpcache-runtimes-'));
 const cliFile = join(dir, 'suite.mjs');
-await writeFile(cliFile, cli);
+await writeFile(cliFile, cli ?? '');
 
 const origin = await startOrigin(
   new Map([
@@ -33,7 +37,9 @@ const origin = await startOrigin(
       '/runtime.html',
       { type: 'text/html', body: '<script type="module" src="/runtime.js"></script>' },
     ],
-    ['/runtime.js', { type: 'text/javascript', body: browser }],
+    ['/runtime.js', { type: 'text/javascript', body: browser ?? '' }],
+    ['/demo.html', { type: 'text/html', body: '<script type="module" src="/demo.js"></script>' }],
+    ['/demo.js', { type: 'text/javascript', body: demo ?? '' }],
   ]),
 );
 
@@ -50,8 +56,8 @@ const runtimes: Record<string, () => Promise<TestResult[]>> = {
       DENO_DIR: join(dir, 'deno'),
     }),
   bun: () => runProcess('bun', binary('bun'), [cliFile], origin.url),
-  chromium: () => (existsSync(CHROMIUM) ? runChromium(origin.url) : missing(CHROMIUM)),
-  workerd: () => runWorkerd(worker, origin.url),
+  chromium: () => (existsSync(CHROMIUM) ? runChromium(origin, screenshot) : missing(CHROMIUM)),
+  workerd: () => runWorkerd(worker ?? '', origin.url),
 };
 
 const chosen = process.argv.slice(2);
@@ -72,5 +78,7 @@ for (const [name, run] of Object.entries(runtimes)) {
 }
 await origin.close();
 await rm(dir, { recursive: true, force: true });
+if (chosen.length === 0 || chosen.includes('chromium'))
+  console.log(`browser demo screenshot: ${screenshot}`);
 console.log(`runtimes: ${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;

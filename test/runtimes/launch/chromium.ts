@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import type { TestResult } from '../harness.ts';
+import { runTests, type TestResult } from '../harness.ts';
+import type { RuntimeOrigin } from '../origin.ts';
+import { browserDemo } from './browser-demo.ts';
 
 /**
  * Headless Chromium (Debian's `chromium`), driven by playwright-core with a fresh profile.
@@ -40,13 +42,13 @@ export async function withChromium<T>(use: (context: BrowserContext) => Promise<
   }
 }
 
-/** Opens the suite's page on the origin and returns what the page reports. */
-export function runChromium(origin: string): Promise<TestResult[]> {
+/** Opens the suite's page on the origin, then runs the demo; returns both one's results. */
+export function runChromium(origin: RuntimeOrigin, screenshot: string): Promise<TestResult[]> {
   return withChromium(async (context) => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/runtime.html`);
+    await page.goto(`${origin.url}/runtime.html`);
     const handle = await page.waitForFunction(
       () => (globalThis as { suiteResults?: unknown }).suiteResults,
       null,
@@ -54,6 +56,6 @@ export function runChromium(origin: string): Promise<TestResult[]> {
     );
     const results = (await handle.jsonValue()) as TestResult[];
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('\n')}`);
-    return results;
+    return [...results, ...(await runTests(browserDemo(context, origin, screenshot)))];
   });
 }
