@@ -3,8 +3,9 @@
  * "not_cached" and "*_validated" mean, the implicit status, body and response-header checks, and
  * which failures are "setup" failures (the case could not be run as meant) rather than assertions.
  */
-import type { ConformanceCase, ExpectedHeader } from './cases.ts';
+
 import { fixup, NO_BODY_STATUS, type ServerRecord, type Step } from './origin.ts';
+import type { ConformanceCase, ExpectedHeader } from './suite.ts';
 
 /** Not compared by the implicit response-header check. */
 const SKIP_RESPONSE_HEADERS = new Set(['date']);

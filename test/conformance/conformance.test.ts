@@ -1,23 +1,18 @@
 /**
- * Runs the cache-tests conformance cases (see cases.ts) through each door into the cache (see
+ * Runs the cache-tests conformance cases (suite.ts loads them from the `http-cache-tests`
+ * devDependency) through each door into the cache (see
  * doors.ts); `CONFORMANCE_DOORS=fetch,undici,proxy` picks doors. Required and optimal cases must
  * pass unless they are known gaps, which must fail exactly as stated; "check" cases run too and
  * are recorded (a fault of the cache while running one fails it), except those whose behaviour we
  * claim. After the run the results are printed as a table per door and mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConformanceCase, suites } from './cases.ts';
 import { chosenDoors, type Door } from './doors.ts';
-import {
-  CLAIMED_CHECKS,
-  expectedFailure,
-  KNOWN_GAPS,
-  type KnownGap,
-  UNOBSERVED,
-} from './expectations.ts';
+import { CLAIMED_CHECKS, expectedFailure, KNOWN_GAPS, type KnownGap } from './expectations.ts';
 import { ConformanceOrigin } from './origin.ts';
 import { type Kind, Results } from './results.ts';
 import { attempt } from './run-case.ts';
+import { type ConformanceCase, suites } from './suite.ts';
 
 let origin: ConformanceOrigin;
 const results = new Results();
@@ -62,17 +57,15 @@ function expectGap(id: string, door: Door, shared: boolean, gap: KnownGap, failu
     const where = `${door.name} (${shared ? 'shared' : 'private'})`;
     throw new Error(`${id} passes through ${where} now: remove it from KNOWN_GAPS`);
   }
-  const expected = expectedFailure(gap, door.name);
+  const expected = expectedFailure(gap, door.name, shared);
   if (typeof expected === 'string') expect(failure, `${id} fails differently`).toBe(expected);
   else expect(failure, `${id} fails differently`).toMatch(expected);
 }
 
 function defineCase(testCase: ConformanceCase, kind: Kind, door: Door, shared: boolean): void {
   const gap = gapOf(testCase, shared);
-  const unobserved = UNOBSERVED.get(testCase.id);
   const graded = kind !== 'check' || CLAIMED_CHECKS.has(testCase.id);
   let title = testCase.id;
-  if (unobserved !== undefined) title += ` (not observed: ${unobserved})`;
   if (gap !== undefined) title += ` (known gap: ${gap.reason})`;
   else if (!graded) title += ' (recorded)';
   it(title, async () => {

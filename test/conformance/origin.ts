@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestCase } from './cases.ts';
+import type { RequestCase } from './suite.ts';
 
 /** The manual clock of the origin and of every cache under test. */
 export const conformanceClock = {
@@ -166,13 +166,8 @@ export class ConformanceOrigin {
       res.end(`config not found for request ${srvReqNum} (anticipating ${state.steps.length})`);
       return;
     }
-    if (step.response_pause !== undefined) conformanceClock.now += step.response_pause * 1000;
     const serverNow = conformanceClock.now;
 
-    for (const [status, headers = []] of step.interim_responses ?? []) {
-      if (status === 102) res.writeProcessing();
-      else if (status === 103) res.writeEarlyHints(Object.fromEntries(headers));
-    }
     const [statusCode, statusMessage] = statusFor(req, step, state.steps[reqNum - 2]);
     res.statusCode = statusCode;
     res.statusMessage = statusMessage;

@@ -40,14 +40,14 @@ export class Results {
     else column.failed.push({ id, kind, message: failure });
   }
 
-  /** A Markdown table of passes per door and kind, then each failing case and where it fails. */
+  /** A Markdown table of passes and failures per door and kind, then each failing case. */
   table(): string {
     const lines = [
-      '| door (cache) | required | optimal | check |',
+      '| door (cache) | required pass / fail | optimal pass / fail | check pass / fail |',
       '| --- | --- | --- | --- |',
       ...[...this.#columns].map(
         ([name, c]) =>
-          `| ${name} | ${KINDS.map((k) => `${c.passed[k]} of ${c.ran[k]}`).join(' | ')} |`,
+          `| ${name} | ${KINDS.map((k) => `${c.passed[k]} / ${c.ran[k] - c.passed[k]}`).join(' | ')} |`,
       ),
       '',
       'Failing cases (kind, id, where: message):',

@@ -4,7 +4,7 @@
  * the checks. A failed check is an {@link Outcome}; anything else (a rejected request the origin
  * did not cause, an `error` event, an exception from the cache) is thrown as a fault.
  */
-import type { ConformanceCase, HeaderSpec } from './cases.ts';
+
 import { CaseFailure, checkResponse, checkServerRequests, type Received } from './checks.ts';
 import type { Door, DoorClient } from './doors.ts';
 import {
@@ -14,6 +14,7 @@ import {
   type Header,
   type Step,
 } from './origin.ts';
+import type { ConformanceCase, HeaderSpec } from './suite.ts';
 
 /** Upstream pauses 3 s after a request with `pause_after`. */
 const PAUSE_MS = 3000;

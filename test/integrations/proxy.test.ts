@@ -272,9 +272,16 @@ describe('createProxy: failures', () => {
     const stale = await fetch(`${proxy.url}/doc`);
     expect(stale.status).toBe(200);
     expect(await stale.text()).toBe('kept');
+    const failures: { status: number; error: unknown }[] = [];
+    proxy.on('error', (event) => failures.push(event));
     const dead = await fetch(`${proxy.url}/other`);
     expect(dead.status).toBe(502);
-    expect(await dead.text()).toContain('ECONNREFUSED');
+    // The client learns only the status; the cause goes to the proxy's error listeners.
+    expect(await dead.text()).toBe('Bad Gateway\n');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.status).toBe(502);
+    const error = failures[0]?.error as Error & { cause?: { code?: string } };
+    expect(error.cause?.code ?? (error as { code?: string }).code).toBe('ECONNREFUSED');
     upstream = await startOrigin();
   });
 

@@ -17,6 +17,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly upstream: string;
   readonly port: number;
   readonly host: string;
+  /** Addresses of downstream proxies whose `X-Forwarded-*` fields are believed. */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The `proxy` command. */
@@ -34,6 +36,12 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         .default(8080),
     )
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addOption(
+      new Option(
+        '--trust-proxy <addresses>',
+        'comma-separated addresses of downstream proxies whose X-Forwarded-For/-Host/-Proto to believe',
+      ).argParser(parseAddresses),
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
@@ -49,6 +57,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       upstream: options.upstream,
       port: options.port,
       host: options.host,
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       storage,
     });
   } catch (error) {
@@ -59,6 +68,10 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
     throw error;
   }
   const c = colorsFor(io.stderr, io.env);
+  // The client got the status text alone; the operator gets the detail.
+  running.on('error', ({ status, url, error }) => {
+    io.stderr.write(`${c.red(String(status))} ${url}: ${detail(error)}\n`);
+  });
   const store = formatStoreUri(spec, await storePath(spec));
   io.stderr.write(
     `${c.bold('httpcache proxy')} listening on ${c.cyan(running.url)} → ${options.upstream} (store ${store})\n`,
@@ -85,12 +98,26 @@ function parseUpstream(value: string): string {
   return value;
 }
 
+function parseAddresses(value: string): string[] {
+  const addresses = value.split(',').map((address) => address.trim());
+  if (addresses.some((address) => !/^[0-9A-Fa-f.:]+$/.test(address))) {
+    throw new InvalidArgumentError('expected comma-separated IP addresses');
+  }
+  return addresses;
+}
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
     throw new InvalidArgumentError('expected a port number from 0 to 65535');
   }
   return port;
+}
+
+function detail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === undefined ? error.message : `${code} (${error.message})`;
 }
 
 function isListenError(error: unknown): boolean {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpCacheOptions } from '../../engine/options.ts';
 import { OptionsError } from '../../errors.ts';
+import { forwardingFields, type ProxyTrust, UNFORWARDED_FIELDS } from './forwarded.ts';
 import { endToEnd, rawPairs } from './hop-by-hop.ts';
 import { addVia } from './send.ts';
 
@@ -50,6 +51,16 @@ export interface ProxyOptions extends Omit<HttpCacheOptions, 'fetch'> {
    * @example createProxy({ upstream, via: 'edge-cache' })
    */
   readonly via?: string | false;
+  /**
+   * Downstream proxies (a TLS terminator, a load balancer) whose `X-Forwarded-For`,
+   * `X-Forwarded-Host` and `X-Forwarded-Proto` are believed: `true` for any peer, or their
+   * addresses. From other peers these fields, and `Forwarded`, are replaced by what this proxy
+   * sees. When set, responses are keyed on the forwarded host and scheme (`Vary`), so that one
+   * host's or scheme's page is never served for another.
+   * @default false
+   * @example createProxy({ upstream, trustProxy: ['10.0.0.2'] })
+   */
+  readonly trustProxy?: ProxyTrust;
 }
 
 /** Validates the proxy's own options, naming the one at fault. */
@@ -86,33 +97,49 @@ export function upstreamBase(upstream: string | URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** The client's header fields as forwarded: end-to-end ones, with `Via` and `X-Forwarded-*`. */
-export function forwardedHeaders(req: IncomingMessage, pseudonym: string | undefined): Headers {
-  const lines = endToEnd(rawPairs(req.rawHeaders), true);
+/** Separators some origin reads as `/`: the slash itself, backslash, and their encodings. */
+const SEGMENT_SEPARATOR = /[/\\]|%2f|%5c/i;
+
+/** A dot segment (RFC 3986 §3.3), plain or percent-encoded (`%2e` is `.` to URL parsers). */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * The upstream URL for a request target, or `undefined` for a target the proxy refuses: one not
+ * in origin-form (RFC 9112 §3.2.1: a reverse proxy serves paths only), or one with a dot segment
+ * in any spelling an origin might resolve (`/../`, `/%2e%2e/`, `/.%2e/`, `/..\\`, `/..%2f`), which
+ * could leave the upstream's path prefix. Clients remove dot segments before sending (RFC 3986
+ * §5.2.4), so only an attacker's request carries one.
+ */
+export function upstreamUrl(base: string, target: string): string | undefined {
+  if (!target.startsWith('/')) return undefined;
+  const path = target.split('?', 1)[0] ?? '';
+  if (path.split(SEGMENT_SEPARATOR).some((segment) => DOT_SEGMENT.test(segment))) return undefined;
+  const url = URL.parse(`${base}${target}`);
+  if (url === null) return undefined;
+  // Defence in depth: whatever the parser made of it, the path is still under the prefix.
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
+  if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return undefined;
+  return url.href;
+}
+
+/**
+ * The client's header fields as forwarded: end-to-end ones without those in
+ * {@link UNFORWARDED_FIELDS}, then `Via` and the forwarding fields this proxy builds.
+ */
+export function forwardedHeaders(
+  req: IncomingMessage,
+  pseudonym: string | undefined,
+  trusted: boolean,
+): Headers {
+  const lines = endToEnd(rawPairs(req.rawHeaders), true).filter(
+    ([name]) => !UNFORWARDED_FIELDS.has(name.toLowerCase()),
+  );
   if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
-  const headers = new Headers(lines);
-  const client = req.socket.remoteAddress;
-  if (client !== undefined) {
-    const forwardedFor = headers.get('x-forwarded-for');
-    headers.set('x-forwarded-for', forwardedFor === null ? client : `${forwardedFor}, ${client}`);
-  }
-  if (req.headers.host !== undefined && !headers.has('x-forwarded-host')) {
-    headers.set('x-forwarded-host', req.headers.host);
-  }
-  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
-  return headers;
+  return new Headers([...lines, ...forwardingFields(req, trusted)]);
 }
 
 /** RFC 9112 §6.3: a request has content when it declares a length or a transfer coding. */
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === undefined ? error.message : `${code} (${error.message})`;
-  }
-  return String(error);
 }

@@ -11,4 +11,5 @@ export {
   type FetchHandler,
 } from './handler.ts';
 export { type CachingProxy, createProxy, type ProxyOptions } from './proxy.ts';
+export type { ProxyErrorEvent, ProxyErrorListener } from './report.ts';
 export { UpstreamTimeoutError } from './upstream.ts';

@@ -4,14 +4,16 @@ import { HttpCache } from '../../engine/http-cache.ts';
 import type { CacheRequestInit } from '../../engine/request.ts';
 import { bodyKeyed, bodyMembers, replayedBody } from '../body.ts';
 import {
-  describe,
   forwardedHeaders,
   hasBody,
   type ProxyOptions,
   upstreamBase,
+  upstreamUrl,
   validate,
 } from './forward.ts';
-import { sendError, sendResponse } from './send.ts';
+import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
+import { ErrorReporter, type ProxyErrorListener } from './report.ts';
+import { sendError, sendInterim, sendResponse } from './send.ts';
 import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
 
 /**
@@ -30,6 +32,11 @@ export interface CachingProxy {
   readonly server: Server;
   /** The cache, for events and storage. */
   readonly cache: HttpCache;
+  /**
+   * Adds a listener for failures the proxy answered 502 or 504 (the client gets the status text
+   * alone; the event has the detail); returns a function that removes it.
+   */
+  on(type: 'error', listener: ProxyErrorListener): () => void;
   /** Stops listening, ends open connections, and closes the cache and its storage. */
   close(): Promise<void>;
 }
@@ -37,6 +44,8 @@ export interface CachingProxy {
 /** What the origin function needs of the client request. */
 interface ClientCall {
   readonly body: IncomingMessage | null;
+  /** Relays an interim response to this client. */
+  readonly interim: (status: number, headers: [string, string][]) => void;
   readonly signal: AbortSignal;
   sent: boolean;
 }
@@ -60,9 +69,20 @@ type ProxyInit = CacheRequestInit & { [CONTEXT]?: ClientCall };
  * ```
  */
 export async function createProxy(options: ProxyOptions): Promise<CachingProxy> {
-  const { upstream, port = 0, host = '127.0.0.1', timeout = 30_000, via, ...rest } = options;
+  const {
+    upstream,
+    port = 0,
+    host = '127.0.0.1',
+    timeout = 30_000,
+    via,
+    trustProxy,
+    ...rest
+  } = options;
   const base = upstreamBase(upstream);
   validate(port, timeout, via);
+  const trusts = trustedPeers(trustProxy);
+  // Fields from a trusted peer change the upstream's answer: the answer is keyed on them.
+  const varyOnForwarding = trustProxy !== undefined && trustProxy !== false;
   const pseudonym = via === false ? undefined : (via ?? 'httpcache');
   // Loaded here rather than imported, so that `httpcache/server` (cacheHandler) also loads on
   // platforms without node:http.
@@ -79,38 +99,43 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     // A body-keyed request's body was read for its key; the engine hands it back as bytes.
     const replayed = await replayedBody(input);
-    const body = replayed ?? (call === undefined || call.sent ? null : call.body);
+    const first = call !== undefined && !call.sent;
+    const body = replayed ?? (first ? call.body : null);
     if (call !== undefined) call.sent = true;
-    return sendUpstream({
+    const response = await sendUpstream({
       url,
       method:
         init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET'),
       headers: new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)),
       body,
+      // Interim responses go to the client whose request this is, never to storage.
+      onInterim: first ? call.interim : undefined,
       // Until the client has its response head; then a client gone away cancels the body instead,
       // and a background revalidation started by this request goes on.
       signal: call?.signal,
       timeout,
       transports,
     });
+    if (varyOnForwarding) response.headers.append('vary', TRUSTED_VARY);
+    return response;
   }
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
+  const errors = new ErrorReporter();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const target = req.url ?? '';
-    // RFC 9112 §3.2.1: a reverse proxy serves origin-form targets only.
-    const url = target.startsWith('/') ? `${base}${target}` : undefined;
-    if (url === undefined || !URL.canParse(url)) {
-      sendError(res, 400, 'Bad Request: the request target must be a path', pseudonym);
+    const url = upstreamUrl(base, target);
+    if (url === undefined) {
+      sendError(res, 400, pseudonym);
       return;
     }
     let headers: Headers;
     try {
-      headers = forwardedHeaders(req, pseudonym);
+      headers = forwardedHeaders(req, pseudonym, trusts(req.socket.remoteAddress ?? ''));
     } catch {
-      sendError(res, 400, 'Bad Request: invalid header field', pseudonym);
+      sendError(res, 400, pseudonym);
       return;
     }
     const aborter = new AbortController();
@@ -119,7 +144,9 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       if (!answered) aborter.abort(new DOMException('The client went away', 'AbortError'));
     });
     const call: ClientCall = {
-      body: hasBody(req) ? req : null,
+      // A GET or HEAD body has no meaning (RFC 9110 §9.3.1) and no place in the key: not forwarded.
+      body: hasBody(req) && method !== 'GET' && method !== 'HEAD' ? req : null,
+      interim: (status, fields) => sendInterim(res, req.httpVersion, status, fields),
       signal: aborter.signal,
       sent: false,
     };
@@ -131,18 +158,20 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),
       [CONTEXT]: call,
     };
+    // A body not forwarded is read and dropped, so the connection stays in step.
+    if (call.body === null) req.resume();
     let response: Response;
     try {
       response = await cache.fetch(url, init);
     } catch (error) {
       if (!call.sent) req.resume();
-      if (error instanceof UpstreamTimeoutError) {
-        sendError(res, 504, 'Gateway Timeout: the upstream did not answer in time', pseudonym);
-      } else if (!aborter.signal.aborted) {
-        sendError(res, 502, `Bad Gateway: ${describe(error)}`, pseudonym);
-      } else {
+      if (aborter.signal.aborted) {
         res.destroy();
+        return;
       }
+      const status = error instanceof UpstreamTimeoutError ? 504 : 502;
+      errors.report({ url, status, error });
+      sendError(res, status, pseudonym);
       return;
     }
     answered = true;
@@ -156,7 +185,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      sendError(res, 502, `Bad Gateway: ${describe(error)}`);
+      errors.report({ url: req.url ?? '', status: 502, error });
+      sendError(res, 502);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -186,6 +216,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     url: `http://${shownHost}:${address.port}`,
     server,
     cache,
+    on: (_type, listener) => errors.on(listener),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,7 +8,20 @@ import { endToEnd } from './hop-by-hop.ts';
  * @module
  */
 
-/** Writes `response` to `res`; resolves when it is all written, or `res` closed. */
+/** A response whose body does not match the length it declares (a corrupted stored entry). */
+export class FramingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FramingError';
+  }
+}
+
+/**
+ * Writes `response` to `res`; resolves when it is all written, or `res` closed. Rejects with a
+ * {@link FramingError} before the head is written when its `Content-Length` is not one length, and
+ * after closing the connection when the body holds more or fewer bytes than that length: a
+ * client must never read bytes past the declared length as a response of their own.
+ */
 export async function sendResponse(
   res: ServerResponse,
   response: Response,
@@ -16,6 +29,13 @@ export async function sendResponse(
 ): Promise<void> {
   const lines = endToEnd(response.headers);
   if (options.via !== undefined) addVia(lines, options.via);
+  const declared = declaredLength(lines);
+  if (declared === null) {
+    await response.body?.cancel();
+    throw new FramingError(
+      `Content-Length is not one length: ${response.headers.get('content-length')}`,
+    );
+  }
   const flat: string[] = [];
   for (const [name, value] of lines) flat.push(name, value);
   if (response.statusText === '') res.writeHead(response.status, flat);
@@ -30,20 +50,67 @@ export async function sendResponse(
   res.once('close', () => {
     if (!res.writableFinished) reader.cancel(new Error('the client went away')).catch(() => {});
   });
+  let written = 0;
   try {
     for (;;) {
       const result = await reader.read();
       if (result.done) break;
       if (res.destroyed) throw new Error('the client went away');
-      if (!res.write(result.value)) await drained(res);
+      const chunk = result.value;
+      if (declared !== undefined && written + chunk.byteLength > declared) {
+        // RFC 9112 §6.3: bytes past the declared length would be read as the next response.
+        res.write(chunk.subarray(0, declared - written));
+        throw new FramingError(`the body is longer than its Content-Length ${declared}`);
+      }
+      written += chunk.byteLength;
+      if (!res.write(chunk)) await drained(res);
+    }
+    if (declared !== undefined && written !== declared) {
+      throw new FramingError(`the body has ${written} of its Content-Length ${declared} bytes`);
     }
   } catch (error) {
     await reader.cancel(error).catch(() => {});
     // A body cut short must reach the client as one: the connection is closed, not ended cleanly.
     res.destroy(error instanceof Error ? error : undefined);
+    if (error instanceof FramingError) throw error;
     return;
   }
   res.end();
+}
+
+/** The declared `Content-Length`: `undefined` when there is none, `null` when it is not one length. */
+function declaredLength(lines: readonly (readonly [string, string])[]): number | undefined | null {
+  const values = lines.filter(([name]) => name.toLowerCase() === 'content-length');
+  if (values.length === 0) return undefined;
+  // RFC 9110 §8.6: a list of identical lengths is one length; anything else is not.
+  const lengths = new Set(values.flatMap(([, value]) => value.split(',').map((v) => v.trim())));
+  const [only] = lengths;
+  return lengths.size === 1 && only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
+}
+
+/**
+ * Relays an upstream's interim response to the client, before the final one: 102 Processing and
+ * 103 Early Hints (RFC 8297), which node:http can write. Not to an HTTP/1.0 client (RFC 9110
+ * §15.2: "A server MUST NOT send a 1xx response to an HTTP/1.0 client"); not 100 Continue, which
+ * this proxy's own server answers (RFC 9110 §10.1.1); not once the final head is out.
+ */
+export function sendInterim(
+  res: ServerResponse,
+  httpVersion: string,
+  status: number,
+  headers: readonly (readonly [string, string])[],
+): void {
+  if (res.headersSent || res.destroyed || httpVersion === '1.0') return;
+  if (status === 102) res.writeProcessing();
+  if (status !== 103) return;
+  const hints: Record<string, string | string[]> = {};
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    const existing = hints[lower];
+    hints[lower] = existing === undefined ? value : [existing, value].flat();
+  }
+  // node:http writes 103 only with a Link field, the point of Early Hints.
+  if (hints.link !== undefined) res.writeEarlyHints(hints);
 }
 
 /** Waits until `res` can take more, or is closed. */
@@ -67,23 +134,33 @@ export function addVia(lines: [string, string][], member: string): void {
   else lines[index] = [existing[0], `${existing[1]}, ${member}`];
 }
 
-/** A short plain-text response from the proxy itself. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  via?: string,
-): void {
+/** The status texts of the proxy's own responses. */
+const STATUS_TEXT: Readonly<Record<ProxyStatus, string>> = {
+  400: 'Bad Request',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
+};
+
+/** The statuses the proxy answers with itself. */
+export type ProxyStatus = 400 | 502 | 504;
+
+/**
+ * A response from the proxy itself: its status text and nothing more, whatever the cause (the
+ * detail goes to the proxy's `error` event). A 400 also closes the connection, whose request the
+ * proxy could not make sense of.
+ */
+export function sendError(res: ServerResponse, status: ProxyStatus, via?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = `${message}\n`;
+  const body = `${STATUS_TEXT[status]}\n`;
   const headers: Record<string, string | number> = {
     'content-type': 'text/plain; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
   };
+  if (status === 400) headers.connection = 'close';
   if (via !== undefined) headers.via = via;
   res.writeHead(status, headers).end(body);
 }

@@ -31,6 +31,8 @@ export interface UpstreamRequest {
   readonly body: IncomingMessage | Uint8Array | null;
   /** Aborts the request until the response head arrives. */
   readonly signal: AbortSignal | undefined;
+  /** Called with each interim (1xx) response before the final one; fields end-to-end only. */
+  readonly onInterim: ((status: number, headers: [string, string][]) => void) | undefined;
   /** Milliseconds of upstream silence before giving up. */
   readonly timeout: number;
   /** node:http's and node:https' `request` with their agents (loaded by the proxy on start). */
@@ -43,15 +45,35 @@ export interface Transport {
   readonly agent: NonNullable<Parameters<typeof nodeRequest>[1]>['agent'];
 }
 
+/** Fields this module sets itself: the upstream's `Host`, and the framing of the body it sends. */
+const FRAMING_FIELDS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+]);
+
+/**
+ * RFC 9112 §6: the framing of the body sent upstream, always explicit. A body the upstream cannot
+ * delimit would be read as the next request on the connection (request smuggling): a streamed body
+ * keeps the length the client declared (node:http has checked it) or is sent chunked; bytes are
+ * sent with their length; no body, no framing.
+ */
+function framing(body: UpstreamRequest['body']): string[] {
+  if (body === null) return [];
+  if (body instanceof Uint8Array) return ['content-length', String(body.byteLength)];
+  const length = body.headers['content-length'];
+  return length === undefined ? ['transfer-encoding', 'chunked'] : ['content-length', length];
+}
+
 /** Sends a request upstream; resolves with the response once its head arrives. */
 export function sendUpstream(upstream: UpstreamRequest): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const target = new URL(upstream.url);
     const transport = upstream.transports[target.protocol === 'https:' ? 'https:' : 'http:'];
     // Headers as an array keep their lines apart, but then node:http adds no Host of its own.
-    const flat: string[] = ['host', target.host];
+    const flat: string[] = ['host', target.host, ...framing(upstream.body)];
     for (const [name, value] of upstream.headers) {
-      if (name.toLowerCase() !== 'host') flat.push(name, value);
+      if (!FRAMING_FIELDS.has(name.toLowerCase())) flat.push(name, value);
     }
     const request = transport.request(target, {
       method: upstream.method,
@@ -74,6 +96,9 @@ export function sendUpstream(upstream: UpstreamRequest): Promise<Response> {
       if (answered) return;
       settle();
       reject(error);
+    });
+    request.on('information', (info) => {
+      upstream.onInterim?.(info.statusCode, endToEnd(rawPairs(info.rawHeaders)));
     });
     request.on('response', (response) => {
       settle();
