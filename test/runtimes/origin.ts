@@ -47,7 +47,7 @@ export async function startOrigin(files: StaticFiles = new Map()): Promise<Runti
         `${path} #${counts.get(path)}`,
       ),
     sie: (_req, res, path) =>
-      reply(res, 200, { 'cache-control': 'max-age=1, stale-if-error=86400' }, `${path} ok`),
+      reply(res, 200, { 'cache-control': 'max-age=60, stale-if-error=86400' }, `${path} ok`),
     vary: (req, res) =>
       reply(
         res,

@@ -58,7 +58,7 @@ export function browserDemo(
       run: async () => {
         origin.up = false;
         try {
-          const third = await load('?skew=10');
+          const third = await load('?skew=600');
           equal([third.status, third.body, third.fromCache], [200, '/sie/demo ok', true], 'down');
           check(third.cacheStatus?.includes('fwd=stale') === true, `${third.cacheStatus}`);
           await context.pages()[0]?.screenshot({ path: screenshot });
