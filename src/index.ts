@@ -29,6 +29,8 @@ export { type CachedFetch, createFetch } from './integrations/fetch.ts';
 export { MemoryStorage, type MemoryStorageOptions } from './storage/memory.ts';
 export type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,

@@ -108,10 +108,12 @@ export class StorageGate {
     return undefined;
   }
 
-  /** Replaces an entry's metadata; whether it was there to update. */
+  /** Writes a freshened entry's new fields over the stored ones; whether it was there to update. */
   async update(subject: Subject, entry: EntryMeta): Promise<boolean> {
+    const { headers, requestTime, responseTime, staleAt, deleteAt } = entry;
+    const patch = { headers, requestTime, responseTime, staleAt, deleteAt };
     try {
-      return await this.#bounded('update', this.storage.update(entry));
+      return await this.#bounded('update', this.storage.update(entry, patch));
     } catch (error) {
       this.failed(subject, 'update', error);
       return false;
@@ -137,7 +139,7 @@ export class StorageGate {
     if (deleteAt !== undefined) {
       this.track(
         this.storage
-          .update({ ...entry, deleteAt })
+          .update(entry, { deleteAt })
           .catch((error: unknown) => this.failed(subject, 'update', error)),
       );
     }

@@ -6,15 +6,19 @@ import type { Context, Report, Tally } from './fs/context.ts';
 import { deleteKey } from './fs/discard.ts';
 import { names, removeTree, storageError } from './fs/files.ts';
 import { defaultDirectory, Layout, sha256 } from './fs/layout.ts';
+import { withLockFile } from './fs/lock-file.ts';
 import { KeyLocks } from './fs/locks.ts';
 import { pruneKey, pruneUrls } from './fs/prune.ts';
 import { readEntryBody, readKey } from './fs/read.ts';
 import { evictTo, measure } from './fs/sizes.ts';
 import { deleteUrl } from './fs/urls.ts';
 import { rewriteEntry, writeEntry } from './fs/write.ts';
+import { applyPatch } from './patch.ts';
 import { checkSerializer, jsonSerializer, type Serializer } from './serializers.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
@@ -66,8 +70,8 @@ const HIT_DELAY = 1000;
 
 /**
  * Entries as plain files: a metadata file and a body file per entry, written atomically.
- * Several processes may share a directory; each replacement is atomic, but concurrent
- * freshening of one entry from two processes keeps only one of the writes.
+ * Several processes may share a directory: each file is replaced atomically, and every change of
+ * a key's files is made holding the key's lock file, so updates from several processes all land.
  *
  * @example
  * ```ts
@@ -99,11 +103,14 @@ export class FileSystemStorage implements Storage {
       throw new OptionsError('maxBytes', `must be a positive number, got ${options.maxBytes}`);
     }
     this.#maxBytes = options.maxBytes;
+    const layout = new Layout(this.directory, serializer.extension);
+    const locks = new KeyLocks();
     this.#ctx = {
-      layout: new Layout(this.directory, serializer.extension),
+      layout,
       serializer,
       clock: options.clock ?? Date.now,
-      locks: new KeyLocks(),
+      locks,
+      exclusive: (kh, action) => locks.run(kh, () => withLockFile(layout.lockFile(kh), action)),
       report: (report) => this.#report(report),
       evicted: (key, url) => this.#evicted(key, url),
     };
@@ -138,12 +145,13 @@ export class FileSystemStorage implements Storage {
     });
   }
 
-  update(entry: EntryMeta): Promise<boolean> {
+  /**
+   * Reads, patches and rewrites the entry's metadata file holding the key's lock (in this process
+   * and its lock file), so that no update or hit, of this process or another, undoes another.
+   */
+  update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     return this.#run('update', () =>
-      rewriteEntry(this.#ctx, entry, this.#ctx.clock(), (current) => ({
-        ...entry,
-        hits: current.hits,
-      })),
+      rewriteEntry(this.#ctx, entry, this.#ctx.clock(), (current) => applyPatch(current, patch)),
     );
   }
 
@@ -188,7 +196,7 @@ export class FileSystemStorage implements Storage {
 
   delete(key: string): Promise<void> {
     const kh = sha256(key);
-    return this.#run('delete', () => this.#ctx.locks.run(kh, () => deleteKey(this.#ctx, kh)));
+    return this.#run('delete', () => this.#ctx.exclusive(kh, () => deleteKey(this.#ctx, kh)));
   }
 
   deleteUrl(url: string): Promise<number> {
@@ -225,7 +233,7 @@ export class FileSystemStorage implements Storage {
       const freed: Tally = { entries: 0, bytes: 0 };
       const indexed = new Set<string>();
       for await (const kh of this.#ctx.layout.keyHashes()) {
-        await this.#ctx.locks.run(kh, () => pruneKey(this.#ctx, kh, freed, indexed));
+        await this.#ctx.exclusive(kh, () => pruneKey(this.#ctx, kh, freed, indexed));
       }
       await pruneUrls(this.#ctx, indexed);
       return freed;
@@ -235,7 +243,7 @@ export class FileSystemStorage implements Storage {
   clear(): Promise<void> {
     return this.#run('clear', async () => {
       for await (const kh of this.#ctx.layout.keyHashes()) {
-        await this.#ctx.locks.run(kh, () => deleteKey(this.#ctx, kh));
+        await this.#ctx.exclusive(kh, () => deleteKey(this.#ctx, kh));
       }
       await removeTree(this.#ctx.layout.urls);
       this.#bytes = 0;

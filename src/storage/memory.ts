@@ -1,8 +1,11 @@
 import { ClosedError } from '../errors.ts';
 import { concat } from './bytes.ts';
 import { positive } from './option-checks.ts';
+import { applyPatch } from './patch.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
@@ -33,7 +36,7 @@ export interface MemoryStorageOptions {
 interface Slot {
   meta: EntryMeta;
   readonly body: Uint8Array<ArrayBuffer>;
-  readonly cost: number;
+  cost: number;
 }
 
 /**
@@ -128,13 +131,16 @@ export class MemoryStorage implements Storage {
     return meta;
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
+  /** Patches the entry in place: nothing runs between its read and its write. */
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     this.#open();
     const slot = this.#find(entry);
     if (slot === undefined) return false;
-    this.#bytes += metaCost(entry) - metaCost(slot.meta);
-    // The hit count is storage's: a touch since `entry` was read must not be lost.
-    slot.meta = { ...entry, hits: slot.meta.hits };
+    const meta = applyPatch(slot.meta, patch);
+    const cost = slot.body.byteLength + metaCost(meta);
+    this.#bytes += cost - slot.cost;
+    slot.meta = meta;
+    slot.cost = cost;
     return true;
   }
 
@@ -201,7 +207,7 @@ export class MemoryStorage implements Storage {
     this.#closed = true;
   }
 
-  #find(entry: EntryMeta): Slot | undefined {
+  #find(entry: EntryRef): Slot | undefined {
     return this.#byKey.get(entry.key)?.find((s) => s.meta.id === entry.id);
   }
 

@@ -14,14 +14,17 @@ import {
   GET,
   HEAD,
   INDEX,
+  READ,
   REMOVE,
   runScript,
   TOUCH,
-  UPDATE,
 } from './redis/scripts.ts';
+import { updateEntry } from './redis/update.ts';
 import { clearAll, countEntries, listEntries, pruneEntries } from './redis/walk.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   Storage,
   StorageReporter,
@@ -124,7 +127,7 @@ export class RedisStorage implements Storage {
   }
 
   async body(entry: EntryMeta): Promise<StoredBody | null> {
-    const { keys, script, client } = this.#ctx;
+    const { keys, script, grace } = this.#ctx;
     const hash = keys.hash(entry.key);
     const head = await script('body', HEAD, [keys.variants(hash)], [entry.id], true);
     if (!Array.isArray(head)) return null;
@@ -143,8 +146,7 @@ export class RedisStorage implements Storage {
       first,
       chunks,
       size,
-      read: async (seq) =>
-        toBytes(await this.#send('body', () => client.callBuffer('lindex', list, seq))),
+      read: async (seq) => toBytes(await script('body', READ, [list], [seq, grace], true)),
       broken: (why) => this.#broken(hash, entry, why),
     });
   }
@@ -191,11 +193,9 @@ export class RedisStorage implements Storage {
     }
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
-    const { keys, script, grace } = this.#ctx;
-    const meta = JSON.stringify(encodeMeta(entry));
-    const args = [entry.id, meta, this.#ttl(entry.deleteAt), grace, entry.deleteAt];
-    return (await script('update', UPDATE, [keys.variants(keys.hash(entry.key))], args)) === 1;
+  /** A compare-and-set of the entry's metadata, tried again when another writer came first. */
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
   /** Counts a hit (HINCRBY); an entry that is gone is left alone. */

@@ -4,6 +4,7 @@ import { BodyFailure } from './fs/body-file.ts';
 import { sha256 } from './fs/layout.ts';
 import { KeyLocks } from './fs/locks.ts';
 import { milliseconds } from './option-checks.ts';
+import { applyPatch } from './patch.ts';
 import { readEntryBody } from './s3/body.ts';
 import { Bucket, storageError } from './s3/bucket.ts';
 import type { Context } from './s3/context.ts';
@@ -14,6 +15,8 @@ import { clear, measure, prune } from './s3/sweep.ts';
 import { rewriteEntry, writeEntry } from './s3/write.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   Storage,
   StorageReporter,
@@ -163,9 +166,15 @@ export class S3Storage implements Storage {
     return this.#run('put', (ctx) => writeEntry(ctx, entry, body));
   }
 
-  update(entry: EntryMeta): Promise<boolean> {
+  /**
+   * Reads, patches and rewrites the entry's metadata object: serialised within this process, and
+   * between processes a conditional write (`If-Match` on the ETag read) that is tried again from
+   * the read when another writer came first. On a server that ignores `If-Match`, the last of two
+   * racing writers from different processes wins.
+   */
+  update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     return this.#run('update', (ctx) =>
-      rewriteEntry(ctx, entry, (current) => ({ ...entry, hits: current.hits })),
+      rewriteEntry(ctx, entry, (current) => applyPatch(current, patch)),
     );
   }
 

@@ -27,6 +27,17 @@ export interface EntryMeta extends NewEntry {
 /** An entry to store: everything but what storage assigns. */
 export type EntryToStore = Omit<EntryMeta, 'id' | 'size' | 'hits'>;
 
+/** Which stored entry an operation is about: its key, variant and id, as {@link Storage.get} gave them. */
+export type EntryRef = Pick<EntryMeta, 'key' | 'variant' | 'id'>;
+
+/**
+ * What {@link Storage.update} may change of a stored entry: the fields a freshening (RFC 9111
+ * §4.3.4) or a TTL refresh changes. Each field given replaces the stored one; the others stay.
+ */
+export type EntryPatch = Partial<
+  Pick<EntryMeta, 'headers' | 'requestTime' | 'responseTime' | 'staleAt' | 'deleteAt'>
+>;
+
 /** A body as storage hands it back: whole bytes, or a stream for large or remote bodies. */
 export type StoredBody = Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>;
 
@@ -37,20 +48,37 @@ export type StoredBody = Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<Arr
 export interface Storage {
   /** The metadata of every live variant stored under `key` (none past its `deleteAt`). */
   get(key: string): Promise<EntryMeta[]>;
-  /** The body of an entry returned by {@link get}, or `null` when it is gone. */
+  /**
+   * The body of an entry returned by {@link get}, or `null` when it is gone. A body handed out
+   * stays readable, whole, until its reader is done, even if the entry is replaced or deleted
+   * meanwhile (a backend that cannot hold it that long ends the stream with an error, never with
+   * another body's bytes).
+   */
   body(entry: EntryMeta): Promise<StoredBody | null>;
   /**
    * Stores an entry whose body arrives as a stream. The entry becomes visible only once the body
-   * ends normally; it then replaces the entry of the same `key` and `variant`, atomically. If the
-   * stream errors, nothing is stored and the returned promise rejects with that error.
+   * ends normally; it then replaces the entry of the same `key` and `variant`, atomically. The
+   * returned promise resolves only once the entry is durable (it survives a crash of the process)
+   * and {@link get} finds it. If the stream errors, nothing is stored and the promise rejects with
+   * that error; if the write fails, nothing is stored and it rejects with the failure.
    */
   put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta>;
   /**
-   * Replaces the metadata of a stored entry (a 304 or HEAD freshening); the body is kept. What
-   * storage owns stays as stored: `id`, `key`, `variant`, `size` and `hits`. Returns `false` when
-   * the entry no longer exists.
+   * Changes a stored entry's metadata (a 304 or HEAD freshening, a TTL refresh); the body is kept.
+   * A read-modify-write inside the storage: it reads the entry stored under `entry.key` and
+   * `entry.variant`, applies `patch` to it, and writes it back as one step, so that updates
+   * racing each other (a freshening and a TTL refresh, say) all land, each field as its last
+   * patch set it. Fields the patch leaves out keep their stored value; what storage owns (`id`,
+   * `key`, `variant`, `size`, `hits`) is never changed. Returns `false` when that entry no longer
+   * exists (deleted, evicted, or replaced by an entry of another `id`), and changes nothing then.
+   *
+   * @example
+   * ```ts
+   * // A TTL refresh: only the expiry moves, whatever a freshening wrote meanwhile.
+   * await storage.update(entry, { deleteAt: Date.now() + 3_600_000 });
+   * ```
    */
-  update(entry: EntryMeta): Promise<boolean>;
+  update(entry: EntryRef, patch: EntryPatch): Promise<boolean>;
   /**
    * Records that an entry was served (hit counts, LRU order). A storage may gather hits and
    * write them later: `hits` is a count kept as well as the backend affords.

@@ -6,6 +6,8 @@
 import { MemoryStorage } from '../../src/storage/memory.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
@@ -74,8 +76,8 @@ export class FaultyStorage implements Storage {
     return this.#call('put', () => this.inner.put(entry, body));
   }
 
-  update(entry: EntryMeta): Promise<boolean> {
-    return this.#call('update', () => this.inner.update(entry));
+  update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.#call('update', () => this.inner.update(entry, patch));
   }
 
   touch(entry: EntryMeta): Promise<void> {

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClosedError, OptionsError, StorageError } from '../../src/errors.ts';
-import { defaultDirectory } from '../../src/storage/fs/layout.ts';
+import { defaultDirectory, sha256 } from '../../src/storage/fs/layout.ts';
 import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { jsonSerializer } from '../../src/storage/serializers.ts';
 import { manualClock } from '../helpers/clock.ts';
@@ -108,14 +108,14 @@ describe.each(serializers)('FileSystemStorage with the %s serializer', (name, se
     const storage = await open();
     const meta = await storage.put(entry(), stream('kept'));
     const headers: [string, string][] = [['cache-control', 'max-age=600']];
-    expect(await storage.update({ ...meta, headers, staleAt: meta.staleAt + 1 })).toBe(true);
+    expect(await storage.update(meta, { headers, staleAt: meta.staleAt + 1 })).toBe(true);
     await storage.touch(meta, Date.now());
     await storage.touch(meta, Date.now());
     const [got] = await storage.get(meta.key);
     expect(got).toMatchObject({ id: meta.id, headers, staleAt: meta.staleAt + 1, hits: 2 });
     expect(new TextDecoder().decode(await bytesOf(await storage.body(got!)))).toBe('kept');
     await storage.put(entry(), stream('newer'));
-    expect(await storage.update(meta)).toBe(false);
+    expect(await storage.update(meta, { staleAt: 0 })).toBe(false);
     await storage.close();
   });
 
@@ -232,6 +232,44 @@ describe('FileSystemStorage', () => {
     expect((error as StorageError).cause).toMatchObject({ code: expect.any(String) });
     await storage.close();
     await expect(storage.get('k')).rejects.toThrow(ClosedError);
+  });
+
+  // Regression: a put the file system could not write must never resolve (claiming `stored`).
+  it('rejects a put it cannot write, and stores nothing', async () => {
+    const file = join(await tempDir(), 'a-file');
+    await writeFile(file, '');
+    const under = new FileSystemStorage({ directory: join(file, 'cache') });
+    await expect(under.put(entry(), stream('x'))).rejects.toBeInstanceOf(StorageError);
+    await under.close();
+    const storage = new FileSystemStorage({ directory: await tempDir() });
+    const other = await storage.put(entry({ key: 'other' }), stream('other'));
+    const kh = sha256(entry().key);
+    await mkdir(join(storage.directory, 'entries', kh.slice(0, 2)), { recursive: true });
+    await writeFile(join(storage.directory, 'entries', kh.slice(0, 2), kh), 'not a directory');
+    const error = await storage.put(entry(), stream('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).cause).toMatchObject({ code: expect.any(String) });
+    expect(await storage.get(entry().key)).toEqual([]);
+    expect(await storage.get('other')).toEqual([other]);
+    await storage.close();
+  });
+
+  it('takes over a lock file whose holder died, or that is too old, and removes its own', async () => {
+    const storage = new FileSystemStorage({ directory: await tempDir() });
+    const meta = await storage.put(entry(), stream('x'));
+    const kh = sha256(meta.key);
+    const lock = join(storage.directory, 'entries', kh.slice(0, 2), `${kh}.lock`);
+    // No process has the largest pid.
+    await writeFile(lock, `${2 ** 31 - 1} token`);
+    expect(await storage.update(meta, { staleAt: 1 })).toBe(true);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(lock, `${process.pid} token of another storage`);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    expect(await storage.update(meta, { staleAt: 2 })).toBe(true);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await storage.get(meta.key))[0]?.staleAt).toBe(2);
+    await storage.close();
   });
 
   it('defaults to httpcache/fs in the user cache directory', () => {

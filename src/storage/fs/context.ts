@@ -14,7 +14,13 @@ export interface Context {
   readonly layout: Layout;
   readonly serializer: Serializer;
   readonly clock: () => number;
+  /** Serialise this process's operations on one key hash (reads included). */
   readonly locks: KeyLocks;
+  /**
+   * Runs `action` holding the key's lock in this process and its lock file, so that no other
+   * process changes the key's files meanwhile: for every change of a key's files.
+   */
+  exclusive<T>(kh: string, action: () => Promise<T>): Promise<T>;
   /** Hands a problem the storage handled itself to its reporter. */
   readonly report: (report: Report) => void;
   /** Tells of an entry evicted to stay within the size cap. */

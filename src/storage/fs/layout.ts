@@ -9,6 +9,7 @@ import { names } from './files.ts';
  * ```text
  * <directory>/entries/<kh[0..2]>/<kh>/<vh>.meta.json      metadata (one file per variant)
  * <directory>/entries/<kh[0..2]>/<kh>/<vh>.<id>.body      the body, exactly as served
+ * <directory>/entries/<kh[0..2]>/<kh>.lock                 held while a process changes key kh
  * <directory>/urls/<uh[0..2]>/<uh>/<kh>                   empty: "an entry of key kh has url uh"
  * ```
  *
@@ -66,6 +67,11 @@ export class Layout {
 
   metaName(vh: string, extension: string = this.extension): string {
     return `${vh}.meta.${extension}`;
+  }
+
+  /** The lock file of key `kh`, beside its directory (see `lock-file.ts`). */
+  lockFile(kh: string): string {
+    return join(this.entries, kh.slice(0, 2), `${kh}.lock`);
   }
 
   /** The metadata file of variant `vh` of key `kh`. */

@@ -53,14 +53,14 @@ export async function readEntryBody(ctx: Context, entry: EntryMeta): Promise<Sto
     handle = await open(file, 'r');
   } catch (error) {
     if (!isMissing(error)) throw error;
-    await ctx.locks.run(kh, () => checkEntry(ctx, kh, vh, entry, 'body'));
+    await ctx.exclusive(kh, () => checkEntry(ctx, kh, vh, entry, 'body'));
     return null;
   }
   try {
     const size = (await handle.stat()).size;
     if (size !== entry.size) {
       await handle.close();
-      await ctx.locks.run(kh, () => checkEntry(ctx, kh, vh, entry, 'body'));
+      await ctx.exclusive(kh, () => checkEntry(ctx, kh, vh, entry, 'body'));
       return null;
     }
     return await readBody(handle, size);

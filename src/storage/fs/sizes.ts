@@ -51,7 +51,7 @@ export async function evictTo(ctx: Context, max: number, keep: string): Promise<
   candidates.sort((a, b) => a.time - b.time);
   for (const victim of candidates) {
     if (total <= max) break;
-    await ctx.locks.run(victim.kh, () => evict(ctx, victim.kh, victim.vh));
+    await ctx.exclusive(victim.kh, () => evict(ctx, victim.kh, victim.vh));
     total -= victim.bytes;
   }
   return total;

@@ -25,7 +25,7 @@ export async function indexUrl(ctx: Context, url: string, kh: string): Promise<v
 export async function deleteUrl(ctx: Context, url: string): Promise<number> {
   let deleted = 0;
   for (const kh of await names(ctx.layout.urlDir(sha256(url)))) {
-    if (HASH.test(kh)) deleted += await ctx.locks.run(kh, () => deleteUrlIn(ctx, kh, url));
+    if (HASH.test(kh)) deleted += await ctx.exclusive(kh, () => deleteUrlIn(ctx, kh, url));
   }
   return deleted;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CodecError } from '../../errors.ts';
-import type { EntryMeta, EntryToStore } from '../types.ts';
+import type { EntryMeta, EntryRef, EntryToStore } from '../types.ts';
 import { writeAtomically } from './atomic.ts';
 import { writeBody } from './body-file.ts';
 import type { Context } from './context.ts';
@@ -38,20 +38,20 @@ export async function writeEntry(
   const meta: EntryMeta = { ...entry, id, size, hits: 0 };
   // The URL index goes first, so that every visible entry is found by deleteUrl.
   await indexUrl(ctx, meta.url, kh);
-  const written = await ctx.locks.run(kh, () => commit(ctx, kh, vh, meta));
+  const written = await ctx.exclusive(kh, () => commit(ctx, kh, vh, meta));
   return { meta, bytes: written + size };
 }
 
 /** Rewrites a stored entry's metadata; `false` when it is no longer the stored one. */
 export function rewriteEntry(
   ctx: Context,
-  entry: EntryMeta,
+  entry: EntryRef,
   time: number,
   next: (current: EntryMeta) => EntryMeta,
 ): Promise<boolean> {
   const kh = sha256(entry.key);
   const vh = sha256(entry.variant);
-  return ctx.locks.run(kh, async () => {
+  return ctx.exclusive(kh, async () => {
     const current = await readMetaFile(ctx, kh, vh);
     if (current === undefined || current instanceof CodecError || current.id !== entry.id) {
       return false;

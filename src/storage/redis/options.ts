@@ -34,8 +34,9 @@ export interface RedisStorageOptions {
    */
   readonly maxBodySize?: number;
   /**
-   * How long (ms) the body of a replaced or deleted entry stays readable, for readers that were
-   * already streaming it. Make it longer than the slowest reader takes to read the largest body.
+   * How long (ms) the body of a replaced or deleted entry stays readable for readers that were
+   * already streaming it, renewed by each chunk they read: make it longer than the longest pause
+   * of the slowest reader between two 256 KiB chunks.
    * @default 30000
    * @example new RedisStorage({ client, gracePeriod: 120_000 })
    */

@@ -8,8 +8,8 @@ import type { RedisArgument, RedisClientLike } from './client.ts';
  * tag.
  *
  * An entry that is replaced or deleted is *retired*: its entry hash goes at once (so `get` and
- * `body` no longer see it), while its body list is kept for a grace period, so a reader already
- * streaming it can finish.
+ * `body` no longer see it), while its body list is kept for a grace period, renewed by each chunk
+ * read ({@link READ}), so a reader already streaming it can finish.
  *
  * @module
  */
@@ -132,13 +132,34 @@ if not fields[1] then return false end
 return {fields[1], fields[2], redis.call('LINDEX', base .. 'b:' .. ARGV[1], 0)}`,
 );
 
-/** ARGV: id, meta, ttl, grace, deleteAt. Replaces a visible entry's metadata; 1, or 0 if gone. */
+/**
+ * KEYS: body list. ARGV: seq, grace. Chunk `seq` of a body being streamed, or nil. A body that
+ * has less than the grace period left (a retired one) gets the grace period again: it stays
+ * readable as long as its reader goes on reading.
+ */
+export const READ = script(
+  'read',
+  `local chunk = redis.call('LINDEX', KEYS[1], ARGV[1])
+local grace = tonumber(ARGV[2])
+if chunk and grace > 0 then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl >= 0 and ttl < grace then redis.call('PEXPIRE', KEYS[1], grace) end
+end
+return chunk`,
+);
+
+/**
+ * ARGV: id, meta, ttl, grace, deleteAt, meta read. Replaces a visible entry's metadata if it is
+ * still the one read (compare and set); 1, 0 if the entry is gone, -1 if its metadata changed.
+ */
 export const UPDATE = script(
   'update',
   `local id, ttl = ARGV[1], tonumber(ARGV[3])
 local entry = base .. 'e:' .. id
-local size = redis.call('HGET', entry, 'size')
+local fields = redis.call('HMGET', entry, 'size', 'meta')
+local size = fields[1]
 if not size then return 0 end
+if fields[2] ~= ARGV[6] then return -1 end
 if ttl <= 0 then
   drop(id, tonumber(ARGV[4]))
   return 1

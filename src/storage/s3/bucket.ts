@@ -58,15 +58,24 @@ export class Bucket {
     );
   }
 
-  /** An object's bytes, read whole; `undefined` when there is none. */
-  async bytes(key: string): Promise<Uint8Array | undefined> {
-    return (await this.get(key))?.Body?.transformToByteArray();
+  /** An object's bytes, read whole, and its ETag; `undefined` when there is none. */
+  async bytes(key: string): Promise<{ bytes: Uint8Array; etag?: string } | undefined> {
+    const object = await this.get(key);
+    const bytes = await object?.Body?.transformToByteArray();
+    if (bytes === undefined) return undefined;
+    return object?.ETag === undefined ? { bytes } : { bytes, etag: object.ETag };
   }
 
-  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+  /**
+   * Writes an object. With `ifMatch`, only over the object of that ETag: a server that honours
+   * conditional writes then rejects with an error {@link isConflict} recognises when another
+   * writer came first.
+   */
+  async put(key: string, body: Uint8Array, contentType: string, ifMatch?: string): Promise<void> {
     const { PutObjectCommand } = await sdk();
     const input = { Bucket: this.name, Key: key, Body: body, ContentType: contentType };
-    await this.#send('PutObject', (o) => this.#client.send(new PutObjectCommand(input), o));
+    const conditional = ifMatch === undefined ? input : { ...input, IfMatch: ifMatch };
+    await this.#send('PutObject', (o) => this.#client.send(new PutObjectCommand(conditional), o));
   }
 
   /** Deletes objects, in batches; a missing one is no error. */
@@ -203,6 +212,16 @@ export function isNotFound(error: unknown): boolean {
   const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
   // A 404 without S3's code (some S3-compatible servers) is a missing key too; a missing bucket is not.
   return name === 'NoSuchKey' || ($metadata?.httpStatusCode === 404 && name !== 'NoSuchBucket');
+}
+
+/**
+ * Whether a conditional write failed because the object changed since it was read: 412
+ * Precondition Failed, or 409 when another conditional write to it was under way.
+ */
+export function isConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409;
 }
 
 /** A failure as the storage's callers get it: a {@link StorageError} unless it is already ours. */

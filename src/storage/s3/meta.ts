@@ -1,7 +1,7 @@
 import { CodecError } from '../../errors.ts';
 import { decodeMeta, encodeMeta } from '../codec.ts';
 import { sha256 } from '../fs/layout.ts';
-import type { EntryMeta } from '../types.ts';
+import type { EntryMeta, EntryRef } from '../types.ts';
 import type { Context } from './context.ts';
 
 /**
@@ -17,35 +17,51 @@ export async function readMeta(
   kh: string,
   vh: string,
 ): Promise<EntryMeta | CodecError | undefined> {
-  const name = ctx.layout.meta(kh, vh);
-  const bytes = await ctx.bucket.bytes(name);
-  return bytes === undefined ? undefined : decode(bytes, kh, vh, `s3://${ctx.bucket.name}/${name}`);
+  return (await readMetaVersion(ctx, kh, vh))?.meta;
 }
 
-/** Writes an entry's metadata over its variant's; returns the object's size. */
-export async function writeMeta(ctx: Context, meta: EntryMeta): Promise<number> {
+/** A metadata object read with the ETag it had, for a conditional write over it. */
+async function readMetaVersion(
+  ctx: Context,
+  kh: string,
+  vh: string,
+): Promise<{ meta: EntryMeta | CodecError; etag?: string } | undefined> {
+  const name = ctx.layout.meta(kh, vh);
+  const read = await ctx.bucket.bytes(name);
+  if (read === undefined) return undefined;
+  const meta = decode(read.bytes, kh, vh, `s3://${ctx.bucket.name}/${name}`);
+  return read.etag === undefined ? { meta } : { meta, etag: read.etag };
+}
+
+/**
+ * Writes an entry's metadata over its variant's (with `ifMatch`, only over the object of that
+ * ETag); returns the object's size.
+ */
+export async function writeMeta(ctx: Context, meta: EntryMeta, ifMatch?: string): Promise<number> {
   const bytes = new TextEncoder().encode(JSON.stringify(encodeMeta(meta)));
   const name = ctx.layout.meta(sha256(meta.key), sha256(meta.variant));
-  await ctx.bucket.put(name, bytes, 'application/json');
+  await ctx.bucket.put(name, bytes, 'application/json', ifMatch);
   return bytes.byteLength;
 }
 
 /**
  * Runs `action` on the stored metadata of `entry`'s variant, under its key's lock, if it is still
- * that entry; `false` when it is gone, unreadable or replaced by another.
+ * that entry (with the ETag it was read with); `false` when it is gone, unreadable or replaced by
+ * another.
  */
 export function ifCurrent(
   ctx: Context,
-  entry: EntryMeta,
-  action: (current: EntryMeta) => Promise<boolean>,
+  entry: EntryRef,
+  action: (current: EntryMeta, etag: string | undefined) => Promise<boolean>,
 ): Promise<boolean> {
   const kh = sha256(entry.key);
   return ctx.locks.run(kh, async () => {
-    const current = await readMeta(ctx, kh, sha256(entry.variant));
+    const read = await readMetaVersion(ctx, kh, sha256(entry.variant));
+    const current = read?.meta;
     if (current === undefined || current instanceof CodecError || current.id !== entry.id) {
       return false;
     }
-    return action(current);
+    return action(current, read?.etag);
   });
 }
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { CodecError } from '../../errors.ts';
 import { ignore } from '../fs/files.ts';
 import { sha256 } from '../fs/layout.ts';
-import type { EntryMeta, EntryToStore } from '../types.ts';
+import type { EntryMeta, EntryRef, EntryToStore } from '../types.ts';
+import { isConflict } from './bucket.ts';
 import type { Context } from './context.ts';
 import { ifCurrent, readMeta, writeMeta } from './meta.ts';
 import { uploadBody } from './upload.ts';
@@ -52,16 +53,29 @@ export async function writeEntry(
   return meta;
 }
 
-/** Rewrites a stored entry's metadata; `false` when it is no longer the stored one. */
-export function rewriteEntry(
+/** How many times a rewrite reads and writes again after another writer came first. */
+const REWRITE_ATTEMPTS = 5;
+
+/**
+ * Rewrites a stored entry's metadata from what is stored now; `false` when it is no longer the
+ * stored one. The write is conditional on the ETag read (where the server reports one): when
+ * another process wrote the object meanwhile, the rewrite starts again from a fresh read.
+ */
+export async function rewriteEntry(
   ctx: Context,
-  entry: EntryMeta,
+  entry: EntryRef,
   next: (current: EntryMeta) => EntryMeta,
 ): Promise<boolean> {
-  return ifCurrent(ctx, entry, async (current) => {
-    // What identifies the entry and its body stays as stored.
-    const { id, key, variant, size } = current;
-    await writeMeta(ctx, { ...next(current), id, key, variant, size });
-    return true;
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ifCurrent(ctx, entry, async (current, etag) => {
+        // What identifies the entry and its body stays as stored.
+        const { id, key, variant, size } = current;
+        await writeMeta(ctx, { ...next(current), id, key, variant, size }, etag);
+        return true;
+      });
+    } catch (error) {
+      if (!isConflict(error) || attempt === REWRITE_ATTEMPTS) throw error;
+    }
+  }
 }

@@ -1,0 +1,121 @@
+import { Buffer } from 'node:buffer';
+import { StorageError } from '../../errors.ts';
+import { encodeMeta } from '../codec.ts';
+import type { EntryMeta, EntryToStore } from '../types.ts';
+import type { SqliteContext } from './context.ts';
+import { integer, storageError, transaction } from './rows.ts';
+import { CHUNK_SIZE } from './schema.ts';
+
+/**
+ * Writing bodies: pieces buffered into chunks, every full chunk beyond the first inserted at once
+ * under an id reserved in `writes`, and the entry made visible in one transaction when the body
+ * is complete; or the write abandoned, its chunks deleted.
+ *
+ * @module
+ */
+
+/** A body being written: its reserved id (once a chunk is out), and bytes not yet written. */
+export interface Write {
+  id: number | undefined;
+  seq: number;
+  size: number;
+  pieces: Uint8Array<ArrayBuffer>[];
+  buffered: number;
+}
+
+/** A write with nothing written yet. */
+export function newWrite(): Write {
+  return { id: undefined, seq: 0, size: 0, pieces: [], buffered: 0 };
+}
+
+/** Buffers a piece of body; every full chunk beyond the first goes to the database at once. */
+export function append(ctx: SqliteContext, write: Write, piece: Uint8Array<ArrayBuffer>): void {
+  write.size += piece.byteLength;
+  if (write.size > ctx.maxBytes) {
+    throw new StorageError('put', `the body is larger than maxBytes (${ctx.maxBytes})`);
+  }
+  write.pieces.push(piece);
+  write.buffered += piece.byteLength;
+  // Strictly more than a chunk: a body of one chunk is written with its entry, in one transaction.
+  while (write.buffered > CHUNK_SIZE) insertChunk(ctx, write, take(write, CHUNK_SIZE));
+}
+
+/** Makes a complete write visible: the last chunk, the entry, the variant it replaces gone. */
+export function commit(ctx: SqliteContext, entry: EntryToStore, write: Write): EntryMeta {
+  const { sql } = ctx;
+  const meta = transaction(ctx.db, () => {
+    if (write.buffered > 0) insertChunk(ctx, write, take(write, write.buffered));
+    const id = write.id ?? reserve(ctx);
+    write.id = id;
+    if (Number(sql.endWrite.run(id).changes) !== 1) {
+      throw new StorageError('put', 'the write was swept as abandoned before it ended');
+    }
+    const stored: EntryMeta = { ...entry, id: String(id), size: write.size, hits: 0 };
+    const json = JSON.stringify(encodeMeta(stored));
+    sql.deleteVariant.run(entry.key, entry.variant);
+    sql.insertEntry.run(
+      id,
+      entry.key,
+      entry.variant,
+      entry.url,
+      json,
+      write.size,
+      write.size + Buffer.byteLength(json),
+      ctx.clock(),
+      entry.deleteAt,
+    );
+    return stored;
+  });
+  if (write.id !== undefined) ctx.writes.delete(write.id);
+  return meta;
+}
+
+/** Drops an unfinished write and its chunks; a failure is reported, the chunks left to a sweep. */
+export function abandon(ctx: SqliteContext, id: number, key: string | undefined): void {
+  ctx.writes.delete(id);
+  try {
+    transaction(ctx.db, () => {
+      ctx.sql.endWrite.run(id);
+      ctx.sql.deleteChunks.run(id);
+    });
+  } catch (error) {
+    // Left for a later sweep; worth knowing about.
+    ctx.report('put', storageError('put', ctx.path, error), key);
+  }
+}
+
+function insertChunk(ctx: SqliteContext, write: Write, data: Uint8Array<ArrayBuffer>): void {
+  write.id ??= reserve(ctx);
+  ctx.sql.insertChunk.run(write.id, write.seq, data);
+  write.seq++;
+}
+
+/** Reserves an entry id for a write, under which its chunks stay invisible until it commits. */
+function reserve(ctx: SqliteContext): number {
+  const id = integer(ctx.sql.reserve.get(process.pid, ctx.clock()), 'id');
+  ctx.writes.add(id);
+  return id;
+}
+
+/** Takes `n` buffered bytes off the front of a write, copying only when they span pieces. */
+function take(write: Write, n: number): Uint8Array<ArrayBuffer> {
+  write.buffered -= n;
+  const first = write.pieces[0];
+  if (first !== undefined && first.byteLength >= n) {
+    if (first.byteLength === n) write.pieces.shift();
+    else write.pieces[0] = first.subarray(n);
+    return first.subarray(0, n);
+  }
+  const out = new Uint8Array(n);
+  let filled = 0;
+  while (filled < n) {
+    const piece = write.pieces[0];
+    if (piece === undefined) throw new RangeError('fewer bytes buffered than counted');
+    const part = Math.min(n - filled, piece.byteLength);
+    out.set(part === piece.byteLength ? piece : piece.subarray(0, part), filled);
+    filled += part;
+    if (part === piece.byteLength) write.pieces.shift();
+    else write.pieces[0] = piece.subarray(part);
+  }
+  return out;
+}
