@@ -85,6 +85,7 @@ function matchers(actual: unknown, negate: boolean): Matchers {
     toEqual: (e) => assert(deepEqual(actual, e), 'to equal', e),
     toMatchObject: (e) => assert(deepEqual(actual, e, true), 'to match', e),
     toBeNull: () => assert(actual === null, 'to be null'),
+    toBeUndefined: () => assert(actual === undefined, 'to be undefined'),
     toHaveLength: (e) => assert((actual as { length: number }).length === e, 'to have length', e),
     toBeGreaterThanOrEqual: (e) => assert((actual as number) >= (e as number), 'to be >=', e),
     toBeLessThan: (e) => assert((actual as number) < (e as number), 'to be <', e),

@@ -1,6 +1,14 @@
 import { ClosedError, messageOf } from '../../errors.ts';
-import type { EntryMeta, EntryToStore, Storage, StorageStats, StoredBody } from '../types.ts';
-import { metaCost } from './chunks.ts';
+import type {
+  EntryMeta,
+  EntryPatch,
+  EntryRef,
+  EntryToStore,
+  Storage,
+  StorageStats,
+  StoredBody,
+} from '../types.ts';
+import { metaCost, patched } from './chunks.ts';
 import { UnsupportedOperationError } from './unsupported.ts';
 
 /** Options of {@link CacheStorageStorage}. */
@@ -27,11 +35,19 @@ const BACKEND = 'CacheStorageStorage';
 const NO_KEYS = 'its Cache Storage cannot list its keys';
 
 /**
+ * Index edits (read, modify, write) run one at a time per cache name, across the storages of this
+ * realm. The Cache API has no transactions: storages in other tabs or isolates can still race.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
  * Entries in the WHATWG Cache Storage (`caches.open(name)`): browsers, service workers, Deno and
  * workerd. Each primary key has one stored index of its variants' metadata, and each body is a
  * stored response, streamed in and out. Where the platform's cache cannot list its keys (workerd,
  * Deno), `list`, `deleteUrl`, `stats`, `prune` and `clear` throw an
  * {@link UnsupportedOperationError}; workerd may also drop entries on its own before `deleteAt`.
+ * Updates are serialised within one JavaScript realm; the Cache API has no transactions, so
+ * updates from other tabs or isolates to the same key can race.
  *
  * @example
  * ```ts
@@ -47,8 +63,6 @@ export class CacheStorageStorage implements Storage {
   readonly #clock: () => number;
   readonly #base: string;
   #cache: Promise<Cache> | undefined;
-  /** Index updates run one at a time (read, modify, write). */
-  #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(options: CacheStorageStorageOptions = {}) {
@@ -105,11 +119,11 @@ export class CacheStorageStorage implements Storage {
     return meta;
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     return this.#edit(entry.key, (variants) => {
-      const old = variants.find((v) => v.id === entry.id);
+      const old = variants.find((v) => v.id === entry.id && v.variant === entry.variant);
       if (old === undefined) return [variants, false];
-      const updated = { ...entry, size: old.size, hits: old.hits };
+      const updated = patched(old, patch);
       return [variants.map((v) => (v === old ? updated : v)), true];
     });
   }
@@ -178,7 +192,7 @@ export class CacheStorageStorage implements Storage {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#queue;
+    await queues.get(this.#name);
   }
 
   #open(): Promise<Cache> {
@@ -219,8 +233,13 @@ export class CacheStorageStorage implements Storage {
       }
       return result;
     };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => undefined);
+    const next = (queues.get(this.#name) ?? Promise.resolve()).then(run, run);
+    const settled = next.catch(() => undefined);
+    queues.set(this.#name, settled);
+    // The last edit of a name forgets its queue once done, so closed storages leave nothing behind.
+    void settled.then(() => {
+      if (queues.get(this.#name) === settled) queues.delete(this.#name);
+    });
     return next;
   }
 

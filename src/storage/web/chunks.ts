@@ -1,3 +1,5 @@
+import type { EntryMeta, EntryPatch } from '../types.ts';
+
 /**
  * Streams and chunk lists for the web storages.
  *
@@ -27,4 +29,17 @@ export function metaCost(meta: {
   let cost = 256 + meta.url.length + meta.key.length;
   for (const [name, value] of meta.headers) cost += name.length + value.length;
   return cost;
+}
+
+/** `meta` with the fields `patch` sets replaced; what storage owns is never patched. */
+export function patched(meta: EntryMeta, patch: EntryPatch): EntryMeta {
+  const { headers, requestTime, responseTime, staleAt, deleteAt } = patch;
+  return {
+    ...meta,
+    ...(headers === undefined ? {} : { headers }),
+    ...(requestTime === undefined ? {} : { requestTime }),
+    ...(responseTime === undefined ? {} : { responseTime }),
+    ...(staleAt === undefined ? {} : { staleAt }),
+    ...(deleteAt === undefined ? {} : { deleteAt }),
+  };
 }

@@ -2,13 +2,15 @@ import { ClosedError } from '../../errors.ts';
 import { positive } from '../option-checks.ts';
 import type {
   EntryMeta,
+  EntryPatch,
+  EntryRef,
   EntryToStore,
   EvictionListener,
   Storage,
   StorageStats,
   StoredBody,
 } from '../types.ts';
-import { metaCost, streamOfChunks } from './chunks.ts';
+import { metaCost, patched, streamOfChunks } from './chunks.ts';
 import { committed, openDatabase, result } from './idb.ts';
 import { UnsupportedOperationError } from './unsupported.ts';
 
@@ -148,16 +150,15 @@ export class IndexedDBStorage implements Storage {
     return meta;
   }
 
-  async update(entry: EntryMeta): Promise<boolean> {
-    return this.#change(entry.id, (row) => ({
-      ...row,
-      meta: { ...entry, size: row.meta.size, hits: row.meta.hits },
-      cost: row.meta.size + metaCost(entry),
-    }));
+  async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.#change(entry, (row) => {
+      const meta = patched(row.meta, patch);
+      return { ...row, meta, cost: meta.size + metaCost(meta) };
+    });
   }
 
   async touch(entry: EntryMeta): Promise<void> {
-    await this.#change(entry.id, (row) => ({
+    await this.#change(entry, (row) => ({
       ...row,
       meta: { ...row.meta, hits: row.meta.hits + 1 },
       used: ++this.#used,
@@ -212,13 +213,14 @@ export class IndexedDBStorage implements Storage {
     return (await result(query(tx.objectStore('entries')))) as Row[];
   }
 
-  async #change(id: string, change: (row: Row) => Row): Promise<boolean> {
+  async #change(entry: EntryRef, change: (row: Row) => Row): Promise<boolean> {
     const tx = (await this.#open()).transaction('entries', 'readwrite');
     const entries = tx.objectStore('entries');
-    const row = (await result(entries.get(id))) as Row | undefined;
-    if (row !== undefined) entries.put(change(row));
+    const row = (await result(entries.get(entry.id))) as Row | undefined;
+    const found = row !== undefined && row.key === entry.key && row.meta.variant === entry.variant;
+    if (found) entries.put(change(row));
     await committed(tx);
-    return row !== undefined;
+    return found;
   }
 
   async #removeWhere(match: (row: Row) => boolean): Promise<Row[]> {
