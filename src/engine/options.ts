@@ -147,7 +147,8 @@ export interface ResolvedOptions {
 
 /** Validates options once, naming the option at fault. */
 export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
-  const origin = options.fetch ?? globalThis.fetch;
+  // The platform's fetch is called with its receiver (browsers throw `Illegal invocation` otherwise).
+  const origin = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
   return {
     fetch: origin,
