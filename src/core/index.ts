@@ -29,6 +29,7 @@ export {
   newEntry,
   retentionEnd,
   STALE_RETENTION,
+  servableBy,
 } from './entry.ts';
 export {
   currentAge,

@@ -6,7 +6,7 @@ import {
   type RequestDecision,
   requestCacheControl,
 } from '../core/decision.ts';
-import { declaredLength, freshen, newEntry } from '../core/entry.ts';
+import { declaredLength, freshen, newEntry, servableBy } from '../core/entry.ts';
 import { explicitLifetime, type Freshness, freshnessUnder, ttlOf } from '../core/freshness.ts';
 import { invalidatedUrls } from '../core/invalidation.ts';
 import { defaultKey, keyUrl, normalizeUrl } from '../core/key.ts';
@@ -179,7 +179,9 @@ export class HttpCache {
       return this.#forward(ex, passing('method'));
     }
     if (request.mode === 'reload') return this.#forward(ex, { ...passing('request'), store: true });
-    const stored = await this.#store.lookup(subject(ex));
+    const stored = (await this.#store.lookup(subject(ex))).filter((v) =>
+      servableBy(v, policy.shared),
+    );
     // A stored redirect answers only a request that takes redirects as they come (`manual`):
     // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
     const variants =
