@@ -57,6 +57,8 @@ export class MemoryStorage implements Storage {
   /** Every slot, least recently used first. */
   readonly #lru = new Set<Slot>();
   #bytes = 0;
+  /** Body bytes of puts in progress: they count against the cap as they arrive. */
+  #inFlight = 0;
   #nextId = 0;
   #closed = false;
   #evicted: EvictionListener = () => undefined;
@@ -107,15 +109,26 @@ export class MemoryStorage implements Storage {
     const chunks: Uint8Array<ArrayBuffer>[] = [];
     let size = 0;
     const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > this.#maxBytes) {
-        await reader.cancel();
-        throw new RangeError(`body exceeds the memory storage's maxBytes (${this.#maxBytes})`);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        this.#inFlight += value.byteLength;
+        if (size > this.#maxBytes || this.#inFlight > this.#maxBytes) {
+          await reader.cancel();
+          throw new RangeError(
+            size > this.#maxBytes
+              ? `body exceeds the memory storage's maxBytes (${this.#maxBytes})`
+              : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
+          );
+        }
+        chunks.push(value);
+        // Stored entries make room for the bytes in flight.
+        this.#evict();
       }
-      chunks.push(value);
+    } finally {
+      this.#inFlight -= size;
     }
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
@@ -224,9 +237,10 @@ export class MemoryStorage implements Storage {
   #evict(): void {
     // Checked before iterating: starting an iteration of a Set skips the holes its deletions
     // left (touch() makes one per hit), which costs microseconds in a large storage.
-    if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
+    const maxBytes = this.#maxBytes - this.#inFlight;
+    if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
     for (const slot of this.#lru) {
-      if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
+      if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
       this.#remove(slot);
       this.#evicted(slot.meta.key, slot.meta.url);
     }
