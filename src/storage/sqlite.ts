@@ -40,6 +40,7 @@ export { CHUNK_SIZE, MIGRATIONS, SCHEMA_VERSION } from './sqlite/schema.ts';
  */
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_MAX_VARIANTS = 64;
 const LIST_PAGE = 256;
 
 /**
@@ -91,6 +92,7 @@ export class SqliteStorage implements Storage {
       path,
       clock: options.clock ?? Date.now,
       maxBytes,
+      maxVariants: positive('maxVariants', options.maxVariants ?? DEFAULT_MAX_VARIANTS),
       inFlight: { bytes: 0 },
       writes: new Set(),
       readers: new Set(),

@@ -80,6 +80,9 @@ export function commit(ctx: SqliteContext, entry: EntryToStore, write: Write): E
       ctx.clock(),
       entry.deleteAt,
     );
+    for (const old of sql.deleteOldVariants.all(entry.key, ctx.maxVariants)) {
+      ctx.evicted(String(old.key), String(old.url));
+    }
     return stored;
   });
   if (write.id !== undefined) ctx.writes.delete(write.id);
