@@ -63,8 +63,7 @@ const GATEWAY_TIMEOUT = { type: 'gateway-timeout' } as const;
 /** RFC 9111 §4: "Constructing Responses from Caches". */
 export function decide<T extends StoredResponse>(input: DecisionInput<T>): RequestDecision<T> {
   const { request, requestCc, variants, controls, options, now } = input;
-  // RFC 9111 §5.2.1.7 and Fetch `only-if-cached`: never go to the origin.
-  const onlyIfCached = controls.mode === 'only-if-cached' || requestCc.onlyIfCached === true;
+  const onlyIfCached = isOnlyIfCached(requestCc, controls);
   const selected = selectVariants(variants, request.headers);
   const entry = selected[0];
   if (entry === undefined) {
@@ -80,15 +79,13 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   const f = freshnessUnder(entry, now, options);
   // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
   if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
-    if (satisfiesConditional(request.headers, entry))
-      return { type: 'not-modified', entry, freshness: f };
+    if (preconditionsHold(request, entry)) return { type: 'not-modified', entry, freshness: f };
     return { type: isFresh(f) ? 'fresh' : 'stale', entry, freshness: f };
   }
   const reason = revalidationReason(request, requestCc, f, controls, options);
   if (reason === undefined) {
     // RFC 9111 §4.3.2: the cache answers the caller's conditional request itself.
-    if (satisfiesConditional(request.headers, entry))
-      return { type: 'not-modified', entry, freshness: f };
+    if (preconditionsHold(request, entry)) return { type: 'not-modified', entry, freshness: f };
     return { type: 'fresh', entry, freshness: f };
   }
   // RFC 9111 §5.2.1.1: with max-age, "unless the max-stale request directive is also present,
@@ -100,10 +97,13 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   if (staleServable && staleAllowed(requestCc, f, options.shared)) {
     return { type: 'stale', entry, freshness: f };
   }
-  const conditions = plainRequest(request) ? conditionalHeaders(entry, variants) : undefined;
   if (staleServable && withinStaleWhileRevalidate(f, options.shared)) {
-    return { type: 'stale-while-revalidate', entry, freshness: f, conditions };
+    // The background revalidation is the cache's own plain request (no caller preconditions, no
+    // range), so it always carries the cache's validators.
+    const own = conditionalHeaders(entry, variants);
+    return { type: 'stale-while-revalidate', entry, freshness: f, conditions: own };
   }
+  const conditions = plainRequest(request) ? conditionalHeaders(entry, variants) : undefined;
   if (onlyIfCached) return GATEWAY_TIMEOUT;
   return forward(reason, entry, f, conditions);
 }
@@ -115,6 +115,19 @@ function forward<T extends StoredResponse>(
   conditions: Record<string, string> | undefined,
 ): RequestDecision<T> {
   return { type: 'forward', fwd, entry, freshness: f, conditions };
+}
+
+/** RFC 9111 §5.2.1.7 and the Fetch `only-if-cached` mode: never go to the origin. */
+export function isOnlyIfCached(requestCc: CacheControl, controls: RequestControls): boolean {
+  return controls.mode === 'only-if-cached' || requestCc.onlyIfCached === true;
+}
+
+/**
+ * RFC 9110 §13.2.1: preconditions are evaluated only "when the response to the request without
+ * those conditionals would have been ... a 2xx (Successful)"; a stored 404 is sent as it is.
+ */
+function preconditionsHold(request: RequestHead, entry: StoredResponse): boolean {
+  return entry.status >= 200 && entry.status < 300 && satisfiesConditional(request.headers, entry);
 }
 
 /** The cache adds its own validators only when the caller sent none (RFC 9111 §4.3.2). */

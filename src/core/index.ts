@@ -16,6 +16,7 @@ export {
   type DecisionInput,
   decide,
   type ForwardReason,
+  isOnlyIfCached,
   mustRevalidate,
   type RequestDecision,
   requestCacheControl,
@@ -31,6 +32,12 @@ export {
   STALE_RETENTION,
   servableBy,
 } from './entry.ts';
+export {
+  type Freshening,
+  type FresheningInput,
+  type FresheningPlan,
+  planFreshening,
+} from './freshening.ts';
 export {
   currentAge,
   DEFAULT_HEURISTICS,
@@ -56,6 +63,15 @@ export { formatHttpDate, parseHttpDate } from './http-date.ts';
 export { invalidatedUrls } from './invalidation.ts';
 export { defaultKey, normalizeUrl } from './key.ts';
 export { answerRange, type RangeAnswer } from './range.ts';
+export {
+  decideResponse,
+  type ForwardState,
+  type OriginHead,
+  type OriginOutcome,
+  type ResponseDecision,
+  type ResponseDecisionInput,
+  type Storing,
+} from './response-decision.ts';
 export { canServeStaleOnError, STALE_IF_ERROR_STATUSES, staleIfErrorWindow } from './stale.ts';
 export {
   HEURISTICALLY_CACHEABLE,

@@ -37,6 +37,11 @@ export interface Forward {
   readonly conditions: Readonly<Record<string, string>> | undefined;
   /** Whether the response may be stored. */
   readonly store: boolean;
+  /**
+   * No `miss` event for this origin request: it answers no caller (a background revalidation,
+   * RFC 5861 §3), or its caller was counted already (a second, unconditional request).
+   */
+  readonly uncounted?: boolean;
 }
 
 /** The Forward for a request that goes to the origin without looking at storage. */

@@ -1,5 +1,6 @@
 import { noHeaders } from '../core/headers.ts';
 import type { CacheMode, HeaderReader } from '../core/types.ts';
+import { CONDITIONAL_FIELDS } from '../core/validation.ts';
 
 /**
  * Reading what the cache needs from `fetch` arguments, without building a `Request`.
@@ -121,14 +122,40 @@ function toHeaders(init: HeadersInit): Headers {
 export function originArguments(
   request: IncomingRequest,
   extraHeaders: Readonly<Record<string, string>> | undefined,
+  signal?: AbortSignal,
 ): [RequestInfo | URL, RequestInit | undefined] {
-  const { input, init } = request;
+  const { input } = request;
+  const init = signal === undefined ? request.init : { ...request.init, signal };
   if (extraHeaders === undefined) return [input, init];
   const headers = new Headers(
     init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
   );
   for (const name in extraHeaders) headers.set(name, extraHeaders[name] ?? '');
   return [input, { ...init, headers }];
+}
+
+/** The caller's abort signal, if any. */
+export function signalOf(request: IncomingRequest): AbortSignal | undefined {
+  const fromInit = request.init?.signal;
+  if (fromInit !== undefined && fromInit !== null) return fromInit;
+  return request.input instanceof Request ? request.input.signal : undefined;
+}
+
+/** Request fields the cache's own background revalidation leaves out: a range and preconditions. */
+export const CALLER_ONLY_FIELDS: ReadonlySet<string> = new Set(['range', ...CONDITIONAL_FIELDS]);
+
+/**
+ * The cache's own plain request for what `request` asks (RFC 5861 §3 background revalidation):
+ * without the caller's range and preconditions, so the full response comes back to be stored,
+ * and without the caller's abort signal, which ends with the caller's response.
+ */
+export function plainRequest(request: IncomingRequest): IncomingRequest {
+  const { input, init } = request;
+  const headers = new Headers(
+    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
+  );
+  for (const name of CALLER_ONLY_FIELDS) headers.delete(name);
+  return { ...request, headers, init: { ...init, headers, signal: null } };
 }
 
 /** Whether the request carries a body. */

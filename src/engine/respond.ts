@@ -117,6 +117,69 @@ export function gatewayTimeout(
   });
 }
 
+/** What {@link relayBody} adds to a body. */
+export interface Relay {
+  /**
+   * Reading fails with its reason once it aborts, and the source is cancelled (so a shared origin
+   * body stops waiting for this reader), as a fetch body follows its request's signal.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once the source has ended: the body ends only once what it returns has settled. */
+  readonly endsAfter?: (() => Promise<unknown>) | undefined;
+}
+
+/**
+ * `body` read through as its reader asks (nothing is read ahead, so a body nobody reads is not
+ * counted as started), with what `relay` adds. Bytes and absent bodies are returned as they are.
+ */
+export function relayBody<T extends BodyInit | null>(
+  body: T,
+  relay: Relay,
+): T | ReadableStream<Uint8Array<ArrayBuffer>> {
+  const { signal, endsAfter } = relay;
+  if (!(body instanceof ReadableStream) || (signal === undefined && endsAfter === undefined)) {
+    return body;
+  }
+  const source = (body as ReadableStream<Uint8Array<ArrayBuffer>>).getReader();
+  let onAbort: (() => void) | undefined;
+  const stop = (): void => {
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  };
+  return new ReadableStream<Uint8Array<ArrayBuffer>>(
+    {
+      start(controller) {
+        if (signal === undefined) return;
+        onAbort = () => {
+          controller.error(signal.reason);
+          source.cancel(signal.reason).catch(() => undefined);
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      },
+      async pull(controller) {
+        try {
+          const { done, value } = await source.read();
+          if (!done) {
+            if (signal?.aborted !== true) controller.enqueue(value);
+            return;
+          }
+          await endsAfter?.();
+          stop();
+          if (signal?.aborted !== true) controller.close();
+        } catch (error) {
+          stop();
+          if (signal?.aborted !== true) controller.error(error);
+        }
+      },
+      cancel(reason) {
+        stop();
+        return source.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** A field value as `Headers` keeps it: without leading and trailing HTTP whitespace. */
 function trimHttpWhitespace(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');

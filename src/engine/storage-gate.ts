@@ -146,7 +146,8 @@ export class StorageGate {
   }
 
   /**
-   * Writes an entry whose body is being read by the caller, in the background. When storage
+   * Writes an entry whose body is being read by the caller, in the background; resolves to
+   * whether it was stored (storage said so: the entry is durable and findable). When storage
    * gives up, `abortStoring` stops the copying so the caller's reads never wait for it.
    */
   store(
@@ -154,34 +155,67 @@ export class StorageGate {
     entry: EntryToStore,
     body: ReadableStream<Uint8Array<ArrayBuffer>>,
     abortStoring: (reason: string) => void,
-  ): void {
+  ): Promise<boolean> {
     this.#storing.add(abortStoring);
     const task = this.storage
       .put(entry, body)
       .then(
         (meta) => {
           const size = (meta as Partial<EntryMeta> | null)?.size;
-          if (typeof size === 'number') this.#events.emit('store', { ...subject, size });
-          else this.failed(subject, 'put', new StorageError('put', `returned ${kindOf(meta)}`));
+          if (typeof size === 'number') {
+            this.#events.emit('store', { ...subject, size });
+            return true;
+          }
+          this.failed(subject, 'put', new StorageError('put', `returned ${kindOf(meta)}`));
+          return false;
         },
         (error: unknown) => {
           abortStoring('storage failed');
           if (!(error instanceof BodyIncompleteError)) this.failed(subject, 'put', error);
+          return false;
         },
       )
       .finally(() => this.#storing.delete(abortStoring));
     this.track(task);
+    return task;
   }
 
-  /** Writes an entry whose body was read whole, in the background. */
-  storeBytes(subject: Subject, entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): void {
+  /** Writes an entry whose body was read whole; resolves as {@link committed} does. */
+  storeBytes(
+    subject: Subject,
+    entry: EntryToStore,
+    bytes: Uint8Array<ArrayBuffer>,
+  ): Promise<boolean> {
     const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {
         if (bytes.byteLength > 0) controller.enqueue(bytes);
         controller.close();
       },
     });
-    this.store(subject, entry, body, () => undefined);
+    return this.committed(
+      subject,
+      this.store(subject, entry, body, () => undefined),
+    );
+  }
+
+  /**
+   * Whether a write started by {@link store} was stored, waited for as long as {@link timeout}
+   * allows: a write that takes longer counts as not stored (and is reported); it may still land.
+   */
+  committed(subject: Subject, write: Promise<boolean>): Promise<boolean> {
+    return this.#bounded('put', write).catch((error: unknown) => {
+      this.failed(subject, 'put', error);
+      return false;
+    });
+  }
+
+  /** Deletes every variant stored under the subject's key. */
+  async deleteKey(subject: Subject): Promise<void> {
+    try {
+      await this.#bounded('delete', this.storage.delete(subject.key));
+    } catch (error) {
+      this.failed(subject, 'delete', error);
+    }
   }
 
   /** Keeps a background task until it settles, so {@link close} can wait for it. */

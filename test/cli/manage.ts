@@ -100,7 +100,9 @@ export function manageSuite(backend: Backend): void {
     });
 
     it('ls lists every live entry, as JSON and as an aligned table', async () => {
+      const before = Date.now();
       const entries = await json<Listed[]>('ls');
+      const after = Date.now();
       expect(entries.map((e) => [e.url, e.vary, e.hits])).toEqual([
         [`${origin.url}/a`, { 'accept-language': 'en' }, 0],
         [`${origin.url}/a`, { 'accept-language': null }, 1],
@@ -113,13 +115,24 @@ export function manageSuite(backend: Backend): void {
         status: 200,
         size: 1000,
       });
-      expect(b.ttl).toBeGreaterThan(590);
-      expect(b.age).toBeLessThan(10);
-      expect(Date.parse(b.staleAt)).toBeGreaterThan(Date.parse(b.storedAt));
+      // Age and TTL are of the moment `ls` ran, somewhere between `before` and `after`:
+      // bracketed by those times, not bounded by a guess of how long the run takes.
+      const staleAt = Date.parse(b.staleAt);
+      const storedAt = Date.parse(b.storedAt);
+      // max-age=600 from the origin's Date, which is whole seconds.
+      expect(staleAt - storedAt).toBeGreaterThan(599_000);
+      expect(staleAt - storedAt).toBeLessThanOrEqual(600_000);
+      expect(b.ttl).toBeGreaterThanOrEqual(Math.floor((staleAt - after) / 1000));
+      expect(b.ttl).toBeLessThanOrEqual(Math.floor((staleAt - before) / 1000));
+      expect(b.age).toBeGreaterThanOrEqual(0);
+      // The Date header is whole seconds, so an age may count one second more.
+      expect(b.age).toBeLessThanOrEqual(Math.ceil((after - storedAt) / 1000) + 1);
 
       const table = lines((await cli('ls')).stdout.toString());
       expect(table[0]).toMatch(/^STATUS +SIZE +AGE +TTL +HITS +VARIANT +URL$/);
-      expect(table[3]).toMatch(/^ {3}200 +1000 B +\d+s +9m +0 +- +http:\/\/127\.0\.0\.1:\d+\/b$/);
+      expect(table[3]).toMatch(
+        /^ {3}200 +1000 B +\d+[smh] +\d+[smh] +0 +- +http:\/\/127\.0\.0\.1:\d+\/b$/,
+      );
       expect(table[1]).toContain('accept-language=en');
       // Columns line up: every URL starts where the heading's does.
       const column = table[0]!.indexOf('URL');

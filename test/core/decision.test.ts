@@ -546,13 +546,22 @@ describe('RFC 5861 §3 stale-while-revalidate', () => {
       { variants: [withoutValidators(entry('w', 'max-age=5, stale-while-revalidate=60'))] },
       swr('w', undefined),
     ],
+    // The background request is the cache's own plain request, whatever the caller sent.
     [
-      'a conditional caller: background request without the cache’s validators',
+      'a conditional caller: the background request carries the cache’s validators',
       {
         variants: [entry('w', 'max-age=5, stale-while-revalidate=60')],
         headers: { 'if-none-match': '"x"' },
       },
-      swr('w', undefined),
+      swr('w', v('w')),
+    ],
+    [
+      'a range request: the background request carries the cache’s validators',
+      {
+        variants: [entry('w', 'max-age=5, stale-while-revalidate=60')],
+        headers: { range: 'bytes=0-1' },
+      },
+      swr('w', v('w')),
     ],
     // RFC 9111 §4.2.4: no stale response where a directive forbids it.
     [
@@ -787,4 +796,35 @@ describe('RFC 9111 §4.2.4 serving stale responses', () => {
     });
     expect(requestCacheControl(request())).toEqual({});
   });
+});
+
+describe('RFC 9110 §13.2.1 preconditions apply only when the response would be 2xx', () => {
+  const missing = { ...entry('gone', 'max-age=60'), status: 404, statusText: 'Not Found' };
+  it.each<[name: string, c: Case, expected: Summary]>([
+    [
+      'If-None-Match: * on a stored 404',
+      { variants: [missing], headers: { 'if-none-match': '*' } },
+      fresh('gone'),
+    ],
+    [
+      'a matching If-None-Match on a stored 404',
+      { variants: [missing], headers: { 'if-none-match': '"gone"' } },
+      fresh('gone'),
+    ],
+    [
+      'If-Modified-Since on a stored 404',
+      { variants: [missing], headers: { 'if-modified-since': httpDate(0) } },
+      fresh('gone'),
+    ],
+    [
+      'force-cache, If-None-Match: * on a stored 404',
+      { variants: [missing], headers: { 'if-none-match': '*' }, mode: 'force-cache' },
+      fresh('gone'),
+    ],
+    [
+      'If-None-Match: * on a stored 200',
+      { variants: [FRESH], headers: { 'if-none-match': '*' } },
+      notModified(),
+    ],
+  ])('%s', (_name, c, expected) => check(c, expected));
 });

@@ -27,12 +27,15 @@ function heldWrites(end: (stored: unknown) => unknown = (stored) => stored) {
   return { storage, release: () => gate.resolve() };
 }
 
-/** Reads `/big`, checks that idle() waits while its write is held, then lets the write end. */
+/**
+ * Reads `/big`, checks that idle() waits while its write is held, then lets the write end. (A
+ * streamed body ends only once its write has settled, so the body is read on while it is held.)
+ */
 async function idleAcrossHeldWrite(
   cachedFetch: CachedFetch,
   held: ReturnType<typeof heldWrites>,
 ): Promise<void> {
-  await (await cachedFetch(`${origin.url}/big`)).text();
+  const read = (await cachedFetch(`${origin.url}/big`)).text();
   let idle = false;
   const settled = cachedFetch.idle().then(() => {
     idle = true;
@@ -43,6 +46,7 @@ async function idleAcrossHeldWrite(
   expect(idle).toBe(false);
   held.release();
   await settled;
+  expect(await read).toHaveLength(200_000);
 }
 
 describe('idle()', () => {

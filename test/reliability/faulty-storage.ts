@@ -1,7 +1,7 @@
 /**
- * A storage that injects faults into a real one: an operation throws, stalls (never settles
- * until the test releases it), or hands back corrupted data. These are faults a real backend
- * cannot produce on demand; everything else is the real {@link MemoryStorage} inside.
+ * A storage that injects faults into a real one (memory, SQLite, file system...): an operation
+ * throws, stalls (never settles until the test releases it), or hands back corrupted data. These
+ * are faults a real backend cannot produce on demand; everything else is the real storage inside.
  */
 import { MemoryStorage } from '../../src/storage/memory.ts';
 import type {
@@ -11,6 +11,7 @@ import type {
   EntryToStore,
   EvictionListener,
   Storage,
+  StorageReporter,
   StorageStats,
   StoredBody,
 } from '../../src/storage/types.ts';
@@ -22,7 +23,7 @@ export type Operation = 'get' | 'body' | 'put' | 'update' | 'touch' | 'deleteUrl
  * What goes wrong: `throw` rejects, `stall` never settles (until {@link FaultyStorage.release}),
  * and a function replaces the real result with a corrupted one (it may ask the real storage).
  */
-export type Fault = 'throw' | 'stall' | ((result: unknown, inner: MemoryStorage) => unknown);
+export type Fault = 'throw' | 'stall' | ((result: unknown, inner: Storage) => unknown);
 
 /** The error an injected `throw` rejects with. */
 export class InjectedFault extends Error {
@@ -33,13 +34,13 @@ export class InjectedFault extends Error {
 }
 
 export class FaultyStorage implements Storage {
-  readonly inner: MemoryStorage;
+  readonly inner: Storage;
   /** Every fault injected, by operation, in order. */
   readonly injected: Operation[] = [];
   readonly #faults = new Map<Operation, Fault>();
   readonly #stalled = new Set<() => void>();
 
-  constructor(inner = new MemoryStorage()) {
+  constructor(inner: Storage = new MemoryStorage()) {
     this.inner = inner;
   }
 
@@ -80,8 +81,8 @@ export class FaultyStorage implements Storage {
     return this.#call('update', () => this.inner.update(entry, patch));
   }
 
-  touch(entry: EntryMeta): Promise<void> {
-    return this.#call('touch', () => this.inner.touch(entry));
+  touch(entry: EntryMeta, now: number): Promise<void> {
+    return this.#call('touch', () => this.inner.touch(entry, now));
   }
 
   delete(key: string): Promise<void> {
@@ -114,7 +115,11 @@ export class FaultyStorage implements Storage {
   }
 
   setEvictionListener(listener: EvictionListener): void {
-    this.inner.setEvictionListener(listener);
+    this.inner.setEvictionListener?.(listener);
+  }
+
+  setReporter(reporter: StorageReporter): void {
+    this.inner.setReporter?.(reporter);
   }
 
   async #call<T>(operation: Operation, real: () => Promise<T>): Promise<T> {

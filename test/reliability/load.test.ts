@@ -2,8 +2,8 @@
  * Load: thousands of requests at concurrency 256 through a shared `createFetch()` against a real
  * origin that mixes every kind of caching header (mixed-origin.ts), on memory, SQLite and Redis
  * storage (Redis when redis-server is on PATH). Every body
- * is checked against the request that got it; no unhandled rejection, no storage error, and the
- * process's memory stays bounded. `STRESS=1` runs 10,000 requests instead of 2,000.
+ * is checked against the request that got it; no unhandled rejection, no storage error, and no
+ * response handed out is still held once the cache is closed. `STRESS=1` runs 10,000 requests instead of 2,000.
  *
  * Redirects are requested on two sets of paths, one followed (`redirect`) and one with
  * `redirect: 'manual'` (`redirect-manual`): a path requested in both modes gets wrong answers
@@ -23,7 +23,6 @@ import { SqliteStorage } from '../../src/storage/sqlite.ts';
 import { type ManualClock, manualClock } from '../helpers/clock.ts';
 import { nextEvent } from '../helpers/events.ts';
 import { connectRedis, redisAvailable, startRedis } from '../storage/redis/servers.ts';
-import { within } from './helpers.ts';
 import {
   bodyFor,
   etagOf,
@@ -45,15 +44,11 @@ const WARM_UP = 500;
 /** The clock moves a second every this many requests, so entries go stale and expire. */
 const REQUESTS_PER_SECOND = 25;
 /**
- * Growth allowed, after garbage collection, between the end of the warm-up and the end of the
- * run. JavaScript heap: 16 MiB (a leak of 11 KiB per request in the short run, 2 KiB in the long
- * one, would exceed it; about 3 MiB is seen). Array buffers: MemoryStorage's cap (16 MiB) and
- * bodies in flight. RSS also holds what the allocator keeps after a peak of 256 connections and
- * bodies in flight (8 to 210 MiB is seen), so it is only a backstop against a runaway process.
+ * Every this many requests after the warm-up, the response handed out is watched (a `WeakRef`):
+ * once the cache is closed and garbage collected, nothing may still hold one. Memory growth itself
+ * depends on when the collector runs, so it is printed, not asserted.
  */
-const HEAP_GROWTH_BOUND = 16 * MiB;
-const BUFFER_GROWTH_BOUND = 32 * MiB;
-const RSS_GROWTH_BOUND = 320 * MiB;
+const WATCH_EVERY = 7;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -211,6 +206,7 @@ async function run(
   from: number,
   to: number,
   serials: Set<number>,
+  watched?: WeakRef<Response>[],
 ): Promise<RunResult> {
   const wrong: string[] = [];
   const failed: string[] = [];
@@ -227,6 +223,7 @@ async function run(
           headers,
           redirect: p.kind === 'redirect-manual' ? 'manual' : 'follow',
         });
+        if (watched !== undefined && i % WATCH_EVERY === 0) watched.push(new WeakRef(response));
         const problem = await problemWith(p, response, origin, serials);
         if (problem !== undefined) wrong.push(`#${i} ${p.method} ${p.path}: ${problem}`);
       } catch (error) {
@@ -239,15 +236,20 @@ async function run(
 }
 
 /**
- * The process's memory after garbage collection: a few collections apart, since buffers undici
- * released are freed over several, not always by the first.
+ * Full garbage collections a few event-loop turns apart (a `WeakRef` target is kept until the
+ * turn that read it ends, and buffers undici released are freed over several collections).
  */
-async function memory(): Promise<{ heap: number; buffers: number; rss: number }> {
+async function collect(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setImmediate(resolve));
   }
   gc();
+}
+
+/** The process's memory after garbage collection, for the report. */
+async function memory(): Promise<{ heap: number; buffers: number; rss: number }> {
+  await collect();
   const usage = process.memoryUsage();
   return { heap: usage.heapUsed, buffers: usage.arrayBuffers, rss: usage.rss };
 }
@@ -297,7 +299,7 @@ const backends: readonly Backend[] = [
 for (const backend of backends) {
   const title = `${backend.name} under load${backend.unavailable ? ` (skipped: ${backend.unavailable})` : ''}`;
   describe.skipIf(backend.unavailable !== undefined)(title, () => {
-    it(`answers ${REQUESTS} mixed requests at concurrency ${CONCURRENCY}: 0 wrong bodies, 0 failures, 0 unhandled rejections, bounded memory`, {
+    it(`answers ${REQUESTS} mixed requests at concurrency ${CONCURRENCY}: 0 wrong bodies, 0 failures, 0 unhandled rejections, nothing held after close`, {
       timeout: STRESS ? 300_000 : 60_000,
     }, async () => {
       const clock = manualClock();
@@ -322,9 +324,11 @@ for (const backend of backends) {
       try {
         const warm = await run(cachedFetch, origin, clock, 0, WARM_UP, serials);
         const before = await memory();
-        const rest = await run(cachedFetch, origin, clock, WARM_UP, REQUESTS, serials);
-        await within(cachedFetch.close(), 10_000, 'close() after the run');
+        const watched: WeakRef<Response>[] = [];
+        const rest = await run(cachedFetch, origin, clock, WARM_UP, REQUESTS, serials, watched);
+        await cachedFetch.close();
         const after = await memory();
+        const held = watched.filter((ref) => ref.deref() !== undefined).length;
         const seconds = (performance.now() - started) / 1000;
         const stats = cachedFetch.cache.stats();
         const growth = {
@@ -341,15 +345,15 @@ for (const backend of backends) {
             ` revalidations ${JSON.stringify(Object.fromEntries(revalidations))},` +
             ` invalidations ${stats.invalidate}, stored ${stats.store}; growth after the` +
             ` warm-up: heap ${mib(growth.heap)}, array buffers ${mib(growth.buffers)},` +
-            ` rss ${mib(growth.rss)}`,
+            ` rss ${mib(growth.rss)}; responses still held ${held} of ${watched.length}`,
         );
         expect([...warm.wrong, ...rest.wrong].slice(0, 10)).toEqual([]);
         expect([...warm.failed, ...rest.failed].slice(0, 10)).toEqual([]);
         expect(errors.slice(0, 10)).toEqual([]);
         expect(unhandled - unhandledBefore).toBe(0);
-        expect(growth.heap).toBeLessThan(HEAP_GROWTH_BOUND);
-        expect(growth.buffers).toBeLessThan(BUFFER_GROWTH_BOUND);
-        expect(growth.rss).toBeLessThan(RSS_GROWTH_BOUND);
+        // No leak: once the cache is closed, nothing holds a response it handed out.
+        expect(watched.length).toBeGreaterThan(100);
+        expect(held).toBe(0);
         // The mix did what it is for: hits, stale hits, misses, coalescing, 304s and
         // invalidations all happened.
         expect(stats.hit).toBeGreaterThan(0);
@@ -380,7 +384,7 @@ describe('a redirect stored for a request with redirect: manual', () => {
       const manual = await cachedFetch(url, { redirect: 'manual' });
       expect(manual.status).toBe(302);
       await manual.text();
-      await within(stored, 5_000, 'the redirect stored');
+      await stored;
       const plain = await fetch(url);
       const followed = await cachedFetch(url);
       expect([followed.status, await followed.text()]).toEqual([plain.status, await plain.text()]);

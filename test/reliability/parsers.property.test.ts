@@ -27,6 +27,9 @@ import { parseTargetedCacheControl, responseDirectives } from '../../src/core/ta
 import type { HeaderReader, StoredResponse } from '../../src/core/types.ts';
 import { satisfiesConditional } from '../../src/core/validation.ts';
 import { normalizeFieldValue } from '../../src/core/vary.ts';
+import { cacheStatus, createFetch } from '../../src/index.ts';
+import { nextEvent } from '../helpers/events.ts';
+import { startOrigin } from '../helpers/origin.ts';
 import { anyValue, HOSTILE_VALUES, huge, runs } from './arbitraries.ts';
 
 /** RFC 9111 §1.2.2: the largest delta-seconds a cache keeps. */
@@ -304,11 +307,39 @@ describe('every parser takes any string without throwing', () => {
 describe('Range on an empty stored response', () => {
   // Regression test: a suffix range on an empty stored body was once answered 206 with an
   // invalid `Content-Range: bytes 0--1/0` (RFC 9110 §14.4); it is now 416.
-  it('never answers a range whose end precedes its start', () => {
+  const ranges = ['bytes=-5', 'bytes=-1', 'bytes=0-', 'bytes=0-0'];
+
+  it('is unsatisfiable, whatever the range (RFC 9110 §14.1.1)', () => {
     const stored = storedWith([['etag', '"e"']]);
-    for (const range of ['bytes=-5', 'bytes=-1', 'bytes=0-', 'bytes=0-0']) {
-      const answer = answerRange(rawHeaders({ range }), stored, 0);
-      if (answer.type === 'partial') expect(answer.start).toBeLessThanOrEqual(answer.end);
+    for (const range of ranges) {
+      expect(answerRange(rawHeaders({ range }), stored, 0)).toEqual({ type: 'unsatisfiable' });
+    }
+  });
+
+  it('is answered 416 with `Content-Range: bytes */0` by the cache', async () => {
+    const origin = await startOrigin({
+      '/empty': { headers: { etag: '"e"', 'cache-control': 'max-age=600' }, body: '' },
+    });
+    const cachedFetch = createFetch();
+    try {
+      const url = `${origin.url}/empty`;
+      const stored = nextEvent(cachedFetch.cache, 'store');
+      expect(await (await cachedFetch(url)).text()).toBe('');
+      await stored;
+      for (const range of ranges) {
+        const response = await cachedFetch(url, { headers: { range } });
+        expect([range, response.status, response.headers.get('content-range')]).toEqual([
+          range,
+          416,
+          'bytes */0',
+        ]);
+        expect(cacheStatus(response)?.fromCache).toBe(true);
+        await response.body?.cancel();
+      }
+      expect(origin.count('/empty')).toBe(1);
+    } finally {
+      await cachedFetch.close();
+      await origin.close();
     }
   });
 });

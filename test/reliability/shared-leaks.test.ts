@@ -469,11 +469,8 @@ describe('concurrent requests in a shared cache', () => {
       const url = `${origin.url}/concurrent`;
       try {
         const alice = cachedFetch(url, { headers: credentials('alice', 'cookie') });
-        await until(
-          () => origin.count('/concurrent') === 1,
-          5_000,
-          'Alice’s request reaches the origin',
-        );
+        // Alice's request reaches the origin.
+        await until(() => origin.count('/concurrent') === 1);
         const bob = cachedFetch(url, { headers: credentials('bob', 'cookie') });
         await settle(10);
         held.release();

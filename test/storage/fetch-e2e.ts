@@ -42,6 +42,7 @@ export async function missHitRevalidate(
   expect(await miss.text()).toBe(body);
   expect(cacheStatus(miss)).toMatchObject({ fromCache: false, stored: true });
   await stored;
+  await cachedFetch.idle();
 
   clock.advance(10);
   const hit = await cachedFetch(url);

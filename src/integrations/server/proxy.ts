@@ -46,7 +46,6 @@ interface ClientCall {
   readonly body: IncomingMessage | null;
   /** Relays an interim response to this client. */
   readonly interim: (status: number, headers: [string, string][]) => void;
-  readonly signal: AbortSignal;
   sent: boolean;
 }
 
@@ -110,9 +109,10 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       body,
       // Interim responses go to the client whose request this is, never to storage.
       onInterim: first ? call.interim : undefined,
-      // Until the client has its response head; then a client gone away cancels the body instead,
-      // and a background revalidation started by this request goes on.
-      signal: call?.signal,
+      // The engine's signal for this upstream request: the client's own, or, for a request others
+      // wait for too, one that aborts only once every one of them has gone away; none for a
+      // background revalidation.
+      signal: init?.signal ?? undefined,
       timeout,
       transports,
     });
@@ -147,12 +147,13 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       // A GET or HEAD body has no meaning (RFC 9110 §9.3.1) and no place in the key: not forwarded.
       body: hasBody(req) && method !== 'GET' && method !== 'HEAD' ? req : null,
       interim: (status, fields) => sendInterim(res, req.httpVersion, status, fields),
-      signal: aborter.signal,
       sent: false,
     };
     const init: ProxyInit = {
       method,
       headers,
+      // Until the client has its response head; then a client gone away cancels the body instead.
+      signal: aborter.signal,
       // A proxy relays redirects to its client: a stored one is an answer like any other.
       redirect: 'manual',
       ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),

@@ -4,6 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
+import { required } from '../requirements.ts';
 
 /**
  * Real `redis-server` processes for the Redis tests, on loopback ports: one server, or a Redis
@@ -15,22 +16,14 @@ import { Cluster, Redis } from 'ioredis';
 const run = promisify(execFile);
 
 /**
- * Whether `redis-server` and `redis-cli` are on PATH. When they are not and `CI` is set, throws:
- * CI installs them, so the Redis tests must never be skipped there without notice.
+ * Whether `redis-server` and `redis-cli` are on PATH; when they are not and `CI` is set, throws
+ * (see {@link required}).
  */
 export function redisAvailable(): boolean {
   const found = ['redis-server', 'redis-cli'].every(
     (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0,
   );
-  if (!found && process.env.CI) {
-    throw new Error(
-      'redis-server is not on PATH, and CI is set: the Redis tests must run in CI (apt-get install -y redis-server)',
-    );
-  }
-  if (!found) {
-    console.warn('Redis tests skipped: redis-server is not on PATH (apt-get install redis-server)');
-  }
-  return found;
+  return required(found, 'redis-server (on PATH)', 'apt-get install -y redis-server');
 }
 
 /** A redis-server this test started. */
@@ -114,7 +107,7 @@ export async function startCluster(directory: string, masters = 3): Promise<Redi
     await until(async () => {
       const infos = await Promise.all(ports.map((port) => cli(port, 'cluster', 'info')));
       return infos.every((info) => info.includes('cluster_state:ok'));
-    }, 'the cluster to be ok');
+    });
     return { servers, ports, stop };
   } catch (error) {
     await stop();
@@ -123,7 +116,7 @@ export async function startCluster(directory: string, masters = 3): Promise<Redi
 }
 
 /** Runs redis-cli against a port; its output. */
-export async function cli(port: number, ...args: string[]): Promise<string> {
+async function cli(port: number, ...args: string[]): Promise<string> {
   return (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args])).stdout;
 }
 
@@ -159,7 +152,7 @@ async function untilReady(proc: ChildProcess, port: number): Promise<void> {
   await until(async () => {
     if (proc.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
     return (await ping(port)) === '+PONG';
-  }, `redis-server on port ${port}`);
+  });
 }
 
 function ping(port: number): Promise<string> {
@@ -175,12 +168,9 @@ function ping(port: number): Promise<string> {
   });
 }
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls until `check` holds; a wait that never ends is ended by the test's (or hook's) timeout. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** A client of one server, connected, failing fast while the server is down. */

@@ -1,0 +1,215 @@
+import {
+  decide,
+  isOnlyIfCached,
+  type RequestDecision,
+  requestCacheControl,
+} from '../core/decision.ts';
+import { servableBy } from '../core/entry.ts';
+import type { Freshness } from '../core/freshness.ts';
+import { defaultKey, keyUrl } from '../core/key.ts';
+import type { HeaderReader, RequestControls, RequestHead } from '../core/types.ts';
+import { ClosedError } from '../errors.ts';
+import type { EntryMeta } from '../storage/types.ts';
+import { assertNever, type Engine, statusEntry, subject } from './context.ts';
+import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
+import { forward } from './forward.ts';
+import {
+  CALLER_ONLY_FIELDS,
+  type CacheRequestInit,
+  describeRequest,
+  digestBody,
+  hasBody,
+  type IncomingRequest,
+  plainRequest,
+  withCredentialsDigested,
+} from './request.ts';
+import { gatewayTimeout } from './respond.ts';
+import { notModified, serveStored } from './serve.ts';
+
+/**
+ * One request's way through the cache: read it, key it, look it up, let the policy decide
+ * ({@link decide}), and run the decision.
+ *
+ * @module
+ */
+
+/** Handles one request through the cache. */
+export async function handle(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+): Promise<Response> {
+  if (closed) throw new ClosedError('HttpCache');
+  const { options } = engine;
+  let request = describeRequest(input, init);
+  const url = validUrl(request.url);
+  // A request fetch itself would reject goes to it untouched, so the caller sees its error.
+  if (url === undefined) return options.fetch(input, init);
+  let digest: string | undefined;
+  if ((request.controls.bodyKey ?? options.bodyKey) && hasBody(request)) {
+    ({ request, digest } = await digestBody(request));
+  }
+  const head: RequestHead = {
+    method: request.method,
+    url,
+    headers: await withCredentialsDigested(request.headers),
+  };
+  const controls: RequestControls = {
+    mode: request.mode,
+    ttl: request.controls.ttl,
+    forceStore: request.controls.forceStore,
+  };
+  const key = engine.keyOf(head, request);
+  const ex: Exchange = {
+    request,
+    head,
+    requestCc: requestCacheControl(head),
+    key: digest === undefined ? key : `${key} body:${digest}`,
+    controls,
+    bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
+  };
+  const policy = options.policy;
+  if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
+  if (request.mode === 'no-store') return forward(engine, ex, passing('request'));
+  const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
+  if (!policy.cacheableMethods.has(lookupMethod) || !policy.cacheableMethods.has(request.method)) {
+    return forward(engine, ex, passing('method'));
+  }
+  if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
+  const stored = (await engine.store.lookup(subject(ex))).filter((v) =>
+    servableBy(v, policy.shared),
+  );
+  // A stored redirect answers only a request that takes redirects as they come (`manual`):
+  // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
+  const variants =
+    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status));
+  const decision = decide({
+    request: head,
+    requestCc: ex.requestCc,
+    variants,
+    controls,
+    options: policy,
+    now: options.clock(),
+  });
+  return act(engine, ex, variants, decision);
+}
+
+/** Runs the policy's decision about a request. */
+function act(
+  engine: Engine,
+  ex: Exchange,
+  variants: readonly EntryMeta[],
+  decision: RequestDecision<EntryMeta>,
+): Promise<Response> | Response {
+  switch (decision.type) {
+    case 'fresh':
+    case 'stale':
+      return serveOr(
+        engine,
+        ex,
+        variants,
+        decision.entry,
+        decision.freshness,
+        decision.type === 'stale',
+      );
+    case 'stale-while-revalidate':
+      revalidateInBackground(engine, ex, {
+        fwd: 'stale',
+        variants,
+        entry: decision.entry,
+        freshness: decision.freshness,
+        conditions: decision.conditions,
+        store: true,
+        uncounted: true,
+      });
+      return serveOr(engine, ex, variants, decision.entry, decision.freshness, true, 'stale');
+    case 'not-modified':
+      return notModified(engine, ex, decision.entry, decision.freshness);
+    case 'gateway-timeout':
+      return onlyIfCachedTimeout(engine, ex);
+    case 'forward':
+      // A range request the cache cannot answer goes as it is: partial responses are not stored.
+      if (ex.head.headers.get('range') !== null) {
+        return forward(engine, ex, { ...decision, variants, conditions: undefined, store: false });
+      }
+      return forward(engine, ex, { ...decision, variants, store: true });
+    default:
+      return assertNever(decision);
+  }
+}
+
+/**
+ * Serves a stored response; when its body is gone or unreadable, goes to the origin instead,
+ * unless the request is `only-if-cached` (RFC 9111 §5.2.1.7), which is answered 504.
+ */
+async function serveOr(
+  engine: Engine,
+  ex: Exchange,
+  variants: readonly EntryMeta[],
+  entry: EntryMeta,
+  f: Freshness,
+  stale: boolean,
+  fwd?: 'stale',
+): Promise<Response> {
+  const served = await serveStored(engine, ex, entry, f, stale, fwd);
+  if (served !== undefined) return served;
+  if (isOnlyIfCached(ex.requestCc, ex.controls)) return onlyIfCachedTimeout(engine, ex);
+  return forward(engine, ex, { ...passing('uri-miss'), variants, store: true });
+}
+
+/** RFC 9111 §5.2.1.7: nothing stored can answer an `only-if-cached` request: 504. */
+function onlyIfCachedTimeout(engine: Engine, ex: Exchange): Response {
+  return gatewayTimeout(
+    ex.request.url,
+    ex.key,
+    statusEntry(engine, { detail: 'only-if-cached' }, ex.key),
+    'No stored response satisfies this only-if-cached request.',
+  );
+}
+
+/**
+ * RFC 5861 §3: revalidates a stale entry after it was served, once per key at a time, with the
+ * cache's own plain request (no caller range or preconditions, as the forward path sends). The
+ * response body is read to the end so that a 200 is stored; failures become events.
+ */
+function revalidateInBackground(engine: Engine, ex: Exchange, fwd: Forward): void {
+  const running = engine.revalidating;
+  if (running.has(ex.key)) return;
+  running.add(ex.key);
+  const task = forward(engine, plainExchange(ex), fwd)
+    .then(drain)
+    .catch((error: unknown) => engine.store.failed(subject(ex), 'revalidate', error))
+    .finally(() => running.delete(ex.key));
+  engine.store.track(task);
+}
+
+/** An exchange as the cache's own plain request for the same thing: see {@link plainRequest}. */
+function plainExchange(ex: Exchange): Exchange {
+  const headers: HeaderReader = {
+    get: (name) => (CALLER_ONLY_FIELDS.has(name.toLowerCase()) ? null : ex.head.headers.get(name)),
+  };
+  return { ...ex, request: plainRequest(ex.request), head: { ...ex.head, headers } };
+}
+
+/** The primary key of a request: a per-request key, the key option, or the default. */
+export function keyOf(engine: Engine, head: RequestHead, request: IncomingRequest): string {
+  if (request.controls.key !== undefined) return request.controls.key;
+  const keyFn = engine.options.key;
+  const url = keyUrl(head.url, engine.options.normalizeUrl);
+  return keyFn === undefined ? defaultKey(head.method, url) : keyFn({ ...head, url });
+}
+
+/** Reads a response body to the end, discarding it. */
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return;
+  while (!(await reader.read()).done) {
+    // Each chunk is discarded; reading drives the tee that stores it.
+  }
+}
+
+/** RFC 9110 §15.4: the redirection statuses fetch follows. */
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}

@@ -1,0 +1,97 @@
+import type { CacheStatusEntry } from '../core/cache-status.ts';
+import type { ForwardReason } from '../core/decision.ts';
+import { type Freshness, ttlOf } from '../core/freshness.ts';
+import type { EntryMeta, StoredBody } from '../storage/types.ts';
+import { type Engine, statusEntry, subject } from './context.ts';
+import type { Exchange } from './exchange.ts';
+import { ranged } from './range-response.ts';
+import { buildResponse } from './respond.ts';
+
+/**
+ * Serving stored responses: hits, stale hits, 304s the cache answers itself, and responses the
+ * origin confirmed or stood in for.
+ *
+ * @module
+ */
+
+/**
+ * Serves a stored response (fresh, or stale where allowed), or `undefined` when its body is gone
+ * or unreadable: the caller decides what then.
+ */
+export async function serveStored(
+  engine: Engine,
+  ex: Exchange,
+  entry: EntryMeta,
+  f: Freshness,
+  stale: boolean,
+  fwd?: ForwardReason,
+): Promise<Response | undefined> {
+  const body = await engine.store.body(subject(ex), entry);
+  if (body === undefined) return undefined;
+  touch(engine, ex, entry);
+  engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale });
+  const served =
+    ex.head.headers.get('range') === null ? { entry, body } : ranged(ex.head, entry, body);
+  return fromStorage(engine, ex, served.entry, f, served.body, { hit: true, fwd, ttl: ttlOf(f) });
+}
+
+/** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
+export function notModified(
+  engine: Engine,
+  ex: Exchange,
+  entry: EntryMeta,
+  f: Freshness,
+): Response {
+  touch(engine, ex, entry);
+  engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale: false });
+  return fromStorage(engine, ex, { ...entry, status: 304, statusText: 'Not Modified' }, f, null, {
+    hit: true,
+    ttl: ttlOf(f),
+  });
+}
+
+/** A response built from a stored entry and (part of) its body. */
+export function fromStorage(
+  engine: Engine,
+  ex: Exchange,
+  entry: EntryMeta,
+  f: Freshness,
+  body: StoredBody | null,
+  status: Omit<CacheStatusEntry, 'cache'>,
+  revalidated = false,
+): Response {
+  return buildResponse({
+    status: entry.status,
+    statusText: entry.statusText,
+    headers: entry.headers,
+    body: ex.head.method === 'HEAD' ? discard(body) : body,
+    age: f.age,
+    cacheStatus: statusEntry(engine, status, ex.key),
+    url: ex.request.url,
+    redirected: false,
+    metadata: {
+      fromCache: true,
+      revalidated,
+      stored: false,
+      collapsed: false,
+      key: ex.key,
+      createdAt: entry.createdAt,
+      hits: entry.hits,
+      ttl: ttlOf(f),
+      forwarded: status.fwd,
+    },
+  });
+}
+
+/** Records a hit, moving the entry's expiry when `refreshTtlOnAccess` asks for it. */
+function touch(engine: Engine, ex: Exchange, entry: EntryMeta): void {
+  const ttl = engine.options.policy.ttl;
+  const refresh = engine.options.refreshTtlOnAccess && ttl !== undefined;
+  engine.store.touch(subject(ex), entry, refresh ? engine.options.clock() + ttl * 1000 : undefined);
+}
+
+/** A body a response will not carry (HEAD): a stream is cancelled so storage can let go of it. */
+function discard(body: StoredBody | null): null {
+  if (body instanceof ReadableStream) body.cancel().catch(() => undefined);
+  return null;
+}
