@@ -26,13 +26,13 @@ export interface EntryRecord {
   readonly size: number;
   /** Current age (RFC 9111 §4.2.3), in seconds. */
   readonly age: number;
-  /** Seconds of freshness left; negative once stale. */
+  /** Seconds of freshness left; negative once stale (not how long the entry is kept). */
   readonly ttl: number;
   /** How many times the entry was served from the cache. */
   readonly hits: number;
   readonly storedAt: string | null;
   readonly staleAt: string | null;
-  /** When storage may forget the entry. */
+  /** When storage may forget the entry (its delete time; `show` labels it `delete at`). */
   readonly expiresAt: string | null;
 }
 

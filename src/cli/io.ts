@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import pc from 'picocolors';
 
 /**
@@ -15,8 +15,12 @@ export type OutputStream = Writable & {
   hasColors?(env?: NodeJS.ProcessEnv): boolean;
 };
 
-/** The process around a command: its output streams and environment. */
+/** A stream the CLI reads answers from: `process.stdin` or a test's stand-in. */
+export type InputStream = Readable & { readonly isTTY?: boolean };
+
+/** The process around a command: its streams and environment. */
 export interface Io {
+  readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: NodeJS.ProcessEnv;
@@ -27,7 +31,7 @@ export type Colors = ReturnType<typeof pc.createColors>;
 
 /** The real process's streams and environment. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
 /**

@@ -10,6 +10,7 @@ import { showCommand } from './commands/show.ts';
 import { statsCommand } from './commands/stats.ts';
 import { CliError, ExitCode, errorMessage } from './exit-codes.ts';
 import { type Io, processIo } from './io.ts';
+import { STORE_URI_FORMS } from './store-uri.ts';
 
 /**
  * The `httpcache` command line: its commands, and how errors become messages and exit codes.
@@ -26,7 +27,7 @@ Examples:
   httpcache proxy --upstream http://127.0.0.1:3000 --port 8080
 
 The store defaults to SQLite in the user's cache directory; --store or HTTPCACHE_STORE picks
-another (sqlite:PATH, fs:DIR, memory:).`;
+another: ${STORE_URI_FORMS}.`;
 
 /**
  * Runs the command line `argv` (without the node and script paths) and returns the exit code:

@@ -41,7 +41,12 @@ declare module 'axios' {
   // biome-ignore lint/suspicious/noExplicitAny: axios' declaration has these defaults
   // biome-ignore lint/complexity/noBannedTypes: axios' declaration has this default
   interface AxiosResponse<T = any, D = any, H = {}, P = any> {
-    /** Whether the body came from the cache's storage (set by `withCache()`). */
+    /**
+     * Whether the body came from the cache's storage. `withCache()` always sets it (on
+     * `error.response` too); it is optional here only because this declaration merges into every
+     * axios response, those of other instances and custom adapters included.
+     * {@link CachedAxiosResponse} has it required.
+     */
     cached?: boolean;
     /** What the cache did, as `cacheStatus(response)` returns for fetch (set by `withCache()`). */
     cacheStatus?: CacheMetadata | undefined;
@@ -50,6 +55,21 @@ declare module 'axios' {
 
 /** Options of {@link withCache}: those of `createFetch()`, without `fetch`. */
 export type AxiosCacheOptions = Omit<HttpCacheOptions, 'fetch'>;
+
+/**
+ * A response of an instance made by {@link withCache}: `cached` and `cacheStatus` always present.
+ *
+ * @example
+ * ```ts
+ * const res = await api.get<Item, CachedAxiosResponse<Item>>('/items/1');
+ * const fromStorage: boolean = res.cached;
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: axios' own defaults for T and D
+export type CachedAxiosResponse<T = any, D = any> = AxiosResponse<T, D> & {
+  cached: boolean;
+  cacheStatus: CacheMetadata | undefined;
+};
 
 /** An axios instance with a cache in its adapter. */
 export type CachedAxiosInstance<T extends AxiosInstance = AxiosInstance> = T & {

@@ -23,6 +23,22 @@ export type { CacheContext } from './undici/reply.ts';
 /** Options of {@link cacheInterceptor}: those of `createFetch()`, without `fetch`. */
 export type CacheInterceptorOptions = Omit<HttpCacheOptions, 'fetch'>;
 
+// Per-request controls in undici's own option types, so that `request(url, { httpcache })`
+// type-checks as written (undici's types do not otherwise know the member).
+declare module 'undici' {
+  namespace Dispatcher {
+    interface DispatchOptions {
+      /**
+       * httpcache's per-request controls (needs `cacheInterceptor()`): `cache` (a Fetch cache
+       * mode), `ttl`, `forceStore`, `bypass`, `key`, `bodyKey`.
+       * @default undefined (the cache's own behaviour)
+       * @example await request(url, { httpcache: { ttl: 60 } })
+       */
+      httpcache?: CacheControls;
+    }
+  }
+}
+
 /** Dispatch options with httpcache's per-request controls. */
 export interface CacheDispatchOptions extends Dispatcher.DispatchOptions {
   /**
@@ -31,8 +47,7 @@ export interface CacheDispatchOptions extends Dispatcher.DispatchOptions {
    * @default undefined (the cache's own behaviour)
    * @example
    * ```ts
-   * const options = { dispatcher, httpcache: { ttl: 60 } }; // a variable: undici's types lack it
-   * await request(url, options);
+   * await request(url, { dispatcher, httpcache: { ttl: 60 } });
    * ```
    */
   httpcache?: CacheControls;

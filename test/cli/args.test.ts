@@ -78,6 +78,7 @@ describe.concurrent('bad arguments: a one-line error, the usage, exit code 2', (
     for (const command of ['get', 'ls', 'show', 'purge', 'prune', 'stats', 'clear', 'proxy']) {
       expect(text).toMatch(new RegExp(`\\n  ${command} `));
     }
+    for (const scheme of ['sqlite:', 'fs:', 'memory:', 'redis://']) expect(text).toContain(scheme);
     const getHelp = await runCli(['get', '--help']);
     expect(getHelp.stdout.toString()).toMatch(/--cache-mode <mode>/);
     const version = await runCli(['--version']);

@@ -129,7 +129,7 @@ export function manageSuite(backend: Backend): void {
       expect(b.age).toBeLessThanOrEqual(Math.ceil((after - storedAt) / 1000) + 1);
 
       const table = lines((await cli('ls')).stdout.toString());
-      expect(table[0]).toMatch(/^STATUS +SIZE +AGE +TTL +HITS +VARIANT +URL$/);
+      expect(table[0]).toMatch(/^STATUS +SIZE +AGE +FRESH +HITS +VARIANT +URL$/);
       expect(table[3]).toMatch(
         /^ {3}200 +1000 B +\d+[smh] +\d+[smh] +0 +- +http:\/\/127\.0\.0\.1:\d+\/b$/,
       );
@@ -143,7 +143,12 @@ export function manageSuite(backend: Backend): void {
       const shown = await cli('show', `${origin.url}/b`);
       expect(shown.code).toBe(0);
       const text = shown.stdout.toString();
-      expect(text).toContain(`key:     GET ${origin.url}/b\n`);
+      expect(text).toContain(`key:       GET ${origin.url}/b\n`);
+      // Freshness left, then the two times it is measured against, each named for what it is.
+      expect(text).toMatch(/\nfresh: +\d+m/);
+      expect(text).toMatch(/\nstale at: +\d{4}-\d\d-\d\dT/);
+      expect(text).toMatch(/\ndelete at: +\d{4}-\d\d-\d\dT/);
+      expect(text).not.toMatch(/\n(ttl|expires):/);
       expect(text).toContain('\n200 OK\ncache-control: max-age=600\n');
       expect(text).not.toContain('bbbb');
 
@@ -183,7 +188,11 @@ export function manageSuite(backend: Backend): void {
 
     it('clear deletes everything and says how much', async () => {
       await fill();
-      const cleared = await json<{ entries: number; bytes: number }>('clear');
+      const refused = await cli('clear');
+      expect(refused.stderr).toMatch(/^error: clear deletes every entry: pass --yes/);
+      expect(refused.code).toBe(2);
+      expect((await json<unknown[]>('ls')).length).toBeGreaterThanOrEqual(3);
+      const cleared = await json<{ entries: number; bytes: number }>('clear', '--yes');
       expect(cleared.entries).toBeGreaterThanOrEqual(3);
       expect((await cli('ls')).stdout.toString()).toBe('the cache is empty\n');
       expect(await json('stats')).toMatchObject({ entries: 0, bytes: 0, hits: 0 });

@@ -18,7 +18,7 @@ export interface LsOptions extends StoreOptions, JsonOptions {}
 /** The `ls` command. */
 export function lsCommand(io: Io, done: (code: number) => void): Command {
   return new Command('ls')
-    .description('list stored entries: status, size, age, TTL left, hits, variant and URL')
+    .description('list stored entries: status, size, age, freshness left, hits, variant and URL')
     .addOption(storeOption())
     .addOption(jsonOption())
     .action(async (options: LsOptions) => done(await ls(options, io)));
@@ -44,7 +44,7 @@ export async function ls(options: LsOptions, io: Io): Promise<number> {
       { title: 'STATUS', align: 'right' },
       { title: 'SIZE', align: 'right' },
       { title: 'AGE', align: 'right' },
-      { title: 'TTL', align: 'right' },
+      { title: 'FRESH', align: 'right' },
       { title: 'HITS', align: 'right' },
       { title: 'VARIANT' },
       { title: 'URL' },

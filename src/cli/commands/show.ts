@@ -62,12 +62,14 @@ function describe(entry: EntryMeta, now: number, colors: Colors): string {
     ['variant', variantLabel(entry.vary)],
     ['size', formatBytes(entry.size)],
     ['age', formatSeconds(record.age)],
-    ['ttl', ttlLabel(record.ttl, colors)],
+    ['fresh', ttlLabel(record.ttl, colors)],
     ['hits', String(entry.hits)],
     ['stored', record.storedAt ?? '-'],
-    ['expires', record.expiresAt ?? 'never'],
+    ['stale at', record.staleAt ?? '-'],
+    // When storage may forget the entry: after the stale time when it can still be revalidated.
+    ['delete at', record.expiresAt ?? 'never'],
   ];
-  const lines = facts.map(([name, value]) => `${colors.dim(`${name}:`.padEnd(9))}${value}`);
+  const lines = facts.map(([name, value]) => `${colors.dim(`${name}:`.padEnd(11))}${value}`);
   lines.push('', colors.bold(`${entry.status} ${entry.statusText}`.trimEnd()));
   for (const [name, value] of entry.headers) lines.push(`${colors.cyan(name)}: ${value}`);
   return `${lines.join('\n')}\n\n`;

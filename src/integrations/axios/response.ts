@@ -1,6 +1,7 @@
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import { cacheStatus } from '../../engine/metadata.ts';
+import type { CachedAxiosResponse } from '../axios.ts';
 import { headerObject } from './headers.ts';
 
 /**
@@ -28,13 +29,13 @@ export async function toAxiosResponse(
   response: Response,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
-): Promise<AxiosResponse> {
+): Promise<CachedAxiosResponse> {
   const metadata = cacheStatus(response);
   const headers = headerObject(response.headers);
   const coding = flavour.node && config.decompress !== false ? codingOf(headers) : undefined;
   if (coding !== undefined) delete headers['content-encoding'];
   const data = await dataOf(axios, response, config, flavour, coding);
-  const result: AxiosResponse = {
+  const result: CachedAxiosResponse = {
     data,
     status: response.status,
     statusText: response.statusText,
