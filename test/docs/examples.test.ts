@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Where the examples pretend to live: inside the repository, so node_modules resolve. */
 const VIRTUAL_DIR = join(ROOT, 'test/docs/__examples__');
 
-/** `httpcache/…` → its source file, from package.json's exports (`dist/x.d.ts` → `src/x.ts`). */
+/**
+ * `httpcache/…` → its source file, from package.json's exports (`dist/x.d.ts` → `src/x.ts`); the
+ * same with Deno's `npm:` prefix.
+ */
 function packagePaths(): Record<string, string[]> {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     name: string;
@@ -23,7 +26,9 @@ function packagePaths(): Record<string, string[]> {
   for (const [subpath, target] of Object.entries(manifest.exports)) {
     if (typeof target === 'string' || target.types === undefined) continue;
     const source = target.types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
-    paths[join(manifest.name, subpath)] = [join(ROOT, source)];
+    const specifier = join(manifest.name, subpath);
+    paths[specifier] = [join(ROOT, source)];
+    paths[`npm:${specifier}`] = [join(ROOT, source)];
   }
   return paths;
 }
