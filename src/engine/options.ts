@@ -67,6 +67,20 @@ export interface HttpCacheOptions {
    */
   readonly alwaysRevalidate?: boolean;
   /**
+   * Origin protection for a shared cache, as CDNs offer: a request's `Cache-Control: no-cache`,
+   * `max-age` or `min-fresh`, or `Pragma: no-cache`, no longer makes the cache ask the origin when
+   * a fresh response is stored; the stored response is served. RFC 9111 §5.2.1 says a cache
+   * honours these directives, so by default any client can send every request on to the origin
+   * (a reload, or a flood of `no-cache` requests). Turning this on departs from the RFC for the
+   * origin's sake: clients can no longer force a refresh, so an origin that needs a stored
+   * response replaced must make it expire (short `s-maxage`, `must-revalidate`) or have it
+   * removed from storage. Stale responses are still revalidated, and `only-if-cached` and
+   * `max-stale` still apply. Meant for shared caches (`shared: true`).
+   * @default false
+   * @example createProxy({ upstream, ignoreRequestNoCache: true })
+   */
+  readonly ignoreRequestNoCache?: boolean;
+  /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
    * @example createFetch({ ttl: 3600 })
@@ -177,6 +191,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
           ? Number.POSITIVE_INFINITY
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
+      ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',

@@ -19,6 +19,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly host: string;
   /** Addresses of downstream proxies whose `X-Forwarded-*` fields are believed. */
   readonly trustProxy?: readonly string[];
+  /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
+  readonly ignoreRequestNoCache?: boolean;
 }
 
 /** The `proxy` command. */
@@ -42,6 +44,10 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         'comma-separated addresses of downstream proxies whose X-Forwarded-For/-Host/-Proto to believe',
       ).argParser(parseAddresses),
     )
+    .option(
+      '--ignore-request-no-cache',
+      "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
@@ -58,6 +64,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       port: options.port,
       host: options.host,
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+      ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
     });
   } catch (error) {
