@@ -3,6 +3,7 @@ import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { rejectUnknownNames } from './option-names.ts';
 
 /** The request a key function sees. */
 export interface KeyRequest {
@@ -159,13 +160,61 @@ export interface ResolvedOptions {
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
 }
 
-/** Validates options once, naming the option at fault. */
+/** Every option's name (the `satisfies` keeps the list complete). */
+export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
+  fetch: true,
+  storage: true,
+  shared: true,
+  cacheableMethods: true,
+  cacheableStatuses: true,
+  heuristics: true,
+  allowStale: true,
+  alwaysRevalidate: true,
+  ignoreRequestNoCache: true,
+  ttl: true,
+  maxBodySize: true,
+  key: true,
+  targetedCacheControl: true,
+  bodyKey: true,
+  normalizeUrl: true,
+  refreshTtlOnAccess: true,
+  storageTimeout: true,
+  clock: true,
+  cacheStatus: true,
+} satisfies Record<keyof HttpCacheOptions, true>);
+
+/** The methods of {@link Storage}: `true` for those every storage must have. */
+const STORAGE_METHODS = Object.entries({
+  get: true,
+  body: true,
+  put: true,
+  update: true,
+  touch: true,
+  delete: true,
+  deleteUrl: true,
+  list: true,
+  stats: true,
+  prune: true,
+  clear: true,
+  close: true,
+  setReporter: false,
+  setEvictionListener: false,
+} satisfies Record<keyof Storage, boolean>);
+
+/**
+ * Validates options once, naming the option at fault: a wrong type or value, a name that is not
+ * an option (with the closest one when it looks like a typo), a storage without its methods.
+ */
 export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionsError('options', `must be an object, got ${String(options)}`);
+  }
+  rejectUnknownNames(options, CACHE_OPTION_NAMES);
   const origin = options.fetch ?? globalThis.fetch;
   if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
   return {
     fetch: origin,
-    storage: options.storage,
+    storage: storageOption(options.storage),
     policy: {
       shared: bool('shared', options.shared, false),
       cacheableMethods: new Set(
@@ -242,9 +291,36 @@ function fn<T>(option: string, value: T | undefined): T | undefined {
   return value;
 }
 
+/** A storage: an object with every method {@link Storage} requires. */
+function storageOption(value: Storage | undefined): Storage | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new OptionsError('storage', 'must be a Storage such as MemoryStorage or SqliteStorage');
+  }
+  const methods = value as unknown as Record<string, unknown>;
+  for (const [method, required] of STORAGE_METHODS) {
+    const member = methods[method];
+    if (typeof member === 'function' || (!required && member === undefined)) continue;
+    throw new OptionsError(
+      'storage',
+      `must be a Storage: its \`${method}\` is ${member === undefined ? 'missing' : 'not a method'}`,
+    );
+  }
+  return value;
+}
+
+/** A nested options object: an object whose members are all in `known`. */
+function nested(option: string, value: object, known: readonly string[]): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new OptionsError(option, `must be an object, got ${String(value)}`);
+  }
+  rejectUnknownNames(value, known, `${option}.`);
+}
+
 function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | false {
   if (value === false) return false;
   if (value === undefined || value === true) return DEFAULT_HEURISTICS;
+  nested('heuristics', value, ['fraction', 'maxLifetime']);
   const fraction = value.fraction ?? DEFAULT_HEURISTICS.fraction;
   if (!(fraction >= 0 && fraction <= 1)) {
     throw new OptionsError('heuristics.fraction', `must be between 0 and 1, got ${fraction}`);
@@ -260,6 +336,7 @@ function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | f
 
 function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOptions['cacheStatus'] {
   if (value === false) return false;
+  if (value !== undefined) nested('cacheStatus', value, ['name', 'key']);
   const name = value?.name ?? 'httpcache';
   if (typeof name !== 'string' || name.trim() === '')
     throw new OptionsError('cacheStatus.name', 'must be a non-empty string');
@@ -268,8 +345,7 @@ function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOpti
 
 function urlNormalization(value: UrlNormalization | undefined): UrlNormalization | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null)
-    throw new OptionsError('normalizeUrl', 'must be an object');
+  nested('normalizeUrl', value, ['sortQuery', 'ignoreQueryParams']);
   list(
     'normalizeUrl.ignoreQueryParams',
     value.ignoreQueryParams ?? [],
