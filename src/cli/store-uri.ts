@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
 
@@ -28,6 +28,16 @@ export type StoreSpec =
 
 /** The storage the CLI and {@link openStore} use when no URI is given: SQLite at its default path. */
 export const DEFAULT_STORE: StoreSpec = { type: 'sqlite' };
+
+/**
+ * The storage `httpcache proxy` uses when no URI is given: its own SQLite file beside the default
+ * one, so that a shared cache never reads what a private one (`httpcache get` with credentials)
+ * stored.
+ */
+export async function defaultProxyStore(): Promise<StoreSpec> {
+  const { defaultSqlitePath } = await import('../sqlite.ts');
+  return { type: 'sqlite', path: join(dirname(defaultSqlitePath()), 'proxy.sqlite') };
+}
 
 /** The URI forms, for error messages and help. */
 export const STORE_URI_FORMS = 'sqlite:PATH, fs:DIR, memory: or redis://HOST[:PORT][/DB]';

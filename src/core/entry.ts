@@ -22,6 +22,19 @@ export interface NewEntry extends StoredResponse {
   readonly staleAt: number;
   /** When storage may forget the response. */
   readonly deleteAt: number;
+  /**
+   * Whether a shared cache stored it (RFC 9111 §3.5). A private cache may store what a shared one
+   * must not (`private`, `Set-Cookie`, answers to `Authorization`); absent means private-stored.
+   */
+  readonly shared?: boolean;
+}
+
+/**
+ * RFC 9111 §3: a shared cache "MUST NOT store" what only a private cache may, so it never serves
+ * or freshens an entry a private cache stored (one storage may hold both caches' entries).
+ */
+export function servableBy(entry: Pick<NewEntry, 'shared'>, shared: boolean): boolean {
+  return !shared || entry.shared === true;
 }
 
 /** The inputs of {@link newEntry}. */
@@ -74,7 +87,8 @@ export function newEntry(
   const staleAt = input.responseTime + ttlOf(f) * 1000;
   const deleteAt = retentionEnd(stored, f, staleAt, options, controls);
   if (deleteAt <= input.responseTime) return undefined;
-  return { ...stored, variant: variantId(vary), staleAt, deleteAt };
+  const base = { ...stored, variant: variantId(vary), staleAt, deleteAt };
+  return options.shared ? { ...base, shared: true } : base;
 }
 
 /**

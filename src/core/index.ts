@@ -30,6 +30,7 @@ export {
   newEntry,
   retentionEnd,
   STALE_RETENTION,
+  servableBy,
 } from './entry.ts';
 export {
   type Freshening,

@@ -9,7 +9,12 @@ import { CACHE_EVENT_TYPES, type Emitter } from './events.ts';
 
 /** Whether the environment turns debug logging on. Where there is no `process`, it is off. */
 export function debugEnabled(env = environment()): boolean {
-  const names = `${env.DEBUG ?? ''},${env.NODE_DEBUG ?? ''}`.split(/[\s,]+/);
+  let names: string[];
+  try {
+    names = `${env.DEBUG ?? ''},${env.NODE_DEBUG ?? ''}`.split(/[\s,]+/);
+  } catch {
+    return false; // Deno without --allow-env throws on reading the environment
+  }
   return names.some((name) => name === 'httpcache' || name === 'httpcache:*' || name === '*');
 }
 

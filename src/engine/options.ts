@@ -210,7 +210,8 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     throw new OptionsError('options', `must be an object, got ${String(options)}`);
   }
   rejectUnknownNames(options, CACHE_OPTION_NAMES);
-  const origin = options.fetch ?? globalThis.fetch;
+  // The platform's fetch is called with its receiver (browsers throw `Illegal invocation` otherwise).
+  const origin = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
   return {
     fetch: origin,

@@ -4,6 +4,7 @@ import {
   type RequestDecision,
   requestCacheControl,
 } from '../core/decision.ts';
+import { servableBy } from '../core/entry.ts';
 import type { Freshness } from '../core/freshness.ts';
 import { defaultKey, keyUrl } from '../core/key.ts';
 import type { HeaderReader, RequestControls, RequestHead } from '../core/types.ts';
@@ -76,7 +77,9 @@ export async function handle(
     return forward(engine, ex, passing('method'));
   }
   if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
-  const stored = await engine.store.lookup(subject(ex));
+  const stored = (await engine.store.lookup(subject(ex))).filter((v) =>
+    servableBy(v, policy.shared),
+  );
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
   // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
   const variants =

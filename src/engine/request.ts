@@ -75,6 +75,16 @@ export const CACHE_MODES: readonly CacheMode[] = [
 const MODES: ReadonlySet<string> = new Set(CACHE_MODES);
 const NO_CONTROLS: RequestCacheOptions = {};
 
+/** Resolves a relative URL against the document's base (`location`) where one exists, as fetch does. */
+function resolveUrl(url: string): string {
+  try {
+    const base = (globalThis as { location?: { href?: unknown } }).location?.href;
+    return typeof base === 'string' ? new URL(url, base).href : url;
+  } catch {
+    return url; // no base (Deno throws on `location` without --location) or not a URL
+  }
+}
+
 /**
  * Describes fetch arguments; `input` may be a string, a URL or a Request (of any realm).
  * @throws {RequestError} for an `input` or `init` of the wrong kind
@@ -91,7 +101,7 @@ export function describeRequest(
   let mode: string;
   let redirect: RequestRedirect;
   if (typeof input === 'string' || input instanceof URL) {
-    url = typeof input === 'string' ? input : input.href;
+    url = typeof input === 'string' ? resolveUrl(input) : input.href;
     method = init?.method ?? 'GET';
     headers = init?.headers === undefined ? noHeaders : toHeaders(init.headers);
     mode = init?.cache ?? 'default';

@@ -9,14 +9,19 @@ import type { EntryMeta } from './types.ts';
  * @module
  */
 
-/** The version of the persisted metadata format. A different version is not read. */
-export const ENTRY_FORMAT_VERSION = 1;
+/**
+ * The version of the persisted metadata format. Version 2 added `shared`; version 1 is still read,
+ * its entries taken as private-stored (a shared cache never serves them). Others are not read.
+ */
+export const ENTRY_FORMAT_VERSION = 2;
 
 /** Metadata as persisted: plain JSON-compatible data with its format version. */
-export interface PersistedMeta extends Omit<EntryMeta, 'headers' | 'vary'> {
+export interface PersistedMeta extends Omit<EntryMeta, 'headers' | 'vary' | 'shared'> {
   readonly v: typeof ENTRY_FORMAT_VERSION;
   readonly headers: [string, string][];
   readonly vary: Record<string, string | null>;
+  /** Absent (and in version 1): private-stored. */
+  readonly shared?: boolean;
 }
 
 /** Metadata in its persisted form. */
@@ -39,6 +44,7 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     deleteAt: meta.deleteAt,
     size: meta.size,
     hits: meta.hits,
+    ...(meta.shared === undefined ? {} : { shared: meta.shared }),
   };
 }
 
@@ -50,7 +56,7 @@ export function decodeMeta(value: unknown): EntryMeta {
   if (typeof value !== 'object' || value === null)
     throw new CodecError('stored metadata is not an object');
   const data = value as Record<string, unknown>;
-  if (data.v !== ENTRY_FORMAT_VERSION) {
+  if (data.v !== ENTRY_FORMAT_VERSION && data.v !== 1) {
     throw new CodecError(
       `stored metadata has format version ${String(data.v)}, not ${ENTRY_FORMAT_VERSION}`,
     );
@@ -72,6 +78,9 @@ export function decodeMeta(value: unknown): EntryMeta {
     deleteAt: field(data, 'deleteAt', isNumber),
     size: field(data, 'size', isCount),
     hits: field(data, 'hits', isCount),
+    ...(data.v === 1 || data.shared === undefined
+      ? {}
+      : { shared: field(data, 'shared', isBoolean) }),
   };
 }
 
@@ -87,6 +96,10 @@ function field<T>(
 
 function isString(value: unknown): value is string {
   return typeof value === 'string';
+}
+
+function isBoolean(value: unknown): value is boolean {
+  return typeof value === 'boolean';
 }
 
 function isNumber(value: unknown): value is number {

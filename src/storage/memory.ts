@@ -22,6 +22,13 @@ export interface MemoryStorageOptions {
    */
   readonly maxBytes?: number;
   /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; beyond
+   * it the least recently used variant is deleted, so that a `Vary` on a header every client sets
+   * differently cannot fill storage or slow lookups.
+   * @default 64
+   */
+  readonly maxVariants?: number;
+  /**
    * The most entries to hold; the least recently used are evicted beyond it.
    * @default 10000
    */
@@ -51,12 +58,15 @@ interface Slot {
 export class MemoryStorage implements Storage {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
+  readonly #maxVariants: number;
   readonly #clock: () => number;
   /** Variants by primary key. */
   readonly #byKey = new Map<string, Slot[]>();
   /** Every slot, least recently used first. */
   readonly #lru = new Set<Slot>();
   #bytes = 0;
+  /** Body bytes of puts in progress: they count against the cap as they arrive. */
+  #inFlight = 0;
   #nextId = 0;
   #closed = false;
   #evicted: EvictionListener = () => undefined;
@@ -64,6 +74,7 @@ export class MemoryStorage implements Storage {
   constructor(options: MemoryStorageOptions = {}) {
     this.#maxBytes = positive('maxBytes', options.maxBytes ?? 64 * 1024 * 1024);
     this.#maxEntries = positive('maxEntries', options.maxEntries ?? 10_000);
+    this.#maxVariants = positive('maxVariants', options.maxVariants ?? 64);
     this.#clock = options.clock ?? Date.now;
   }
 
@@ -107,15 +118,26 @@ export class MemoryStorage implements Storage {
     const chunks: Uint8Array<ArrayBuffer>[] = [];
     let size = 0;
     const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > this.#maxBytes) {
-        await reader.cancel();
-        throw new RangeError(`body exceeds the memory storage's maxBytes (${this.#maxBytes})`);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        this.#inFlight += value.byteLength;
+        if (size > this.#maxBytes || this.#inFlight > this.#maxBytes) {
+          await reader.cancel();
+          throw new RangeError(
+            size > this.#maxBytes
+              ? `body exceeds the memory storage's maxBytes (${this.#maxBytes})`
+              : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
+          );
+        }
+        chunks.push(value);
+        // Stored entries make room for the bytes in flight.
+        this.#evict();
       }
-      chunks.push(value);
+    } finally {
+      this.#inFlight -= size;
     }
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
@@ -125,6 +147,12 @@ export class MemoryStorage implements Storage {
     const remaining = this.#byKey.get(entry.key) ?? [];
     remaining.push(slot);
     this.#byKey.set(entry.key, remaining);
+    // The key's variants are kept least recently used first: the first goes beyond the cap.
+    for (let old = remaining[0]; remaining.length > this.#maxVariants; old = remaining[0]) {
+      if (old === undefined) break;
+      this.#remove(old);
+      this.#evicted(old.meta.key, old.meta.url);
+    }
     this.#lru.add(slot);
     this.#bytes += slot.cost;
     this.#evict();
@@ -150,6 +178,11 @@ export class MemoryStorage implements Storage {
     slot.meta = { ...slot.meta, hits: slot.meta.hits + 1 };
     this.#lru.delete(slot);
     this.#lru.add(slot);
+    const slots = this.#byKey.get(slot.meta.key);
+    if (slots !== undefined && slots.at(-1) !== slot) {
+      slots.splice(slots.indexOf(slot), 1);
+      slots.push(slot);
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -224,9 +257,10 @@ export class MemoryStorage implements Storage {
   #evict(): void {
     // Checked before iterating: starting an iteration of a Set skips the holes its deletions
     // left (touch() makes one per hit), which costs microseconds in a large storage.
-    if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
+    const maxBytes = this.#maxBytes - this.#inFlight;
+    if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
     for (const slot of this.#lru) {
-      if (this.#bytes <= this.#maxBytes && this.#lru.size <= this.#maxEntries) return;
+      if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
       this.#remove(slot);
       this.#evicted(slot.meta.key, slot.meta.url);
     }
@@ -239,7 +273,8 @@ export class MemoryStorage implements Storage {
 
 /** A rough size of an entry's metadata, so that many tiny bodies still count against the cap. */
 function metaCost(meta: EntryMeta): number {
-  let cost = 256 + meta.url.length + meta.key.length;
+  let cost = 256 + meta.url.length + meta.key.length + meta.variant.length;
   for (const [name, value] of meta.headers) cost += name.length + value.length;
+  for (const [name, value] of Object.entries(meta.vary)) cost += name.length + (value?.length ?? 0);
   return cost;
 }

@@ -13,7 +13,7 @@ import { integer, storageError, transaction } from './sqlite/rows.ts';
 import { openDatabase } from './sqlite/schema.ts';
 import { prepare, type Statements } from './sqlite/statements.ts';
 import { prune, sweep } from './sqlite/sweep.ts';
-import { abandon, append, commit, newWrite } from './sqlite/writes.ts';
+import { abandon, append, commit, newWrite, release } from './sqlite/writes.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -40,6 +40,7 @@ export { CHUNK_SIZE, MIGRATIONS, SCHEMA_VERSION } from './sqlite/schema.ts';
  */
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_MAX_VARIANTS = 64;
 const LIST_PAGE = 256;
 
 /**
@@ -91,6 +92,8 @@ export class SqliteStorage implements Storage {
       path,
       clock: options.clock ?? Date.now,
       maxBytes,
+      maxVariants: positive('maxVariants', options.maxVariants ?? DEFAULT_MAX_VARIANTS),
+      inFlight: { bytes: 0 },
       writes: new Set(),
       readers: new Set(),
       closed: () => this.#closed,
@@ -142,14 +145,19 @@ export class SqliteStorage implements Storage {
         const { done, value } = await reader.read();
         if (done) break;
         this.#run('put', () => append(this.#ctx, write, value));
+        // Stored entries make room for the bytes in flight.
+        this.#evictQuietly();
       }
       const meta = this.#run('put', () => commit(this.#ctx, entry, write));
+      release(this.#ctx, write);
       this.#evictQuietly();
       return meta;
     } catch (error) {
       reader.cancel(error).catch(() => undefined);
       if (write.id !== undefined && !this.#closed) abandon(this.#ctx, write.id, entry.key);
       throw error;
+    } finally {
+      release(this.#ctx, write);
     }
   }
 

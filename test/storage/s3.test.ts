@@ -105,7 +105,7 @@ describe('S3Storage: layout', () => {
     );
     expect(meta.ContentType).toBe('application/json');
     expect(JSON.parse((await meta.Body?.transformToString()) ?? '')).toMatchObject({
-      v: 1,
+      v: 2,
       id: stored.id,
       key: toStore.key,
       size: 5,

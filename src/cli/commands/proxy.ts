@@ -3,7 +3,7 @@ import { isHttpCacheError } from '../../errors.ts';
 import { CliError, ExitCode } from '../exit-codes.ts';
 import { colorsFor, type Io } from '../io.ts';
 import { type StoreOptions, storeOption } from '../options.ts';
-import { DEFAULT_STORE, formatStoreUri, openStore, storePath } from '../store-uri.ts';
+import { defaultProxyStore, formatStoreUri, openStore, storePath } from '../store-uri.ts';
 
 /**
  * `httpcache proxy`: a caching reverse proxy (`createProxy` of `httpcache/server`) in front of
@@ -19,9 +19,14 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly host: string;
   /** Addresses of downstream proxies whose `X-Forwarded-*` fields are believed. */
   readonly trustProxy?: readonly string[];
+  /** The largest body stored, in bytes; larger ones pass through uncached. */
+  readonly maxBodySize: number;
   /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
   readonly ignoreRequestNoCache?: boolean;
 }
+
+/** The proxy's default `--max-body-size`: 16 MiB. */
+export const DEFAULT_PROXY_MAX_BODY_SIZE = 16 * 1024 * 1024;
 
 /** The `proxy` command. */
 export function proxyCommand(io: Io, done: (code: number) => void): Command {
@@ -44,6 +49,11 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         'comma-separated addresses of downstream proxies whose X-Forwarded-For/-Host/-Proto to believe',
       ).argParser(parseAddresses),
     )
+    .addOption(
+      new Option('--max-body-size <bytes>', 'the largest body to store; larger ones pass through')
+        .argParser(parseByteCount)
+        .default(DEFAULT_PROXY_MAX_BODY_SIZE, '16 MiB'),
+    )
     .option(
       '--ignore-request-no-cache',
       "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
@@ -55,7 +65,7 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
 /** Runs the proxy until the process is told to stop; returns the exit code. */
 export async function proxy(options: ProxyCommandOptions, io: Io): Promise<number> {
   const { createProxy } = await import('../../integrations/server/proxy.ts');
-  const spec = options.store ?? DEFAULT_STORE;
+  const spec = options.store ?? (await defaultProxyStore());
   const storage = await openStore(spec);
   let running: Awaited<ReturnType<typeof createProxy>>;
   try {
@@ -66,6 +76,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
+      maxBodySize: options.maxBodySize,
     });
   } catch (error) {
     await storage.close();
@@ -111,6 +122,14 @@ function parseAddresses(value: string): string[] {
     throw new InvalidArgumentError('expected comma-separated IP addresses');
   }
   return addresses;
+}
+
+function parseByteCount(value: string): number {
+  const bytes = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(bytes)) {
+    throw new InvalidArgumentError('expected a whole number of bytes');
+  }
+  return bytes;
 }
 
 function parsePort(value: string): number {

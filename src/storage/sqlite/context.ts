@@ -16,6 +16,13 @@ export interface SqliteContext {
   readonly clock: () => number;
   /** The most bytes to keep; `Infinity` for no cap. */
   readonly maxBytes: number;
+  /** The most variants to keep per key. */
+  readonly maxVariants: number;
+  /**
+   * Body bytes of this storage's writes in progress: they count against {@link maxBytes} as they
+   * arrive, and are released when the write commits (then counted as stored) or is abandoned.
+   */
+  readonly inFlight: { bytes: number };
   /** Ids of this storage's writes in progress, which no sweep may take. */
   readonly writes: Set<number>;
   /** Ids of this storage's readers (rows of `readers`), which no sweep may take. */

@@ -12,10 +12,15 @@ import { integer, transaction } from './rows.ts';
 /** How many victims are picked at a time. */
 const EVICT_BATCH = 32;
 
-/** Deletes expired, then least recently used, entries until the cap holds. */
+/**
+ * Deletes expired, then least recently used, entries until the cap holds for what is stored plus
+ * the bodies being written.
+ */
 export function evict(ctx: SqliteContext): void {
-  const { db, sql, maxBytes } = ctx;
-  if (maxBytes === Number.POSITIVE_INFINITY || totals(ctx).bytes <= maxBytes) return;
+  const { db, sql } = ctx;
+  if (ctx.maxBytes === Number.POSITIVE_INFINITY) return;
+  const maxBytes = ctx.maxBytes - ctx.inFlight.bytes;
+  if (totals(ctx).bytes <= maxBytes) return;
   transaction(db, () => {
     sql.deleteExpired.run(ctx.clock());
     while (totals(ctx).bytes > maxBytes) {

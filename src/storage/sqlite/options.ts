@@ -27,6 +27,13 @@ export interface SqliteStorageOptions {
    */
   readonly maxBytes?: number;
   /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; beyond
+   * it the least recently used variant is deleted, so that a `Vary` on a header every client sets
+   * differently cannot fill storage or slow lookups.
+   * @default 64
+   */
+  readonly maxVariants?: number;
+  /**
    * How long (ms) an operation waits for another process's write to end before it fails with a
    * {@link StorageError} (SQLite's `busy_timeout`). Writes are short, so waits are too.
    * @default 5000

@@ -35,6 +35,11 @@ export function prepare(db: DatabaseSync) {
     dropUnread: sql(`DELETE ${unread}`),
     deleteChunks: sql('DELETE FROM chunks WHERE entry_id = ?'),
     deleteVariant: sql('DELETE FROM entries WHERE key = ? AND variant = ?'),
+    // A key's variants beyond the first N by last use, deleted.
+    deleteOldVariants: sql(
+      `DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE key = ?
+         ORDER BY last_access DESC, id DESC LIMIT -1 OFFSET ?) RETURNING key, url`,
+    ),
     insertEntry: sql(
       `INSERT INTO entries (id, key, variant, url, meta, size, cost, last_access, delete_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -14,25 +14,41 @@ import { CHUNK_SIZE } from './schema.ts';
  * @module
  */
 
-/** A body being written: its reserved id (once a chunk is out), and bytes not yet written. */
+/**
+ * A body being written: its reserved id (once a chunk is out), and bytes not yet written.
+ * `reserved` of its bytes count in the storage's bytes in flight.
+ */
 export interface Write {
   id: number | undefined;
   seq: number;
   size: number;
+  reserved: number;
   pieces: Uint8Array<ArrayBuffer>[];
   buffered: number;
 }
 
 /** A write with nothing written yet. */
 export function newWrite(): Write {
-  return { id: undefined, seq: 0, size: 0, pieces: [], buffered: 0 };
+  return { id: undefined, seq: 0, size: 0, reserved: 0, pieces: [], buffered: 0 };
 }
 
-/** Buffers a piece of body; every full chunk beyond the first goes to the database at once. */
+/**
+ * Buffers a piece of body; every full chunk beyond the first goes to the database at once. The
+ * piece is reserved in the bytes in flight first (the caller then evicts stored entries to make
+ * room); when the bodies being written alone would exceed `maxBytes`, this write fails.
+ */
 export function append(ctx: SqliteContext, write: Write, piece: Uint8Array<ArrayBuffer>): void {
   write.size += piece.byteLength;
+  write.reserved += piece.byteLength;
+  ctx.inFlight.bytes += piece.byteLength;
   if (write.size > ctx.maxBytes) {
     throw new StorageError('put', `the body is larger than maxBytes (${ctx.maxBytes})`);
+  }
+  if (ctx.inFlight.bytes > ctx.maxBytes) {
+    throw new StorageError(
+      'put',
+      `the bodies being written exceed maxBytes (${ctx.maxBytes}); this one is dropped`,
+    );
   }
   write.pieces.push(piece);
   write.buffered += piece.byteLength;
@@ -64,10 +80,19 @@ export function commit(ctx: SqliteContext, entry: EntryToStore, write: Write): E
       ctx.clock(),
       entry.deleteAt,
     );
+    for (const old of sql.deleteOldVariants.all(entry.key, ctx.maxVariants)) {
+      ctx.evicted(String(old.key), String(old.url));
+    }
     return stored;
   });
   if (write.id !== undefined) ctx.writes.delete(write.id);
   return meta;
+}
+
+/** Releases a write's bytes in flight, once it committed or failed. */
+export function release(ctx: SqliteContext, write: Write): void {
+  ctx.inFlight.bytes -= write.reserved;
+  write.reserved = 0;
 }
 
 /** Drops an unfinished write and its chunks; a failure is reported, the chunks left to a sweep. */
