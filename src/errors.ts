@@ -10,6 +10,7 @@ const BRAND = Symbol.for('httpcache.error');
 /** Who is at fault. */
 export type HttpCacheErrorCode =
   | 'ERR_HTTPCACHE_OPTIONS'
+  | 'ERR_HTTPCACHE_REQUEST'
   | 'ERR_HTTPCACHE_STORAGE'
   | 'ERR_HTTPCACHE_CODEC'
   | 'ERR_HTTPCACHE_CLOSED';
@@ -35,6 +36,23 @@ export class OptionsError extends HttpCacheError {
     super('ERR_HTTPCACHE_OPTIONS', `Invalid option \`${option}\`: ${message}`);
     this.name = 'OptionsError';
     this.option = option;
+  }
+}
+
+/**
+ * A `fetch` argument of a cached fetch that is not one: an `input` that is neither a URL string,
+ * a `URL` nor a `Request`, or an `init` that is not an object. (Where `fetch` would reject with a
+ * `TypeError`, the cache rejects with this before doing anything.) A URL string that does not
+ * parse goes to `fetch` itself, which rejects as it always does.
+ */
+export class RequestError extends HttpCacheError {
+  /** The argument at fault: `input` or `init`. */
+  readonly argument: string;
+
+  constructor(argument: string, message: string) {
+    super('ERR_HTTPCACHE_REQUEST', `Invalid fetch argument \`${argument}\`: ${message}`);
+    this.name = 'RequestError';
+    this.argument = argument;
   }
 }
 

@@ -23,6 +23,7 @@ export {
   type HttpCacheErrorCode,
   isHttpCacheError,
   OptionsError,
+  RequestError,
   StorageError,
 } from './errors.ts';
 export { type CachedFetch, createFetch } from './integrations/fetch.ts';

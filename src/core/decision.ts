@@ -62,7 +62,8 @@ const GATEWAY_TIMEOUT = { type: 'gateway-timeout' } as const;
 
 /** RFC 9111 §4: "Constructing Responses from Caches". */
 export function decide<T extends StoredResponse>(input: DecisionInput<T>): RequestDecision<T> {
-  const { request, requestCc, variants, controls, options, now } = input;
+  const { request, variants, controls, options, now } = input;
+  const requestCc = honouredRequestDirectives(input.requestCc, options);
   const onlyIfCached = isOnlyIfCached(requestCc, controls);
   const selected = selectVariants(variants, request.headers);
   const entry = selected[0];
@@ -117,6 +118,23 @@ function forward<T extends StoredResponse>(
   return { type: 'forward', fwd, entry, freshness: f, conditions };
 }
 
+/**
+ * The request directives the cache honours. RFC 9111 §5.2.1.1, §5.2.1.3 and §5.2.1.4 word
+ * `max-age`, `min-fresh` and `no-cache` as what "the client prefers" (§5.4: `Pragma: no-cache`
+ * too); by default the cache honours them, so any client can make it ask the origin. A shared
+ * cache with `ignoreRequestNoCache` ignores them to protect its origin, as CDNs do, and serves a
+ * fresh stored response; `max-stale` and `only-if-cached`, which never reach the origin, still
+ * apply.
+ */
+export function honouredRequestDirectives(
+  requestCc: CacheControl,
+  options: PolicyOptions,
+): CacheControl {
+  if (options.ignoreRequestNoCache !== true) return requestCc;
+  const { noCache: _noCache, maxAge: _maxAge, minFresh: _minFresh, ...kept } = requestCc;
+  return kept;
+}
+
 /** RFC 9111 §5.2.1.7 and the Fetch `only-if-cached` mode: never go to the origin. */
 export function isOnlyIfCached(requestCc: CacheControl, controls: RequestControls): boolean {
   return controls.mode === 'only-if-cached' || requestCc.onlyIfCached === true;
@@ -152,7 +170,8 @@ function revalidationReason(
   // explicit `Cache-Control: no-cache` or Pragma.
   const immutable = f.cc.immutable === true && isFresh(f);
   // RFC 9111 §5.2.1.4 / §5.4 and the Fetch `no-cache` mode: the request asks for validation.
-  if (requestWantsNoCache(request, requestCc)) return 'request';
+  // With `ignoreRequestNoCache` neither the directive (see honouredRequestDirectives) nor Pragma.
+  if (!options.ignoreRequestNoCache && requestWantsNoCache(request, requestCc)) return 'request';
   if (controls.mode === 'no-cache' && !immutable) return 'request';
   // RFC 9111 §5.2.2.4: an unqualified no-cache response "MUST NOT be used to satisfy any other
   // request without forwarding it for validation".

@@ -82,6 +82,13 @@ export interface PolicyOptions {
    * `cdn-cache-control`; the first valid one replaces `Cache-Control` and `Expires`.
    */
   readonly targeted?: readonly string[];
+  /**
+   * Origin protection for a shared cache: a fresh stored response is served although the request
+   * asks for validation (`no-cache`, `Pragma: no-cache`, `max-age`, `min-fresh`), as CDNs do.
+   * Departs from RFC 9111 §5.2.1 (see `honouredRequestDirectives`); `false` or absent keeps
+   * the RFC's behaviour.
+   */
+  readonly ignoreRequestNoCache?: boolean;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

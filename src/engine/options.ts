@@ -3,6 +3,7 @@ import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { rejectUnknownNames } from './option-names.ts';
 
 /** The request a key function sees. */
 export interface KeyRequest {
@@ -66,6 +67,20 @@ export interface HttpCacheOptions {
    * @default false
    */
   readonly alwaysRevalidate?: boolean;
+  /**
+   * Origin protection for a shared cache, as CDNs offer: a request's `Cache-Control: no-cache`,
+   * `max-age` or `min-fresh`, or `Pragma: no-cache`, no longer makes the cache ask the origin when
+   * a fresh response is stored; the stored response is served. RFC 9111 §5.2.1 says a cache
+   * honours these directives, so by default any client can send every request on to the origin
+   * (a reload, or a flood of `no-cache` requests). Turning this on departs from the RFC for the
+   * origin's sake: clients can no longer force a refresh, so an origin that needs a stored
+   * response replaced must make it expire (short `s-maxage`, `must-revalidate`) or have it
+   * removed from storage. Stale responses are still revalidated, and `only-if-cached` and
+   * `max-stale` still apply. Meant for shared caches (`shared: true`).
+   * @default false
+   * @example createProxy({ upstream, ignoreRequestNoCache: true })
+   */
+  readonly ignoreRequestNoCache?: boolean;
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
@@ -145,14 +160,62 @@ export interface ResolvedOptions {
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
 }
 
-/** Validates options once, naming the option at fault. */
+/** Every option's name (the `satisfies` keeps the list complete). */
+export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
+  fetch: true,
+  storage: true,
+  shared: true,
+  cacheableMethods: true,
+  cacheableStatuses: true,
+  heuristics: true,
+  allowStale: true,
+  alwaysRevalidate: true,
+  ignoreRequestNoCache: true,
+  ttl: true,
+  maxBodySize: true,
+  key: true,
+  targetedCacheControl: true,
+  bodyKey: true,
+  normalizeUrl: true,
+  refreshTtlOnAccess: true,
+  storageTimeout: true,
+  clock: true,
+  cacheStatus: true,
+} satisfies Record<keyof HttpCacheOptions, true>);
+
+/** The methods of {@link Storage}: `true` for those every storage must have. */
+const STORAGE_METHODS = Object.entries({
+  get: true,
+  body: true,
+  put: true,
+  update: true,
+  touch: true,
+  delete: true,
+  deleteUrl: true,
+  list: true,
+  stats: true,
+  prune: true,
+  clear: true,
+  close: true,
+  setReporter: false,
+  setEvictionListener: false,
+} satisfies Record<keyof Storage, boolean>);
+
+/**
+ * Validates options once, naming the option at fault: a wrong type or value, a name that is not
+ * an option (with the closest one when it looks like a typo), a storage without its methods.
+ */
 export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionsError('options', `must be an object, got ${String(options)}`);
+  }
+  rejectUnknownNames(options, CACHE_OPTION_NAMES);
   // The platform's fetch is called with its receiver (browsers throw `Illegal invocation` otherwise).
   const origin = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
   return {
     fetch: origin,
-    storage: options.storage,
+    storage: storageOption(options.storage),
     policy: {
       shared: bool('shared', options.shared, false),
       cacheableMethods: new Set(
@@ -178,6 +241,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
           ? Number.POSITIVE_INFINITY
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
+      ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',
@@ -228,9 +292,36 @@ function fn<T>(option: string, value: T | undefined): T | undefined {
   return value;
 }
 
+/** A storage: an object with every method {@link Storage} requires. */
+function storageOption(value: Storage | undefined): Storage | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new OptionsError('storage', 'must be a Storage such as MemoryStorage or SqliteStorage');
+  }
+  const methods = value as unknown as Record<string, unknown>;
+  for (const [method, required] of STORAGE_METHODS) {
+    const member = methods[method];
+    if (typeof member === 'function' || (!required && member === undefined)) continue;
+    throw new OptionsError(
+      'storage',
+      `must be a Storage: its \`${method}\` is ${member === undefined ? 'missing' : 'not a method'}`,
+    );
+  }
+  return value;
+}
+
+/** A nested options object: an object whose members are all in `known`. */
+function nested(option: string, value: object, known: readonly string[]): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new OptionsError(option, `must be an object, got ${String(value)}`);
+  }
+  rejectUnknownNames(value, known, `${option}.`);
+}
+
 function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | false {
   if (value === false) return false;
   if (value === undefined || value === true) return DEFAULT_HEURISTICS;
+  nested('heuristics', value, ['fraction', 'maxLifetime']);
   const fraction = value.fraction ?? DEFAULT_HEURISTICS.fraction;
   if (!(fraction >= 0 && fraction <= 1)) {
     throw new OptionsError('heuristics.fraction', `must be between 0 and 1, got ${fraction}`);
@@ -246,6 +337,7 @@ function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | f
 
 function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOptions['cacheStatus'] {
   if (value === false) return false;
+  if (value !== undefined) nested('cacheStatus', value, ['name', 'key']);
   const name = value?.name ?? 'httpcache';
   if (typeof name !== 'string' || name.trim() === '')
     throw new OptionsError('cacheStatus.name', 'must be a non-empty string');
@@ -254,8 +346,7 @@ function cacheStatusOption(value: HttpCacheOptions['cacheStatus']): ResolvedOpti
 
 function urlNormalization(value: UrlNormalization | undefined): UrlNormalization | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null)
-    throw new OptionsError('normalizeUrl', 'must be an object');
+  nested('normalizeUrl', value, ['sortQuery', 'ignoreQueryParams']);
   list(
     'normalizeUrl.ignoreQueryParams',
     value.ignoreQueryParams ?? [],

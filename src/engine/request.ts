@@ -1,6 +1,8 @@
 import { noHeaders } from '../core/headers.ts';
 import type { CacheMode, HeaderReader } from '../core/types.ts';
 import { CONDITIONAL_FIELDS } from '../core/validation.ts';
+import { OptionsError, RequestError } from '../errors.ts';
+import { rejectUnknownNames } from './option-names.ts';
 
 /**
  * Reading what the cache needs from `fetch` arguments, without building a `Request`.
@@ -83,11 +85,16 @@ function resolveUrl(url: string): string {
   }
 }
 
-/** Describes fetch arguments; `input` may be a string, a URL or a Request (of any realm). */
+/**
+ * Describes fetch arguments; `input` may be a string, a URL or a Request (of any realm).
+ * @throws {RequestError} for an `input` or `init` of the wrong kind
+ * @throws {OptionsError} for an invalid per-request control (`httpcache.ttl`, …)
+ */
 export function describeRequest(
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
 ): IncomingRequest {
+  checkArguments(input, init);
   let method: string;
   let url: string;
   let headers: HeaderReader;
@@ -114,10 +121,69 @@ export function describeRequest(
     headers,
     mode: MODES.has(mode) ? (mode as CacheMode) : 'default',
     redirect,
-    controls: init?.httpcache ?? NO_CONTROLS,
+    controls: requestControls(init?.httpcache),
     input,
     init,
   };
+}
+
+/** What a `Request` of any realm has that the cache reads. */
+function isRequestLike(input: object): boolean {
+  const { url, method, headers } = input as { url?: unknown; method?: unknown; headers?: unknown };
+  return (
+    typeof url === 'string' &&
+    typeof method === 'string' &&
+    typeof (headers as { get?: unknown } | null | undefined)?.get === 'function'
+  );
+}
+
+function checkArguments(input: unknown, init: unknown): void {
+  const kind = input === null ? 'null' : typeof input;
+  if (
+    kind !== 'string' &&
+    !(input instanceof URL) &&
+    !(kind === 'object' && isRequestLike(input as object))
+  ) {
+    throw new RequestError(
+      'input',
+      `must be a URL string, a URL or a Request, got ${kind === 'object' ? 'another object' : kind}`,
+    );
+  }
+  if (init !== undefined && init !== null && typeof init !== 'object') {
+    throw new RequestError('init', `must be an object, got ${typeof init}`);
+  }
+}
+
+/** Every per-request control's name (the `satisfies` keeps the list complete). */
+const CONTROL_NAMES = Object.keys({
+  ttl: true,
+  forceStore: true,
+  bypass: true,
+  key: true,
+  bodyKey: true,
+} satisfies Record<keyof RequestCacheOptions, true>);
+
+/** `init.httpcache`, checked member by member; an `OptionsError` names the one at fault. */
+function requestControls(value: RequestCacheOptions | undefined | null): RequestCacheOptions {
+  if (value === undefined || value === null) return NO_CONTROLS;
+  if (typeof value !== 'object') {
+    throw new OptionsError('httpcache', `must be an object, got ${typeof value}`);
+  }
+  rejectUnknownNames(value, CONTROL_NAMES, 'httpcache.');
+  const { ttl, key } = value;
+  if (ttl !== undefined && !(typeof ttl === 'number' && ttl >= 0)) {
+    throw new OptionsError('httpcache.ttl', `must be a number of seconds >= 0, got ${String(ttl)}`);
+  }
+  if (key !== undefined && (typeof key !== 'string' || key === '')) {
+    throw new OptionsError('httpcache.key', 'must be a non-empty string');
+  }
+  for (const flag of ['forceStore', 'bypass', 'bodyKey'] as const) {
+    const member = value[flag];
+    if (member !== undefined && typeof member !== 'boolean') {
+      throw new OptionsError(`httpcache.${flag}`, `must be a boolean, got ${typeof member}`);
+    }
+  }
+  return value;
 }
 
 function toHeaders(init: HeadersInit): Headers {

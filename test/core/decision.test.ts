@@ -828,3 +828,77 @@ describe('RFC 9110 §13.2.1 preconditions apply only when the response would be 
     ],
   ])('%s', (_name, c, expected) => check(c, expected));
 });
+
+describe('ignoreRequestNoCache: origin protection against RFC 9111 §5.2.1', () => {
+  const protect = { shared: true, ignoreRequestNoCache: true };
+  const swrEntry = entry('swr', 'max-age=5, stale-while-revalidate=60');
+  it.each<[name: string, c: Case, expected: Summary]>([
+    // §5.2.1.4 and §5.4: the client "prefers" validation; a protected origin is not asked.
+    [
+      'no-cache on a fresh response',
+      { variants: [FRESH], headers: { 'cache-control': 'no-cache' }, options: protect },
+      fresh(),
+    ],
+    [
+      'Pragma: no-cache on a fresh response',
+      { variants: [FRESH], headers: { pragma: 'no-cache' }, options: protect },
+      fresh(),
+    ],
+    [
+      'max-age=0 on a fresh response',
+      { variants: [FRESH], headers: { 'cache-control': 'max-age=0' }, options: protect },
+      fresh(),
+    ],
+    [
+      'min-fresh not met',
+      { variants: [FRESH], headers: { 'cache-control': 'min-fresh=51' }, options: protect },
+      fresh(),
+    ],
+    [
+      'the caller’s own validators are still answered',
+      {
+        variants: [FRESH],
+        headers: { 'cache-control': 'no-cache', 'if-none-match': '"fresh"' },
+        options: protect,
+      },
+      notModified(),
+    ],
+    // What never reaches the origin, or what the response requires, still applies.
+    [
+      'no-cache on a stale response is revalidated',
+      { variants: [STALE], headers: { 'cache-control': 'no-cache' }, options: protect },
+      revalidate('stale'),
+    ],
+    [
+      'max-stale still serves a stale response',
+      { variants: [STALE], headers: { 'cache-control': 'max-stale=5' }, options: protect },
+      stale(),
+    ],
+    [
+      'max-age=0 under stale-while-revalidate',
+      { variants: [swrEntry], headers: { 'cache-control': 'max-age=0' }, options: protect },
+      swr('swr', { 'if-none-match': '"swr"', 'if-modified-since': LM }),
+    ],
+    [
+      'only-if-cached with nothing stored',
+      { headers: { 'cache-control': 'only-if-cached, no-cache' }, options: protect },
+      timeout,
+    ],
+    [
+      'a no-cache response is still revalidated',
+      { variants: [entry('nc', 'no-cache')], headers: { pragma: 'no-cache' }, options: protect },
+      revalidate('stale', 'nc'),
+    ],
+    [
+      'the Fetch no-cache mode, the caller’s own choice, still revalidates',
+      { variants: [FRESH], mode: 'no-cache', options: protect },
+      revalidate('request', 'fresh'),
+    ],
+    // The default: RFC 9111 §5.2.1.4.
+    [
+      'off by default',
+      { variants: [FRESH], headers: { 'cache-control': 'no-cache' }, options: { shared: true } },
+      revalidate('request', 'fresh'),
+    ],
+  ])('%s', (_name, c, expected) => check(c, expected));
+});

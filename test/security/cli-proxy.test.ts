@@ -1,6 +1,7 @@
 /**
  * The hardening as `httpcache proxy` exposes it: `--trust-proxy` names the downstream proxies whose
- * `X-Forwarded-*` are believed, and the detail of a 502 goes to stderr, not to the client.
+ * `X-Forwarded-*` are believed, the detail of a 502 goes to stderr, not to the client, and
+ * `--ignore-request-no-cache` protects the upstream from `no-cache` requests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -92,6 +93,21 @@ describe('httpcache proxy, hardened', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--trust-proxy/);
+  });
+
+  it('--ignore-request-no-cache: no-cache requests are answered from the cache', async () => {
+    upstream = await startUpstream();
+    const { url } = await startCli(['--upstream', upstream.url, '--ignore-request-no-cache']);
+    // Without the flag each would go upstream. The process's storing is not awaited here, so the
+    // second request may still miss while the first is being stored.
+    let hits = 0;
+    for (let i = 0; i < 10; i++) {
+      const response = await get(url, ['Cache-Control: no-cache']);
+      expect(response?.status).toBe(200);
+      if (/; hit/.test(String(response?.headers['cache-status']))) hits++;
+    }
+    expect(hits).toBeGreaterThanOrEqual(8);
+    expect(upstream.requests).toHaveLength(10 - hits);
   });
 
   it('a 502 says Bad Gateway to the client and the cause on stderr', async () => {

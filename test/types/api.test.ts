@@ -66,6 +66,7 @@ describe('public types', () => {
     if (isHttpCacheError(value))
       expectTypeOf(value.code).toEqualTypeOf<
         | 'ERR_HTTPCACHE_OPTIONS'
+        | 'ERR_HTTPCACHE_REQUEST'
         | 'ERR_HTTPCACHE_STORAGE'
         | 'ERR_HTTPCACHE_CODEC'
         | 'ERR_HTTPCACHE_CLOSED'

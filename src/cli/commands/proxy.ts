@@ -21,6 +21,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly trustProxy?: readonly string[];
   /** The largest body stored, in bytes; larger ones pass through uncached. */
   readonly maxBodySize: number;
+  /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
+  readonly ignoreRequestNoCache?: boolean;
 }
 
 /** The proxy's default `--max-body-size`: 16 MiB. */
@@ -52,6 +54,10 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         .argParser(parseByteCount)
         .default(DEFAULT_PROXY_MAX_BODY_SIZE, '16 MiB'),
     )
+    .option(
+      '--ignore-request-no-cache',
+      "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
@@ -68,6 +74,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       port: options.port,
       host: options.host,
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+      ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
       maxBodySize: options.maxBodySize,
     });

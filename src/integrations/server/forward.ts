@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { HttpCacheOptions } from '../../engine/options.ts';
+import { rejectUnknownNames } from '../../engine/option-names.ts';
+import { CACHE_OPTION_NAMES, type HttpCacheOptions } from '../../engine/options.ts';
 import { OptionsError } from '../../errors.ts';
 import { forwardingFields, type ProxyTrust, UNFORWARDED_FIELDS } from './forwarded.ts';
 import { endToEnd, rawPairs } from './hop-by-hop.ts';
@@ -61,6 +62,27 @@ export interface ProxyOptions extends Omit<HttpCacheOptions, 'fetch'> {
    * @example createProxy({ upstream, trustProxy: ['10.0.0.2'] })
    */
   readonly trustProxy?: ProxyTrust;
+}
+
+/** The names of the proxy's options: the cache's but `fetch`, and its own. */
+const PROXY_OPTION_NAMES = [
+  ...CACHE_OPTION_NAMES.filter((name) => name !== 'fetch'),
+  ...Object.keys({
+    upstream: true,
+    port: true,
+    host: true,
+    timeout: true,
+    via: true,
+    trustProxy: true,
+  } satisfies Record<Exclude<keyof ProxyOptions, keyof HttpCacheOptions>, true>),
+];
+
+/** A name that is not one of the proxy's options (a typo) is an `OptionsError` naming it. */
+export function rejectUnknownProxyOptions(options: ProxyOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionsError('options', `must be an object, got ${String(options)}`);
+  }
+  rejectUnknownNames(options, PROXY_OPTION_NAMES);
 }
 
 /** Validates the proxy's own options, naming the one at fault. */

@@ -7,6 +7,7 @@ import {
   forwardedHeaders,
   hasBody,
   type ProxyOptions,
+  rejectUnknownProxyOptions,
   upstreamBase,
   upstreamUrl,
   validate,
@@ -68,6 +69,7 @@ type ProxyInit = CacheRequestInit & { [CONTEXT]?: ClientCall };
  * ```
  */
 export async function createProxy(options: ProxyOptions): Promise<CachingProxy> {
+  rejectUnknownProxyOptions(options);
   const {
     upstream,
     port = 0,
