@@ -1,6 +1,6 @@
 import { ClosedError } from '../errors.ts';
 import { concat } from './bytes.ts';
-import { positive } from './option-checks.ts';
+import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import type {
   EntryMeta,
@@ -73,8 +73,8 @@ export class MemoryStorage implements Storage {
 
   constructor(options: MemoryStorageOptions = {}) {
     this.#maxBytes = positive('maxBytes', options.maxBytes ?? 64 * 1024 * 1024);
-    this.#maxEntries = positive('maxEntries', options.maxEntries ?? 10_000);
-    this.#maxVariants = positive('maxVariants', options.maxVariants ?? 64);
+    this.#maxEntries = count('maxEntries', options.maxEntries ?? 10_000);
+    this.#maxVariants = count('maxVariants', options.maxVariants ?? 64);
     this.#clock = options.clock ?? Date.now;
   }
 

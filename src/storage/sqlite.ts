@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { DatabaseSync } from 'node:sqlite';
 import { ClosedError, OptionsError } from '../errors.ts';
 import { encodeMeta } from './codec.ts';
-import { positive } from './option-checks.ts';
+import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import type { SqliteContext } from './sqlite/context.ts';
 import { evict, totals } from './sqlite/eviction.ts';
@@ -92,7 +92,7 @@ export class SqliteStorage implements Storage {
       path,
       clock: options.clock ?? Date.now,
       maxBytes,
-      maxVariants: positive('maxVariants', options.maxVariants ?? DEFAULT_MAX_VARIANTS),
+      maxVariants: count('maxVariants', options.maxVariants ?? DEFAULT_MAX_VARIANTS),
       inFlight: { bytes: 0 },
       writes: new Set(),
       readers: new Set(),

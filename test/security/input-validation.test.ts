@@ -179,3 +179,19 @@ describe('storage', () => {
     expect(isHttpCacheError(new RequestError('input', 'x'))).toBe(true);
   });
 });
+
+describe('storage options: counts are whole numbers', () => {
+  it.each([
+    ['maxEntries', 1.5],
+    ['maxEntries', 0],
+    ['maxVariants', 2.5],
+    ['maxVariants', -1],
+  ] as const)('MemoryStorage refuses %s: %s', (option, value) => {
+    expect(() => new MemoryStorage({ [option]: value })).toThrow(OptionsError);
+    expect(() => new MemoryStorage({ [option]: value })).toThrow(option);
+  });
+
+  it('MemoryStorage takes whole numbers and Infinity', () => {
+    expect(() => new MemoryStorage({ maxEntries: 10, maxVariants: Infinity })).not.toThrow();
+  });
+});
