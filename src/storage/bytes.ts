@@ -1,3 +1,5 @@
+import type { EntryMeta } from './types.ts';
+
 /**
  * Byte helpers the storages share.
  *
@@ -14,4 +16,15 @@ export function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Ar
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * A rough size of an entry's metadata (URL, key, variant, fields, Vary values), so that many tiny
+ * bodies, or many variants, still count against a byte cap.
+ */
+export function metaCost(meta: EntryMeta): number {
+  let cost = 256 + meta.url.length + meta.key.length + meta.variant.length;
+  for (const [name, value] of meta.headers) cost += name.length + value.length;
+  for (const [name, value] of Object.entries(meta.vary)) cost += name.length + (value?.length ?? 0);
+  return cost;
 }

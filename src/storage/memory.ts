@@ -1,5 +1,5 @@
 import { ClosedError } from '../errors.ts';
-import { concat } from './bytes.ts';
+import { concat, metaCost } from './bytes.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import type {
@@ -269,12 +269,4 @@ export class MemoryStorage implements Storage {
   #open(): void {
     if (this.#closed) throw new ClosedError('MemoryStorage');
   }
-}
-
-/** A rough size of an entry's metadata, so that many tiny bodies still count against the cap. */
-function metaCost(meta: EntryMeta): number {
-  let cost = 256 + meta.url.length + meta.key.length + meta.variant.length;
-  for (const [name, value] of meta.headers) cost += name.length + value.length;
-  for (const [name, value] of Object.entries(meta.vary)) cost += name.length + (value?.length ?? 0);
-  return cost;
 }

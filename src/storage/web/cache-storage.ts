@@ -1,4 +1,6 @@
 import { ClosedError, messageOf } from '../../errors.ts';
+import { metaCost } from '../bytes.ts';
+import { applyPatch } from '../patch.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -8,7 +10,6 @@ import type {
   StorageStats,
   StoredBody,
 } from '../types.ts';
-import { metaCost, patched } from './chunks.ts';
 import { UnsupportedOperationError } from './unsupported.ts';
 
 /** Options of {@link CacheStorageStorage}. */
@@ -123,7 +124,7 @@ export class CacheStorageStorage implements Storage {
     return this.#edit(entry.key, (variants) => {
       const old = variants.find((v) => v.id === entry.id && v.variant === entry.variant);
       if (old === undefined) return [variants, false];
-      const updated = patched(old, patch);
+      const updated = applyPatch(old, patch);
       return [variants.map((v) => (v === old ? updated : v)), true];
     });
   }

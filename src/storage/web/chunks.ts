@@ -1,5 +1,3 @@
-import type { EntryMeta, EntryPatch } from '../types.ts';
-
 /**
  * Streams and chunk lists for the web storages.
  *
@@ -18,28 +16,4 @@ export function streamOfChunks(chunks: readonly Bytes[]): ReadableStream<Bytes> 
       else controller.enqueue(chunk);
     },
   });
-}
-
-/** A rough size of an entry's metadata, so that many tiny bodies still count against a cap. */
-export function metaCost(meta: {
-  readonly url: string;
-  readonly key: string;
-  readonly headers: readonly (readonly [string, string])[];
-}): number {
-  let cost = 256 + meta.url.length + meta.key.length;
-  for (const [name, value] of meta.headers) cost += name.length + value.length;
-  return cost;
-}
-
-/** `meta` with the fields `patch` sets replaced; what storage owns is never patched. */
-export function patched(meta: EntryMeta, patch: EntryPatch): EntryMeta {
-  const { headers, requestTime, responseTime, staleAt, deleteAt } = patch;
-  return {
-    ...meta,
-    ...(headers === undefined ? {} : { headers }),
-    ...(requestTime === undefined ? {} : { requestTime }),
-    ...(responseTime === undefined ? {} : { responseTime }),
-    ...(staleAt === undefined ? {} : { staleAt }),
-    ...(deleteAt === undefined ? {} : { deleteAt }),
-  };
 }

@@ -1,5 +1,7 @@
 import { ClosedError } from '../../errors.ts';
+import { metaCost } from '../bytes.ts';
 import { positive } from '../option-checks.ts';
+import { applyPatch } from '../patch.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -10,7 +12,7 @@ import type {
   StorageStats,
   StoredBody,
 } from '../types.ts';
-import { metaCost, patched, streamOfChunks } from './chunks.ts';
+import { streamOfChunks } from './chunks.ts';
 import { committed, openDatabase, result } from './idb.ts';
 import { UnsupportedOperationError } from './unsupported.ts';
 
@@ -152,7 +154,7 @@ export class IndexedDBStorage implements Storage {
 
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
     return this.#change(entry, (row) => {
-      const meta = patched(row.meta, patch);
+      const meta = applyPatch(row.meta, patch);
       return { ...row, meta, cost: meta.size + metaCost(meta) };
     });
   }
