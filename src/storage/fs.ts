@@ -13,6 +13,7 @@ import { readEntryBody, readKey } from './fs/read.ts';
 import { evictTo, measure } from './fs/sizes.ts';
 import { deleteUrl } from './fs/urls.ts';
 import { rewriteEntry, writeEntry } from './fs/write.ts';
+import { count } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import { checkSerializer, jsonSerializer, type Serializer } from './serializers.ts';
 import type {
@@ -57,6 +58,13 @@ export interface FileSystemStorageOptions {
    * @example new FileSystemStorage({ maxBytes: 512 * 1024 * 1024 })
    */
   readonly maxBytes?: number;
+  /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; when a
+   * new variant is stored beyond it, the least recently used are deleted, so that a `Vary` on a
+   * header every client sets differently cannot fill the directory or slow lookups.
+   * @default 64
+   */
+  readonly maxVariants?: number;
   /**
    * The clock used to expire entries at their `deleteAt` and to order them for eviction, in ms
    * since the epoch.
@@ -109,6 +117,7 @@ export class FileSystemStorage implements Storage {
       layout,
       serializer,
       clock: options.clock ?? Date.now,
+      maxVariants: count('maxVariants', options.maxVariants ?? 64),
       locks,
       exclusive: (kh, action) => locks.run(kh, () => withLockFile(layout.lockFile(kh), action)),
       report: (report) => this.#report(report),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CachingProxy, createProxy } from '../../src/integrations/server/index.ts';
+import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { MemoryStorage } from '../../src/storage/memory.ts';
 import { SqliteStorage } from '../../src/storage/sqlite.ts';
 import type { Storage } from '../../src/storage/types.ts';
@@ -61,6 +62,13 @@ describe.each([
     async () => {
       directory = await mkdtemp(join(tmpdir(), 'httpcache-vary-'));
       return new SqliteStorage({ path: join(directory, 'c.sqlite'), maxVariants: MAX_VARIANTS });
+    },
+  ],
+  [
+    'FileSystemStorage',
+    async () => {
+      directory = await mkdtemp(join(tmpdir(), 'httpcache-vary-'));
+      return new FileSystemStorage({ directory, maxVariants: MAX_VARIANTS });
     },
   ],
 ])('%s: hundreds of User-Agent variants', (_name, open) => {
