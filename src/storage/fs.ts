@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { ClosedError, OptionsError } from '../errors.ts';
+import { ClosedError, OptionsError, StorageError } from '../errors.ts';
 import { sweepTemps } from './fs/atomic.ts';
 import { BodyFailure } from './fs/body-file.ts';
 import type { Context, Report, Tally } from './fs/context.ts';
@@ -102,6 +102,8 @@ export class FileSystemStorage implements Storage {
   #opened: Promise<void> | undefined;
   /** Bytes stored, as last measured plus what was added since; only kept with `maxBytes`. */
   #bytes = 0;
+  /** Body bytes of puts in progress: they count against `maxBytes` as they arrive. */
+  #inFlight = 0;
   #closed = false;
 
   constructor(options: FileSystemStorageOptions = {}) {
@@ -146,12 +148,46 @@ export class FileSystemStorage implements Storage {
     return this.#run('body', () => readEntryBody(this.#ctx, entry));
   }
 
+  /**
+   * With `maxBytes`, the body's bytes count against it as they arrive (stored entries are evicted
+   * to make room); the write that would take the bodies being written past it fails.
+   */
   put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta> {
+    const kh = sha256(entry.key);
     return this.#run('put', async () => {
-      const written = await writeEntry(this.#ctx, entry, body, this.#maxBytes);
-      await this.#cap(written.bytes, sha256(entry.key));
-      return written.meta;
+      let reserved = 0;
+      const release = (): void => {
+        this.#inFlight -= reserved;
+        reserved = 0;
+      };
+      try {
+        const written = await writeEntry(this.#ctx, entry, body, async (bytes, size) => {
+          reserved += bytes;
+          await this.#reserve(bytes, size, kh);
+        });
+        // Its bytes are stored now: counted in #bytes, no longer in flight.
+        release();
+        await this.#cap(written.bytes, kh);
+        return written.meta;
+      } finally {
+        release();
+      }
     });
+  }
+
+  /** Counts bytes of a body being written against `maxBytes`, evicting stored entries for room. */
+  async #reserve(bytes: number, size: number, keep: string): Promise<void> {
+    const max = this.#maxBytes;
+    if (max === undefined) return;
+    this.#inFlight += bytes;
+    if (size > max) throw new StorageError('put', `the body is larger than maxBytes (${max})`);
+    if (this.#inFlight > max) {
+      throw new StorageError(
+        'put',
+        `the bodies being written exceed maxBytes (${max}); this one is dropped`,
+      );
+    }
+    await this.#cap(0, keep);
   }
 
   /**
@@ -305,15 +341,18 @@ export class FileSystemStorage implements Storage {
     this.#bytes = tally.bytes;
   }
 
-  /** Keeps the bytes stored under `maxBytes`, deleting the least recently used entries first. */
+  /**
+   * Keeps the bytes stored, plus those of bodies being written, under `maxBytes`, deleting the
+   * least recently used entries first.
+   */
   async #cap(added: number, keep: string): Promise<void> {
     const max = this.#maxBytes;
     if (max === undefined) return;
     this.#bytes += added;
-    if (this.#bytes <= max) return;
+    if (this.#bytes + this.#inFlight <= max) return;
     // Eviction goes by when entries were last used: the gathered hits first.
     await this.#writeHits();
-    this.#bytes = await evictTo(this.#ctx, max, keep);
+    this.#bytes = await evictTo(this.#ctx, Math.max(0, max - this.#inFlight), keep);
   }
 
   #report({ operation, error, key }: Report): void {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CodecError } from '../../errors.ts';
 import type { EntryMeta, EntryRef, EntryToStore } from '../types.ts';
 import { writeAtomically } from './atomic.ts';
-import { writeBody } from './body-file.ts';
+import { type Reserve, writeBody } from './body-file.ts';
 import type { Context } from './context.ts';
 import { unlinkQuietly } from './files.ts';
 import { sha256 } from './layout.ts';
@@ -28,13 +28,13 @@ export async function writeEntry(
   ctx: Context,
   entry: EntryToStore,
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  maxBytes: number | undefined,
+  reserve: Reserve,
 ): Promise<Written> {
   const kh = sha256(entry.key);
   const vh = sha256(entry.variant);
   const id = randomBytes(16).toString('hex');
   const size = await writeAtomically(ctx.layout.bodyFile(kh, vh, id), (handle) =>
-    writeBody(handle, body, maxBytes),
+    writeBody(handle, body, reserve),
   );
   const meta: EntryMeta = { ...entry, id, size, hits: 0 };
   // The URL index goes first, so that every visible entry is found by deleteUrl.
