@@ -177,9 +177,9 @@ export class FileSystemStorage implements Storage {
 
   /** Counts bytes of a body being written against `maxBytes`, evicting stored entries for room. */
   async #reserve(bytes: number, size: number, keep: string): Promise<void> {
+    this.#inFlight += bytes;
     const max = this.#maxBytes;
     if (max === undefined) return;
-    this.#inFlight += bytes;
     if (size > max) throw new StorageError('put', `the body is larger than maxBytes (${max})`);
     if (this.#inFlight > max) {
       throw new StorageError(
