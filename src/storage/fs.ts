@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { ClosedError, OptionsError } from '../errors.ts';
+import { ClosedError, OptionsError, StorageError } from '../errors.ts';
 import { sweepTemps } from './fs/atomic.ts';
 import { BodyFailure } from './fs/body-file.ts';
 import type { Context, Report, Tally } from './fs/context.ts';
@@ -13,6 +13,7 @@ import { readEntryBody, readKey } from './fs/read.ts';
 import { evictTo, measure } from './fs/sizes.ts';
 import { deleteUrl } from './fs/urls.ts';
 import { rewriteEntry, writeEntry } from './fs/write.ts';
+import { count } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import { checkSerializer, jsonSerializer, type Serializer } from './serializers.ts';
 import type {
@@ -58,6 +59,13 @@ export interface FileSystemStorageOptions {
    */
   readonly maxBytes?: number;
   /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; when a
+   * new variant is stored beyond it, the least recently used are deleted, so that a `Vary` on a
+   * header every client sets differently cannot fill the directory or slow lookups.
+   * @default 64
+   */
+  readonly maxVariants?: number;
+  /**
    * The clock used to expire entries at their `deleteAt` and to order them for eviction, in ms
    * since the epoch.
    * @default Date.now
@@ -94,6 +102,8 @@ export class FileSystemStorage implements Storage {
   #opened: Promise<void> | undefined;
   /** Bytes stored, as last measured plus what was added since; only kept with `maxBytes`. */
   #bytes = 0;
+  /** Body bytes of puts in progress: they count against `maxBytes` as they arrive. */
+  #inFlight = 0;
   #closed = false;
 
   constructor(options: FileSystemStorageOptions = {}) {
@@ -109,6 +119,7 @@ export class FileSystemStorage implements Storage {
       layout,
       serializer,
       clock: options.clock ?? Date.now,
+      maxVariants: count('maxVariants', options.maxVariants ?? 64),
       locks,
       exclusive: (kh, action) => locks.run(kh, () => withLockFile(layout.lockFile(kh), action)),
       report: (report) => this.#report(report),
@@ -137,12 +148,46 @@ export class FileSystemStorage implements Storage {
     return this.#run('body', () => readEntryBody(this.#ctx, entry));
   }
 
+  /**
+   * With `maxBytes`, the body's bytes count against it as they arrive (stored entries are evicted
+   * to make room); the write that would take the bodies being written past it fails.
+   */
   put(entry: EntryToStore, body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<EntryMeta> {
+    const kh = sha256(entry.key);
     return this.#run('put', async () => {
-      const written = await writeEntry(this.#ctx, entry, body, this.#maxBytes);
-      await this.#cap(written.bytes, sha256(entry.key));
-      return written.meta;
+      let reserved = 0;
+      const release = (): void => {
+        this.#inFlight -= reserved;
+        reserved = 0;
+      };
+      try {
+        const written = await writeEntry(this.#ctx, entry, body, async (bytes, size) => {
+          reserved += bytes;
+          await this.#reserve(bytes, size, kh);
+        });
+        // Its bytes are stored now: counted in #bytes, no longer in flight.
+        release();
+        await this.#cap(written.bytes, kh);
+        return written.meta;
+      } finally {
+        release();
+      }
     });
+  }
+
+  /** Counts bytes of a body being written against `maxBytes`, evicting stored entries for room. */
+  async #reserve(bytes: number, size: number, keep: string): Promise<void> {
+    this.#inFlight += bytes;
+    const max = this.#maxBytes;
+    if (max === undefined) return;
+    if (size > max) throw new StorageError('put', `the body is larger than maxBytes (${max})`);
+    if (this.#inFlight > max) {
+      throw new StorageError(
+        'put',
+        `the bodies being written exceed maxBytes (${max}); this one is dropped`,
+      );
+    }
+    await this.#cap(0, keep);
   }
 
   /**
@@ -296,15 +341,18 @@ export class FileSystemStorage implements Storage {
     this.#bytes = tally.bytes;
   }
 
-  /** Keeps the bytes stored under `maxBytes`, deleting the least recently used entries first. */
+  /**
+   * Keeps the bytes stored, plus those of bodies being written, under `maxBytes`, deleting the
+   * least recently used entries first.
+   */
   async #cap(added: number, keep: string): Promise<void> {
     const max = this.#maxBytes;
     if (max === undefined) return;
     this.#bytes += added;
-    if (this.#bytes <= max) return;
+    if (this.#bytes + this.#inFlight <= max) return;
     // Eviction goes by when entries were last used: the gathered hits first.
     await this.#writeHits();
-    this.#bytes = await evictTo(this.#ctx, max, keep);
+    this.#bytes = await evictTo(this.#ctx, Math.max(0, max - this.#inFlight), keep);
   }
 
   #report({ operation, error, key }: Report): void {

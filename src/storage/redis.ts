@@ -77,6 +77,7 @@ export class RedisStorage implements Storage {
   readonly prefix: string;
   readonly #ctx: RedisContext;
   readonly #maxBodySize: number;
+  readonly #maxVariants: number;
   readonly #timeout: number;
   readonly #closeClient: boolean;
   #report: StorageReporter = () => undefined;
@@ -89,6 +90,7 @@ export class RedisStorage implements Storage {
     const settings = resolveOptions(options);
     this.prefix = settings.keys.prefix;
     this.#maxBodySize = settings.maxBodySize;
+    this.#maxVariants = settings.maxVariants;
     this.#timeout = settings.timeout;
     this.#closeClient = settings.closeClient;
     const { client, keys, grace, clock } = settings;
@@ -179,7 +181,7 @@ export class RedisStorage implements Storage {
         'put',
         COMMIT,
         [keys.variants(hash)],
-        [...args, deleteAt, ...last],
+        [...args, deleteAt, this.#ctx.clock(), variantsCap(this.#maxVariants), ...last],
       );
       committed = true;
       if (result === 1) await script('put', INDEX, [keys.url(url)], [hash, ttl]);
@@ -198,10 +200,10 @@ export class RedisStorage implements Storage {
     return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
-  /** Counts a hit (HINCRBY); an entry that is gone is left alone. */
-  async touch(entry: EntryMeta, _now: number): Promise<void> {
+  /** Counts a hit (HINCRBY) and marks the entry used now; an entry that is gone is left alone. */
+  async touch(entry: EntryMeta, now: number = this.#ctx.clock()): Promise<void> {
     const { keys, script } = this.#ctx;
-    await script('touch', TOUCH, [keys.entry(keys.hash(entry.key), entry.id)], [1]);
+    await script('touch', TOUCH, [keys.entry(keys.hash(entry.key), entry.id)], [1, now]);
   }
 
   async delete(key: string): Promise<void> {
@@ -335,4 +337,9 @@ export class RedisStorage implements Storage {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The variants cap as {@link COMMIT} takes it: 0 for none (Infinity). */
+function variantsCap(maxVariants: number): number {
+  return Number.isFinite(maxVariants) ? maxVariants : 0;
 }

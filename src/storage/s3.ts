@@ -3,7 +3,7 @@ import { ClosedError, OptionsError } from '../errors.ts';
 import { BodyFailure } from './fs/body-file.ts';
 import { sha256 } from './fs/layout.ts';
 import { KeyLocks } from './fs/locks.ts';
-import { milliseconds } from './option-checks.ts';
+import { count, milliseconds } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import { readEntryBody } from './s3/body.ts';
 import { Bucket, storageError } from './s3/bucket.ts';
@@ -87,6 +87,15 @@ export interface S3StorageOptions {
    */
   readonly countHits?: boolean;
   /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; when a
+   * new variant is stored beyond it, the least recently used (by when their metadata was last
+   * written: stored, freshened or, with `countHits`, served) are deleted, so that a `Vary` on a
+   * header every client sets differently cannot fill the bucket or slow lookups.
+   * @default 64
+   * @example new S3Storage({ client, bucket, maxVariants: 16 })
+   */
+  readonly maxVariants?: number;
+  /**
    * The clock used to expire entries at their `deleteAt`, in ms since the epoch.
    * @default Date.now
    */
@@ -142,6 +151,7 @@ export class S3Storage implements Storage {
       clock,
       locks: new KeyLocks(),
       partSize,
+      maxVariants: count('maxVariants', options.maxVariants ?? 64),
       report: (operation, error, key) => this.#report(operation, error, key),
     };
   }

@@ -1,13 +1,15 @@
 /**
  * Finding 6: a byte cap must hold while bodies are being written. Eight endless bodies stream into
  * one capped storage at once; at every step the bytes the storage really holds (chunks in the
- * SQLite file, read through a connection of its own) stay within the cap, and every write fails.
+ * SQLite file, read through a connection of its own; files in the directory, temp files included)
+ * stay within the cap, and every write fails.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { MemoryStorage } from '../../src/storage/memory.ts';
 import { SqliteStorage } from '../../src/storage/sqlite.ts';
 import type { EntryToStore } from '../../src/storage/types.ts';
@@ -42,11 +44,11 @@ function entry(i: number): EntryToStore {
 }
 
 /** A body that never ends: a piece per pull, `check` run before each one is handed out. */
-function endless(check: () => void): ReadableStream<Uint8Array<ArrayBuffer>> {
+function endless(check: () => void | Promise<void>): ReadableStream<Uint8Array<ArrayBuffer>> {
   return new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
-      pull(controller) {
-        check();
+      async pull(controller) {
+        await check();
         controller.enqueue(new Uint8Array(PIECE));
       },
     },
@@ -75,6 +77,27 @@ describe('bytes being written count against maxBytes', () => {
       expect((await storage.stats()).entries).toBe(0);
     } finally {
       observer.close();
+      await storage.close();
+    }
+  });
+
+  it('file system: eight concurrent endless bodies never hold more than the cap', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'httpcache-inflight-'));
+    const storage = new FileSystemStorage({ directory, maxBytes: MAX_BYTES });
+    let most = 0;
+    const check = async (): Promise<void> => {
+      most = Math.max(most, await held(directory ?? ''));
+    };
+    try {
+      const puts = Array.from({ length: WRITERS }, (_, i) => storage.put(entry(i), endless(check)));
+      const results = await Promise.allSettled(puts);
+      await check();
+      expect(results.map((r) => r.status)).toEqual(Array(WRITERS).fill('rejected'));
+      expect(most).toBeGreaterThan(MAX_BYTES / 2);
+      expect(most).toBeLessThanOrEqual(MAX_BYTES);
+      expect((await storage.stats()).entries).toBe(0);
+      expect(await held(directory)).toBe(0);
+    } finally {
       await storage.close();
     }
   });
@@ -108,3 +131,13 @@ describe('bytes being written count against maxBytes', () => {
     await storage.close();
   });
 });
+
+/** Bytes in every file under `dir` (temp files of writes under way included). */
+async function held(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const name of await readdir(dir, { recursive: true })) {
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    if (info?.isFile()) bytes += info.size;
+  }
+  return bytes;
+}

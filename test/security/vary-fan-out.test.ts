@@ -8,9 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CachingProxy, createProxy } from '../../src/integrations/server/index.ts';
+import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { MemoryStorage } from '../../src/storage/memory.ts';
+import { RedisStorage } from '../../src/storage/redis.ts';
 import { SqliteStorage } from '../../src/storage/sqlite.ts';
 import type { Storage } from '../../src/storage/types.ts';
+import {
+  connectRedis,
+  type RedisServer,
+  redisAvailable,
+  startRedis,
+} from '../storage/redis/servers.ts';
 import { type RecordingUpstream, startUpstream } from './sockets.ts';
 
 const MAX_VARIANTS = 16;
@@ -21,10 +29,13 @@ const agent = (i: number): string => `agent-${i}-${'x'.repeat(1024)}`;
 let upstream: RecordingUpstream | undefined;
 let proxy: CachingProxy | undefined;
 let directory: string | undefined;
+let redis: RedisServer | undefined;
 
 afterEach(async () => {
   await proxy?.close();
   await upstream?.close();
+  await redis?.stop();
+  redis = undefined;
   if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   proxy = upstream = directory = undefined;
 });
@@ -54,6 +65,22 @@ async function fanOut(storage: Storage): Promise<void> {
   await proxy.cache.idle();
 }
 
+/** Fills one key with {@link CLIENTS} variants and checks the cap held at every lookup. */
+async function keepsTheCap(storage: Storage): Promise<void> {
+  const { reads } = counted(storage);
+  await fanOut(storage);
+  expect((await storage.stats()).entries).toBe(MAX_VARIANTS);
+  expect(reads).toHaveLength(CLIENTS);
+  expect(Math.max(...reads)).toBeLessThanOrEqual(MAX_VARIANTS);
+  // The most recent clients' variants are the ones kept.
+  const last = await fetch(`${proxy?.url}/page`, {
+    headers: { 'user-agent': agent(CLIENTS - 1) },
+  });
+  expect(last.headers.get('cache-status')).toMatch(/hit/);
+  await last.text();
+  await storage.close();
+}
+
 describe.each([
   ['MemoryStorage', async () => new MemoryStorage({ maxVariants: MAX_VARIANTS })],
   [
@@ -63,20 +90,25 @@ describe.each([
       return new SqliteStorage({ path: join(directory, 'c.sqlite'), maxVariants: MAX_VARIANTS });
     },
   ],
+  [
+    'FileSystemStorage',
+    async () => {
+      directory = await mkdtemp(join(tmpdir(), 'httpcache-vary-'));
+      return new FileSystemStorage({ directory, maxVariants: MAX_VARIANTS });
+    },
+  ],
 ])('%s: hundreds of User-Agent variants', (_name, open) => {
   it('keeps variants per key at the cap, and no lookup reads more', async () => {
-    const { storage, reads } = counted(await open());
-    await fanOut(storage);
-    expect((await storage.stats()).entries).toBe(MAX_VARIANTS);
-    expect(reads).toHaveLength(CLIENTS);
-    expect(Math.max(...reads)).toBeLessThanOrEqual(MAX_VARIANTS);
-    // The most recent clients' variants are the ones kept.
-    const last = await fetch(`${proxy?.url}/page`, {
-      headers: { 'user-agent': agent(CLIENTS - 1) },
-    });
-    expect(last.headers.get('cache-status')).toMatch(/hit/);
-    await last.text();
-    await storage.close();
+    await keepsTheCap(await open());
+  });
+});
+
+describe.skipIf(!redisAvailable())('RedisStorage: hundreds of User-Agent variants', () => {
+  it('keeps variants per key at the cap in its commit script, and no lookup reads more', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'httpcache-vary-'));
+    redis = await startRedis(directory);
+    const client = await connectRedis(redis.port);
+    await keepsTheCap(new RedisStorage({ client, maxVariants: MAX_VARIANTS, closeClient: true }));
   });
 });
 

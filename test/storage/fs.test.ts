@@ -222,6 +222,7 @@ describe('FileSystemStorage', () => {
 
   it('checks its options and reports I/O failures as StorageError with the cause', async () => {
     expect(() => new FileSystemStorage({ maxBytes: 0 })).toThrow(OptionsError);
+    expect(() => new FileSystemStorage({ maxVariants: 1.5 })).toThrow(OptionsError);
     const bad = { ...jsonSerializer, extension: '../x' };
     expect(() => new FileSystemStorage({ serializer: bad })).toThrow(OptionsError);
     const file = join(await tempDir(), 'a-file');

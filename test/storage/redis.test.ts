@@ -215,6 +215,25 @@ describe.skipIf(!available)(title, () => {
     });
   });
 
+  describe('maxVariants', () => {
+    it('keeps the most recently stored or served variants of a key, deleting the rest', async () => {
+      let now = 1_000_000;
+      const clock = () => now;
+      const storage = open({ maxVariants: 2, clock });
+      const variant = (v: string) => entry(clock, 'k', { variant: v, vary: { accept: v } });
+      const a = await storage.put(variant('a'), bytes(10));
+      now += 10;
+      await storage.put(variant('b'), bytes(10));
+      now += 10;
+      await storage.touch(a, now);
+      now += 10;
+      await storage.put(variant('c'), bytes(10));
+      const kept = (await storage.get('k')).map((e) => e.variant).sort();
+      expect(kept).toEqual(['a', 'c']);
+      expect((await storage.stats()).entries).toBe(2);
+    });
+  });
+
   describe('maxBodySize', () => {
     it('rejects a larger body, cancels its stream and removes its chunks', async () => {
       const storage = open({ maxBodySize: 2 * CHUNK_SIZE });
@@ -360,6 +379,7 @@ describe.skipIf(!available)(title, () => {
       expect(() => new RedisStorage({ client, maxBodySize: 0 })).toThrow(/`maxBodySize`/);
       expect(() => new RedisStorage({ client, timeout: 0 })).toThrow(/`timeout`/);
       expect(() => new RedisStorage({ client, gracePeriod: 1.5 })).toThrow(/`gracePeriod`/);
+      expect(() => new RedisStorage({ client, maxVariants: 1.5 })).toThrow(/`maxVariants`/);
       const prefixed: RedisClientLike = {
         call: async () => null,
         callBuffer: async () => null,

@@ -270,6 +270,22 @@ describe('S3Storage: prune sweeps what dead writers left', () => {
   });
 });
 
+describe('S3Storage: maxVariants', () => {
+  it('a new variant beyond the cap deletes the least recently written, body and all', async () => {
+    const { storage, prefix } = open({ maxVariants: 2 });
+    const variant = (v: string) => entry({ key: 'k', variant: v, vary: { accept: v } });
+    const a = await storage.put(variant('a'), streamOf('a'));
+    await storage.put(variant('b'), streamOf('b'));
+    // b was last written longer ago than a: it is the one to go.
+    await s3.age(BUCKET, `${prefix}/entries/${sha256('k')}/${sha256('a')}.json`, 60_000);
+    await s3.age(BUCKET, `${prefix}/entries/${sha256('k')}/${sha256('b')}.json`, 120_000);
+    const c = await storage.put(variant('c'), streamOf('c'));
+    expect((await storage.get('k')).map((e) => e.variant).sort()).toEqual(['a', 'c']);
+    const bodies = (await objects(`${prefix}/bodies/`)).sort();
+    expect(bodies).toEqual([a.id, c.id].map((id) => `${prefix}/bodies/${id}`).sort());
+  });
+});
+
 describe('S3Storage: options and failures', () => {
   it('validates its options', () => {
     const base = { client, bucket: BUCKET };
@@ -277,6 +293,7 @@ describe('S3Storage: options and failures', () => {
     expect(() => new S3Storage({ ...base, bucket: '' })).toThrow(/`bucket`/);
     expect(() => new S3Storage({ ...base, partSize: MiB })).toThrow(/`partSize`/);
     expect(() => new S3Storage({ ...base, timeout: 0 })).toThrow(/`timeout`/);
+    expect(() => new S3Storage({ ...base, maxVariants: 1.5 })).toThrow(/`maxVariants`/);
     expect(new S3Storage(base).prefix).toBe('httpcache');
     expect(new S3Storage({ ...base, prefix: '' }).prefix).toBe('');
   });

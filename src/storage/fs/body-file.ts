@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { CodecError, messageOf, StorageError } from '../../errors.ts';
+import { CodecError, messageOf } from '../../errors.ts';
 import type { StoredBody } from '../types.ts';
 import { ignore, storageError, writeAll } from './files.ts';
 
@@ -20,11 +20,20 @@ export class BodyFailure {
   }
 }
 
-/** Copies a body stream into a file; returns its size. The stream's own errors are marked. */
+/**
+ * Counts `bytes` more of a body being written (`size` in all so far) against the storage's cap,
+ * after making room for them; throws when they do not fit.
+ */
+export type Reserve = (bytes: number, size: number) => Promise<void>;
+
+/**
+ * Copies a body stream into a file, each piece reserved before it is written; returns its size.
+ * The stream's own errors are marked.
+ */
 export async function writeBody(
   handle: FileHandle,
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  maxBytes: number | undefined,
+  reserve: Reserve,
 ): Promise<number> {
   const reader = body.getReader();
   let size = 0;
@@ -35,9 +44,7 @@ export async function writeBody(
       });
       if (result.done) return size;
       size += result.value.byteLength;
-      if (maxBytes !== undefined && size > maxBytes) {
-        throw new StorageError('put', `the body is larger than maxBytes (${maxBytes})`);
-      }
+      await reserve(result.value.byteLength, size);
       await writeAll(handle, result.value);
     }
   } catch (error) {

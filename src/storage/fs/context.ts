@@ -14,6 +14,8 @@ export interface Context {
   readonly layout: Layout;
   readonly serializer: Serializer;
   readonly clock: () => number;
+  /** The most variants kept per key; the least recently used beyond it are deleted. */
+  readonly maxVariants: number;
   /** Serialise this process's operations on one key hash (reads included). */
   readonly locks: KeyLocks;
   /**

@@ -57,6 +57,23 @@ export async function evictTo(ctx: Context, max: number, keep: string): Promise<
   return total;
 }
 
+/**
+ * Deletes the least recently used variants of key `kh` beyond `ctx.maxVariants`, never variant
+ * `keep` (the one just stored); returns the bytes freed. Run holding the key's lock.
+ */
+export async function capVariants(ctx: Context, kh: string, keep: string): Promise<number> {
+  const found = await variants(ctx, kh);
+  if (found.length <= ctx.maxVariants) return 0;
+  // Most recently used first, the variant just stored ahead of all.
+  found.sort((a, b) => (a.vh === keep ? -1 : b.vh === keep ? 1 : b.time - a.time));
+  let freed = 0;
+  for (const victim of found.slice(ctx.maxVariants)) {
+    await evict(ctx, kh, victim.vh);
+    freed += victim.bytes;
+  }
+  return freed;
+}
+
 /** Deletes the entry stored for a variant, leaving alone any body a put is about to commit. */
 async function evict(ctx: Context, kh: string, vh: string): Promise<void> {
   const meta = await readMetaFile(ctx, kh, vh);

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { CodecError } from '../../errors.ts';
 import type { EntryMeta, EntryRef, EntryToStore } from '../types.ts';
 import { writeAtomically } from './atomic.ts';
-import { writeBody } from './body-file.ts';
+import { type Reserve, writeBody } from './body-file.ts';
 import type { Context } from './context.ts';
 import { unlinkQuietly } from './files.ts';
 import { sha256 } from './layout.ts';
 import { readMetaFile, writeMetaFile } from './meta-file.ts';
+import { capVariants } from './sizes.ts';
 import { indexUrl } from './urls.ts';
 
 /**
@@ -16,7 +17,7 @@ import { indexUrl } from './urls.ts';
  * @module
  */
 
-/** An entry as stored, and the bytes its files added. */
+/** An entry as stored, and the bytes its files added (less those of variants it pushed out). */
 interface Written {
   readonly meta: EntryMeta;
   readonly bytes: number;
@@ -27,13 +28,13 @@ export async function writeEntry(
   ctx: Context,
   entry: EntryToStore,
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  maxBytes: number | undefined,
+  reserve: Reserve,
 ): Promise<Written> {
   const kh = sha256(entry.key);
   const vh = sha256(entry.variant);
   const id = randomBytes(16).toString('hex');
   const size = await writeAtomically(ctx.layout.bodyFile(kh, vh, id), (handle) =>
-    writeBody(handle, body, maxBytes),
+    writeBody(handle, body, reserve),
   );
   const meta: EntryMeta = { ...entry, id, size, hits: 0 };
   // The URL index goes first, so that every visible entry is found by deleteUrl.
@@ -63,12 +64,15 @@ export function rewriteEntry(
   });
 }
 
-/** Writes an entry's metadata over its variant's, then removes the replaced body. */
+/**
+ * Writes an entry's metadata over its variant's, removes the replaced body, and deletes the least
+ * recently used variants beyond the cap; returns the bytes added less those freed.
+ */
 async function commit(ctx: Context, kh: string, vh: string, meta: EntryMeta): Promise<number> {
   const previous = await readMetaFile(ctx, kh, vh);
   const bytes = await writeMetaFile(ctx, kh, vh, meta, ctx.clock());
   if (previous !== undefined && !(previous instanceof CodecError) && previous.id !== meta.id) {
     await unlinkQuietly(ctx.layout.bodyFile(kh, vh, previous.id));
   }
-  return bytes;
+  return bytes - (await capVariants(ctx, kh, vh));
 }

@@ -1,5 +1,5 @@
 import { OptionsError } from '../../errors.ts';
-import { milliseconds, positive } from '../option-checks.ts';
+import { count, milliseconds, positive } from '../option-checks.ts';
 import type { RedisClientLike } from './client.ts';
 import { RedisKeys } from './keys.ts';
 
@@ -33,6 +33,15 @@ export interface RedisStorageOptions {
    * @example new RedisStorage({ client, maxBodySize: 50 * 1024 * 1024 })
    */
   readonly maxBodySize?: number;
+  /**
+   * The most variants (entries under one key, as `Vary` tells them apart) to keep per key; when a
+   * new variant is stored beyond it, the least recently used (stored or served) are deleted in the
+   * same atomic script, so that a `Vary` on a header every client sets differently cannot fill
+   * Redis or slow lookups.
+   * @default 64
+   * @example new RedisStorage({ client, maxVariants: 16 })
+   */
+  readonly maxVariants?: number;
   /**
    * How long (ms) the body of a replaced or deleted entry stays readable for readers that were
    * already streaming it, renewed by each chunk they read: make it longer than the longest pause
@@ -69,6 +78,7 @@ export interface RedisSettings {
   readonly client: RedisClientLike;
   readonly keys: RedisKeys;
   readonly maxBodySize: number;
+  readonly maxVariants: number;
   readonly grace: number;
   readonly timeout: number;
   readonly closeClient: boolean;
@@ -88,6 +98,7 @@ export function resolveOptions(options: RedisStorageOptions): RedisSettings {
     client,
     keys: new RedisKeys(options.prefix ?? 'httpcache:'),
     maxBodySize: positive('maxBodySize', options.maxBodySize ?? 10 * 1024 * 1024),
+    maxVariants: count('maxVariants', options.maxVariants ?? 64),
     grace: milliseconds('gracePeriod', options.gracePeriod ?? 30_000),
     timeout: milliseconds('timeout', options.timeout ?? 2000, 1),
     closeClient: options.closeClient ?? false,

@@ -59,15 +59,18 @@ return n`,
 
 /**
  * Makes a written body visible: checks its chunks are all there, retires the entry it replaces
- * and points the variant at the new one; every key expires at the entry's `deleteAt`.
- * ARGV: variant, id, meta, size, chunks, ttl, grace, url, cost, deleteAt[, last chunk].
+ * and points the variant at the new one; every key expires at the entry's `deleteAt`. Beyond
+ * `maxVariants` variants, the least recently used (by their `used` time, set at commit and by
+ * each hit) are retired, so that no lookup reads more than the cap.
+ * ARGV: variant, id, meta, size, chunks, ttl, grace, url, cost, deleteAt, now, maxVariants (0:
+ * none)[, last chunk].
  */
 export const COMMIT = script(
   'commit',
   `local variant, id = ARGV[1], ARGV[2]
 local chunks, ttl, grace = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local body = base .. 'b:' .. id
-if ARGV[11] then redis.call('RPUSH', body, ARGV[11]) end
+if ARGV[13] then redis.call('RPUSH', body, ARGV[13]) end
 if redis.call('LLEN', body) ~= chunks then
   redis.call('DEL', body)
   return redis.error_reply('HTTPCACHE_LOST chunks of the body expired or were evicted before the commit')
@@ -81,11 +84,28 @@ if ttl <= 0 then
 end
 local entry = base .. 'e:' .. id
 redis.call('HSET', entry, 'meta', ARGV[3], 'size', ARGV[4], 'chunks', ARGV[5], 'hits', 0,
-  'url', ARGV[8], 'variant', variant, 'cost', ARGV[9], 'deleteAt', ARGV[10])
+  'url', ARGV[8], 'variant', variant, 'cost', ARGV[9], 'deleteAt', ARGV[10], 'used', ARGV[11])
 redis.call('PEXPIRE', entry, ttl)
 if chunks > 0 then redis.call('PEXPIRE', body, ttl) end
 redis.call('HSET', KEYS[1], variant, id)
 extend(KEYS[1], ttl)
+local max = tonumber(ARGV[12])
+if max > 0 and redis.call('HLEN', KEYS[1]) > max then
+  local pointers = redis.call('HGETALL', KEYS[1])
+  local others = {}
+  for i = 1, #pointers, 2 do
+    local other = pointers[i + 1]
+    if other ~= id then
+      local used = redis.call('HGET', base .. 'e:' .. other, 'used')
+      table.insert(others, {variant = pointers[i], id = other, used = tonumber(used) or 0})
+    end
+  end
+  table.sort(others, function(a, b) return a.used < b.used end)
+  for i = 1, #others - (max - 1) do
+    retire(others[i].id, grace)
+    redis.call('HDEL', KEYS[1], others[i].variant)
+  end
+end
 return 1`,
 );
 
@@ -172,10 +192,14 @@ extend(KEYS[1], ttl)
 return 1`,
 );
 
-/** KEYS: entry hash. ARGV: hits. Counts hits of an entry that still exists. */
+/**
+ * KEYS: entry hash. ARGV: hits, now. Counts hits of an entry that still exists, and marks it used
+ * at `now` (the variant kept longest when {@link COMMIT} trims a key's variants).
+ */
 export const TOUCH = script(
   'touch',
   `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'used', ARGV[2])
 return redis.call('HINCRBY', KEYS[1], 'hits', ARGV[1])`,
 );
 

@@ -17,6 +17,8 @@ export interface Context {
   readonly locks: KeyLocks;
   /** The size of the parts of a multipart upload; smaller bodies take one PutObject. */
   readonly partSize: number;
+  /** The most variants kept per key; the least recently used beyond it are deleted. */
+  readonly maxVariants: number;
   /** Hands a problem the storage handled itself to its reporter. */
   readonly report: (operation: string, error: unknown, key: string | undefined) => void;
 }

@@ -40,6 +40,9 @@ export async function writeEntry(
       await writeMeta(ctx, meta);
       return current instanceof CodecError ? undefined : current?.id;
     });
+    await ctx.locks
+      .run(kh, () => capVariants(ctx, kh, vh))
+      .catch((error: unknown) => ctx.report('put', error, entry.key));
   } catch (error) {
     await ctx.bucket.delete([bodyName]).catch(ignore);
     throw error;
@@ -51,6 +54,31 @@ export async function writeEntry(
       .catch((error: unknown) => ctx.report('put', error, entry.key));
   }
   return meta;
+}
+
+/**
+ * Deletes the least recently used variants of key `kh` beyond `ctx.maxVariants` (by when their
+ * metadata was last written: stored, freshened or, with `countHits`, served), never variant
+ * `keep`. The listing alone tells; only the variants deleted are read, for their bodies' ids.
+ */
+async function capVariants(ctx: Context, kh: string, keep: string): Promise<void> {
+  const variants: { vh: string; modified: number }[] = [];
+  for await (const page of ctx.bucket.list(ctx.layout.keyDir(kh))) {
+    for (const object of page) {
+      const names = ctx.layout.parseMeta(object.key);
+      if (names !== undefined) variants.push({ vh: names.vh, modified: object.modified });
+    }
+  }
+  if (variants.length <= ctx.maxVariants) return;
+  // Most recently used first, the variant just stored ahead of all.
+  variants.sort((a, b) => (a.vh === keep ? -1 : b.vh === keep ? 1 : b.modified - a.modified));
+  const names: string[] = [];
+  for (const { vh } of variants.slice(ctx.maxVariants)) {
+    const meta = await readMeta(ctx, kh, vh);
+    names.push(ctx.layout.meta(kh, vh));
+    if (meta !== undefined && !(meta instanceof CodecError)) names.push(ctx.layout.body(meta.id));
+  }
+  await ctx.bucket.delete(names);
 }
 
 /** How many times a rewrite reads and writes again after another writer came first. */
