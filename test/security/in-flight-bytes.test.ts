@@ -13,6 +13,7 @@ import { FileSystemStorage } from '../../src/storage/fs.ts';
 import { MemoryStorage } from '../../src/storage/memory.ts';
 import { SqliteStorage } from '../../src/storage/sqlite.ts';
 import type { EntryToStore } from '../../src/storage/types.ts';
+import { entry } from '../storage/fs-helpers.ts';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const PIECE = 64 * 1024;
@@ -25,22 +26,9 @@ afterEach(async () => {
   directory = undefined;
 });
 
-function entry(i: number): EntryToStore {
-  return {
-    key: `GET http://s/endless/${i}`,
-    url: `http://s/endless/${i}`,
-    method: 'GET',
-    status: 200,
-    statusText: 'OK',
-    headers: [],
-    vary: {},
-    variant: '',
-    requestTime: 0,
-    responseTime: 0,
-    createdAt: 0,
-    staleAt: 1e12,
-    deleteAt: 1e12,
-  };
+/** Writer `i`'s entry: a URL of its own. */
+function endlessEntry(i: number): EntryToStore {
+  return entry({ key: `GET http://s/endless/${i}`, url: `http://s/endless/${i}` });
 }
 
 /** A body that never ends: a piece per pull, `check` run before each one is handed out. */
@@ -68,7 +56,9 @@ describe('bytes being written count against maxBytes', () => {
       most = Math.max(most, Number(held.get()?.bytes));
     };
     try {
-      const puts = Array.from({ length: WRITERS }, (_, i) => storage.put(entry(i), endless(check)));
+      const puts = Array.from({ length: WRITERS }, (_, i) =>
+        storage.put(endlessEntry(i), endless(check)),
+      );
       const results = await Promise.allSettled(puts);
       check();
       expect(results.map((r) => r.status)).toEqual(Array(WRITERS).fill('rejected'));
@@ -89,7 +79,9 @@ describe('bytes being written count against maxBytes', () => {
       most = Math.max(most, await held(directory ?? ''));
     };
     try {
-      const puts = Array.from({ length: WRITERS }, (_, i) => storage.put(entry(i), endless(check)));
+      const puts = Array.from({ length: WRITERS }, (_, i) =>
+        storage.put(endlessEntry(i), endless(check)),
+      );
       const results = await Promise.allSettled(puts);
       await check();
       expect(results.map((r) => r.status)).toEqual(Array(WRITERS).fill('rejected'));
@@ -112,7 +104,7 @@ describe('bytes being written count against maxBytes', () => {
     const puts = Array.from({ length: WRITERS }, (_, i) =>
       storage
         .put(
-          entry(i),
+          endlessEntry(i),
           endless(() => {
             pulled[i] = (pulled[i] ?? 0) + PIECE;
             const held = pulled.reduce((sum, n, w) => (failed[w] ? sum : sum + n), 0);
