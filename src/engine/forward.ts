@@ -339,6 +339,7 @@ function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
     createdAt: undefined,
     hits: 0,
     ttl: undefined,
+    stale: false,
     forwarded: fwd.fwd,
   };
 }
