@@ -56,6 +56,18 @@ export interface HttpCacheOptions {
    */
   readonly heuristics?: boolean | Partial<HeuristicOptions>;
   /**
+   * The freshness lifetime, in seconds, of a storable response that has no explicit freshness
+   * (`max-age`, `s-maxage`, `Expires`) and no heuristic one (no `Last-Modified`, or heuristics
+   * off), as undici's `cacheByDefault` and axios-cache-interceptor's `ttl`. As heuristics, it
+   * applies only to status codes that are heuristically cacheable (200, 203, 204, 300, 301, 308,
+   * 404, 405, 410, 414, 501) or `public` responses, and never to `no-store` ones. Off by default.
+   * How long an entry is kept in storage is `ttl`; the freshness of one request's response is the
+   * per-request `maxAge`.
+   * @default undefined (no default freshness)
+   * @example createFetch({ defaultMaxAge: 60 })
+   */
+  readonly defaultMaxAge?: number;
+  /**
    * Serve a stale stored response when the origin fails (a network error, or 500, 502, 503, 504),
    * for up to this many seconds past its freshness (`true`: any staleness), in addition to the
    * response's own `stale-if-error`. Never for `must-revalidate` or `no-cache` responses.
@@ -84,6 +96,8 @@ export interface HttpCacheOptions {
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
+   * Keeping is not freshness: a kept stale entry is revalidated before use (see `defaultMaxAge`
+   * and the per-request `maxAge` for freshness).
    * @example createFetch({ ttl: 3600 })
    */
   readonly ttl?: number;
@@ -168,6 +182,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   cacheableMethods: true,
   cacheableStatuses: true,
   heuristics: true,
+  defaultMaxAge: true,
   allowStale: true,
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
@@ -236,6 +251,8 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
               ),
             ),
       heuristics: heuristics(options.heuristics),
+      defaultMaxAge:
+        options.defaultMaxAge === undefined ? 0 : lifetime('defaultMaxAge', options.defaultMaxAge),
       allowStale:
         options.allowStale === true
           ? Number.POSITIVE_INFINITY
@@ -274,6 +291,14 @@ function bool(option: string, value: boolean | undefined, fallback: boolean): bo
 function seconds(option: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new OptionsError(option, `must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A freshness lifetime in seconds: finite, as the times storage gets must be. */
+function lifetime(option: string, value: number): number {
+  if (!(seconds(option, value) < 2 ** 31)) {
+    throw new OptionsError(option, `must be a finite number of seconds, got ${String(value)}`);
   }
   return value;
 }

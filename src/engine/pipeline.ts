@@ -58,6 +58,7 @@ export async function handle(
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
+    maxAge: request.controls.maxAge,
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
