@@ -3,6 +3,7 @@ import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { type CacheFilter, filterOption } from './filter.ts';
 import { rejectUnknownNames } from './option-names.ts';
 
 /** The request a key function sees. */
@@ -107,6 +108,23 @@ export interface HttpCacheOptions {
    */
   readonly maxBodySize?: number;
   /**
+   * Your say on top of RFC 9111 (as Hishel's `FilterPolicy`): `request` decides whether the cache
+   * is used at all for a request (`false`: straight to the origin, as the per-request `bypass`);
+   * `response` decides whether a response that may be stored is stored, and may read its body
+   * (the body is then read once from the origin; the bytes stored are those served). A filter
+   * that throws is an `error` event and counts as `false`; the request itself never fails for it.
+   * @example
+   * ```ts
+   * createFetch({
+   *   filter: {
+   *     request: (req) => new URL(req.url).pathname.startsWith('/api/'),
+   *     response: async (res) => (await res.json()).ok === true,
+   *   },
+   * })
+   * ```
+   */
+  readonly filter?: CacheFilter;
+  /**
    * Computes the primary key. The default is the method (HEAD as GET) and the normalised URL.
    * @example createFetch({ key: ({ method, url }) => `${method} ${url.split('?')[0]}` })
    */
@@ -165,6 +183,7 @@ export interface ResolvedOptions {
   readonly storage: Storage | undefined;
   readonly policy: PolicyOptions;
   readonly maxBodySize: number;
+  readonly filter: CacheFilter | undefined;
   readonly bodyKey: boolean;
   readonly normalizeUrl: UrlNormalization | undefined;
   readonly refreshTtlOnAccess: boolean;
@@ -188,6 +207,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   ignoreRequestNoCache: true,
   ttl: true,
   maxBodySize: true,
+  filter: true,
   key: true,
   targetedCacheControl: true,
   bodyKey: true,
@@ -270,6 +290,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
       options.maxBodySize === undefined
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
+    filter: filterOption(options.filter),
     bodyKey: bool('bodyKey', options.bodyKey, false),
     normalizeUrl: urlNormalization(options.normalizeUrl),
     refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
