@@ -10,6 +10,7 @@ import {
   OptionsError,
 } from '../../src/index.ts';
 import { withCache } from '../../src/integrations/axios.ts';
+import { cacheHandler } from '../../src/integrations/server/index.ts';
 import { cacheInterceptor } from '../../src/integrations/undici.ts';
 import { nextEvent } from '../helpers/events.ts';
 import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
@@ -251,5 +252,26 @@ describe('filter: options and integrations', () => {
     expect(skipped.cacheStatus?.forwarded).toBe('bypass');
     expect(origin.count('/json')).toBe(4);
     await api.httpcache.close();
+  });
+
+  it('works in front of a server handler, with defaultMaxAge', async () => {
+    let calls = 0;
+    const app = async (request: Request) => {
+      calls++;
+      const ok = new URL(request.url).pathname === '/ok';
+      return new Response(JSON.stringify({ ok }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const handler = cacheHandler(app, {
+      defaultMaxAge: 60,
+      filter: { response: async (res) => ((await res.json()) as { ok: boolean }).ok },
+    });
+    for (const path of ['/ok', '/ok', '/no', '/no']) {
+      const res = await handler(new Request(`http://app.test${path}`));
+      expect(await res.json()).toEqual({ ok: path === '/ok' });
+    }
+    expect(calls).toBe(3);
+    await handler.cache.close();
   });
 });
