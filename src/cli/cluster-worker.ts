@@ -21,7 +21,7 @@ export interface ServeOptions {
   readonly metricsPort: number | undefined;
   readonly host: string;
   /** The line printed once serving (alone only). */
-  readonly banner: string | undefined;
+  readonly banner: string;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function serveUntilStopped(
       options.io.stderr.write(`metrics on ${metrics.url}\n`);
       closeMetrics = metrics.close;
     }
-    if (options.banner !== undefined) options.io.stderr.write(`${options.banner}\n`);
+    options.io.stderr.write(`${options.banner}\n`);
   } else {
     answerPrimary(running, stop);
   }
@@ -53,8 +53,6 @@ export async function serveUntilStopped(
   options.io.stderr.write(`${name} stopping (${proxy.inFlight()} responses in flight)\n`);
   await closeMetrics();
   await proxy.drain();
-  // The IPC channel would keep a worker's process alive.
-  if (worker !== undefined) process.disconnect?.();
 }
 
 /** A worker tells the primary where it listens, answers its metrics requests, and stops on its word. */

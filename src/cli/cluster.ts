@@ -69,6 +69,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     slot.timer = undefined;
     slot.listeningSince = undefined;
     slot.worker = cluster.fork({ [WORKER_ENV]: String(slot.number) });
+    // A worker that went away mid-message: its `exit` event says what happened.
+    slot.worker.on('error', () => undefined);
     slot.worker.on('message', (message: unknown) => {
       if (isOurs<WorkerMessage>(message)) heard(slot, message);
     });
@@ -88,13 +90,19 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     }
   };
 
+  const tell = (slot: Slot, message: PrimaryMessage): void => {
+    if (slot.worker?.isConnected() === true) slot.worker.send(message);
+  };
+
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     signal.stop();
     for (const slot of slots) {
       clearTimeout(slot.timer);
-      slot.worker?.send({ httpcache: 'shutdown' } satisfies PrimaryMessage);
+      // A worker still starting has not heard the primary yet; it drains on SIGTERM as well.
+      if (slot.listeningSince === undefined) slot.worker?.process.kill('SIGTERM');
+      else tell(slot, { httpcache: 'shutdown' });
     }
     if (allExited()) exited();
   };
@@ -105,7 +113,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     slot.worker = undefined;
     const how = signalName === null ? `code ${exitCode}` : `signal ${signalName}`;
     if (stopping) {
-      if (exitCode !== 0) code = ExitCode.failure;
+      if (exitCode !== 0 && signalName !== 'SIGTERM') code = ExitCode.failure;
       if (allExited()) exited();
       return;
     }
@@ -139,7 +147,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
               resolve([String(slot.number), snapshot]);
             }
             scrapes.set(id, answer);
-            slot.worker?.send({ httpcache: 'metrics', id } satisfies PrimaryMessage);
+            tell(slot, { httpcache: 'metrics', id });
           }),
       ),
     );

@@ -204,6 +204,32 @@ describe('httpcache proxy --workers 4', () => {
   });
 });
 
+describe('httpcache proxy --workers 2 that cannot start', () => {
+  it('stops every worker and exits 1 when one fails before listening', async () => {
+    const origin = await startOrigin();
+    const port = new URL(origin.url).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [MAIN, 'proxy', '--upstream', origin.url, '--port', port, '--workers', '2'].concat([
+          '--store',
+          'memory:',
+        ]),
+        { env: baseEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const lines = new Lines(child);
+      await lines.next(/^worker \d exited with code 1 before listening; stopping$/);
+      expect(await exited).toBe(1);
+      expect(lines.all).toContain(
+        `error: cannot start the proxy: bind EADDRINUSE 127.0.0.1:${port}`,
+      );
+    } finally {
+      await origin.close();
+    }
+  });
+});
+
 describe('httpcache proxy --metrics-port, one process', () => {
   it('serves the cache metrics on /metrics', async () => {
     const origin = await startOrigin({

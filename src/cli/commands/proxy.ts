@@ -95,7 +95,15 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
   const banner = (url: string): string =>
     `${c.bold('httpcache proxy')} listening on ${c.cyan(url)} → ${options.upstream} (store ${store}${workers > 1 ? `, ${workers} workers` : ''})`;
   const { isPrimary } = (await import('node:cluster')).default;
-  if (workers > 1 && isPrimary) {
+  if (!isPrimary) {
+    try {
+      return await serveOne(options, io, spec, banner);
+    } finally {
+      // Its IPC channel must not keep a worker alive once it has stopped (its exit code stays).
+      process.channel?.unref();
+    }
+  }
+  if (workers > 1) {
     if (spec.type === 'memory') {
       io.stderr.write('note: with memory: each worker has its own cache\n');
     }
@@ -108,6 +116,17 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       banner,
     });
   }
+  return serveOne(options, io, spec, banner);
+}
+
+/** Runs one proxy process, alone or as a worker, until it is told to stop. */
+async function serveOne(
+  options: ProxyCommandOptions,
+  io: Io,
+  spec: StoreSpec,
+  banner: (url: string) => string,
+): Promise<number> {
+  const c = colorsFor(io.stderr, io.env);
   const { createProxy } = await import('../../integrations/server/proxy.ts');
   const { serveUntilStopped } = await import('../cluster-worker.ts');
   const storage = await openStore(spec);
@@ -137,7 +156,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
     io,
     host: options.host,
     metricsPort: options.metricsPort,
-    banner: isPrimary ? banner(running.url) : undefined,
+    banner: banner(running.url),
   });
   return ExitCode.ok;
 }
