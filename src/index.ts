@@ -12,6 +12,7 @@ export type {
   CacheEventListener,
   CacheEvents,
   CacheEventType,
+  ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';

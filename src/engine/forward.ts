@@ -136,15 +136,20 @@ async function forwardAlone(
   }
   const [input, init] = originArguments(ex.request, fwd.conditions, leading?.flight.signal);
   const requestTime = engine.options.clock();
+  const started = performance.now();
   let response: Response;
   try {
     response = await engine.options.fetch(input, init);
   } catch (error) {
+    const duration = performance.now() - started;
+    engine.events.emit('origin', { ...subject(ex), status: undefined, error, duration });
     if (leading !== undefined) {
       for (const follower of leading.land()) follower.settle({ type: 'error', error });
     }
     return settle(engine, ex, fwd, error, { type: 'error' }, undefined);
   }
+  const duration = performance.now() - started;
+  engine.events.emit('origin', { ...subject(ex), status: response.status, duration });
   // A status a Response cannot be built with (600 and up) passes through untouched, as the
   // origin fetch gave it: there is nothing a cache may do with it.
   if (response.status > 599) return attachMetadata(response, passedThrough(ex, fwd));
