@@ -38,4 +38,5 @@ export type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './storage/types.ts';
