@@ -40,4 +40,5 @@ export type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './storage/types.ts';

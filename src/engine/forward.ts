@@ -267,7 +267,7 @@ async function run(
         });
       }
       if (decision.dropStored) await engine.store.deleteKey(subject(ex));
-      await write(engine, ex, decision.freshen);
+      if (decision.freshen.length > 0) await write(engine, ex, decision.freshen);
       return passOn(engine, {
         ex,
         fwd,
