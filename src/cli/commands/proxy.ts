@@ -23,6 +23,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly maxBodySize: number;
   /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
   readonly ignoreRequestNoCache?: boolean;
+  /** Turns on PURGE requests with `Authorization: Bearer <token>`. */
+  readonly purgeToken?: string;
 }
 
 /** The proxy's default `--max-body-size`: 16 MiB. */
@@ -58,6 +60,12 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
       '--ignore-request-no-cache',
       "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
     )
+    .addOption(
+      new Option(
+        '--purge-token <token>',
+        'accept PURGE requests with Authorization: Bearer <token> (at least 16 characters)',
+      ).env('HTTPCACHE_PURGE_TOKEN'),
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
@@ -77,6 +85,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
       maxBodySize: options.maxBodySize,
+      ...(options.purgeToken === undefined ? {} : { purgeToken: options.purgeToken }),
     });
   } catch (error) {
     await storage.close();
