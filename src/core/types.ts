@@ -89,6 +89,11 @@ export interface PolicyOptions {
    * the RFC's behaviour.
    */
   readonly ignoreRequestNoCache?: boolean;
+  /**
+   * Whether a shared cache keeps `Set-Cookie` in what it stores, as RFC 9111 §7.3 allows; `false`
+   * or absent strips it (a private cache always keeps it).
+   */
+  readonly storeSetCookie?: boolean;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

@@ -34,7 +34,7 @@ export interface HttpCacheOptions {
    * `false`: a private cache, like a browser's, for one user. `true`: a shared cache, like a proxy
    * or CDN: honours `s-maxage` and `proxy-revalidate`, never stores `private` responses or
    * responses to requests with `Authorization` unless allowed (RFC 9111 §3.5), and strips
-   * `Set-Cookie` from what it stores.
+   * `Set-Cookie` from what it stores (see `storeSetCookie`).
    * @default false
    */
   readonly shared?: boolean;
@@ -81,6 +81,17 @@ export interface HttpCacheOptions {
    * @example createProxy({ upstream, ignoreRequestNoCache: true })
    */
   readonly ignoreRequestNoCache?: boolean;
+  /**
+   * Keep `Set-Cookie` in the responses a shared cache stores, as RFC 9111 §7.3 allows (the field
+   * "does not inhibit caching"). Off by default, because every later user would then receive the
+   * cookies the origin set for the first one: a session, a CSRF token. Turn it on only for an
+   * origin whose cacheable responses set cookies meant for everyone (a consent or A/B bucket
+   * cookie), or that marks personal ones with `private="set-cookie"` or `no-cache="set-cookie"`,
+   * which are still honoured. A private cache always keeps `Set-Cookie`.
+   * @default false
+   * @example createProxy({ upstream, storeSetCookie: true })
+   */
+  readonly storeSetCookie?: boolean;
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
@@ -171,6 +182,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   allowStale: true,
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
+  storeSetCookie: true,
   ttl: true,
   maxBodySize: true,
   key: true,
@@ -242,6 +254,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
       ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
+      storeSetCookie: bool('storeSetCookie', options.storeSetCookie, false),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',

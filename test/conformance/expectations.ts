@@ -42,7 +42,8 @@ const PARTIAL: KnownGap = {
   failure: NOT_CACHED,
 };
 const SET_COOKIE: Omit<KnownGap, 'failure'> = {
-  reason: 'a shared cache strips Set-Cookie from what it stores (docs/reliability.md)',
+  reason:
+    'a shared cache strips Set-Cookie from what it stores unless storeSetCookie is on (docs/security.md)',
   rfc: 'RFC 9111 §7.3: Set-Cookie "does not inhibit caching"; replaying one client\'s cookie to every other is the risk we refuse by default',
   only: { shared: true },
 };

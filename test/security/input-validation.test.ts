@@ -103,6 +103,8 @@ describe('options of createFetch(), cacheHandler() and createProxy()', () => {
     [{ maxbodysize: 10 }, 'maxbodysize', 'maxBodySize'],
     [{ alwaysRevaldiate: true }, 'alwaysRevaldiate', 'alwaysRevalidate'],
     [{ colour: 'blue' }, 'colour', undefined],
+    [{ storeSetCookies: true }, 'storeSetCookies', 'storeSetCookie'],
+    [{ storeSetCookie: 'yes' }, 'storeSetCookie', undefined],
     [{ heuristics: { fracton: 0.2 } }, 'heuristics.fracton', 'heuristics.fraction'],
     [{ cacheStatus: { nam: 'edge' } }, 'cacheStatus.nam', 'cacheStatus.name'],
     [{ normalizeUrl: { sortquery: true } }, 'normalizeUrl.sortquery', 'normalizeUrl.sortQuery'],
