@@ -6,6 +6,7 @@
 
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { VaryNormalizer } from './core/vary-normalizers.ts';
 export type {
   CacheEventCounts,
   CacheEventListener,

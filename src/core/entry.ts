@@ -70,7 +70,7 @@ export function newEntry(
   controls: RequestControls,
 ): NewEntry | undefined {
   const headers = withDate(headersToStore(input.headers, input.cc, options), input.responseTime);
-  const vary = varyValues(headers, input.requestHeaders);
+  const vary = varyValues(headers, input.requestHeaders, options.varyNormalizers);
   if (vary === undefined) return undefined;
   const stored: StoredResponse = {
     status: input.status,

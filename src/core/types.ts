@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { VaryNormalizers } from './vary-normalizers.ts';
+
 /** Read access to header fields. The WHATWG `Headers` class satisfies it. */
 export interface HeaderReader {
   /** The field value, lists joined with ", ", or `null` when absent. Names are case-insensitive. */
@@ -94,6 +96,11 @@ export interface PolicyOptions {
    * or absent strips it (a private cache always keeps it).
    */
   readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields `Vary` names are compared (RFC 9111 §4.1), by lower-case field name;
+   * absent means the defaults (`DEFAULT_VARY_NORMALIZERS`).
+   */
+  readonly varyNormalizers?: VaryNormalizers;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

@@ -1,9 +1,11 @@
 import { DEFAULT_HEURISTICS } from '../core/freshness.ts';
 import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
+import type { VaryNormalizer } from '../core/vary-normalizers.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
 import { rejectUnknownNames } from './option-names.ts';
+import { varyNormalizers } from './vary-option.ts';
 
 /** The request a key function sees. */
 export interface KeyRequest {
@@ -92,6 +94,18 @@ export interface HttpCacheOptions {
    * @example createProxy({ upstream, storeSetCookie: true })
    */
   readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields a response's `Vary` names are compared, by field name (RFC 9111
+   * §4.1): `'list'` (whitespace and line breaks aside), `'weighted'` (a case-insensitive list with
+   * quality values, members of equal weight kept in order), `'unordered'` (the same, in any
+   * order), `'language'` (`Accept-Language` only: `'weighted'`, and a stored `Content-Language`
+   * answers every request whose single first choice it is), or a function returning a value's
+   * canonical form. Named fields replace the defaults; the others keep them. See
+   * {@link VaryNormalizer} for what each one assumes of the origin.
+   * @default { accept: 'weighted', 'accept-charset': 'weighted', 'accept-encoding': 'weighted', 'accept-language': 'weighted' }, others 'list'
+   * @example createFetch({ varyNormalizers: { 'accept-language': 'unordered' } })
+   */
+  readonly varyNormalizers?: Readonly<Record<string, VaryNormalizer>>;
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
@@ -183,6 +197,7 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
   storeSetCookie: true,
+  varyNormalizers: true,
   ttl: true,
   maxBodySize: true,
   key: true,
@@ -255,6 +270,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
       ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
       storeSetCookie: bool('storeSetCookie', options.storeSetCookie, false),
+      varyNormalizers: varyNormalizers(options.varyNormalizers),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',

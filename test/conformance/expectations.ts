@@ -95,16 +95,18 @@ export const KNOWN_GAPS: ReadonlyMap<string, KnownGap> = new Map<string, KnownGa
   [
     'vary-normalise-lang-order',
     {
-      reason: 'Accept-Language values are compared in order',
-      rfc: 'RFC 9111 §4.1: a cache MAY normalise the fields Vary names (not required)',
+      reason:
+        "Accept-Language languages of equal weight are compared in order by default; varyNormalizers 'unordered' ignores it",
+      rfc: 'RFC 9110 §12.5.4: "some recipients treat the order in which language tags are listed as an indication of descending priority, particularly for tags that are assigned equal quality values"',
       failure: NOT_CACHED,
     },
   ],
   [
     'vary-normalise-lang-select',
     {
-      reason: 'Accept-Language values are not matched by language negotiation',
-      rfc: 'RFC 9111 §4.1: a cache MAY normalise the fields Vary names (not required)',
+      reason:
+        "a stored Content-Language answers other Accept-Language values only with varyNormalizers 'language'",
+      rfc: 'RFC 9111 §4.1: a cache "MUST NOT use that stored response without revalidation unless all the presented request header fields nominated by that Vary field value match those fields in the original request"',
       failure: NOT_CACHED,
     },
   ],
