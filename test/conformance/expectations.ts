@@ -147,8 +147,9 @@ export const KNOWN_GAPS: ReadonlyMap<string, KnownGap> = new Map<string, KnownGa
   [
     'conditional-lm-fresh-no-lm',
     {
-      reason: 'If-Modified-Since is answered with a 304 only against a stored Last-Modified',
-      rfc: 'RFC 9111 §4.3.2: when the stored response has no Last-Modified, a cache SHOULD compare against its Date (not done yet)',
+      reason:
+        'the If-Modified-Since is 3000 s before the stored Date and there is no Last-Modified, so the representation counts as modified and the cache answers 200',
+      rfc: 'RFC 9111 §4.3.2: without Last-Modified "a cache SHOULD use the stored response\'s Date field value ... to evaluate the conditional"; RFC 9110 §13.1.3: the condition is false only when the date "is earlier or equal to the date provided in the field value"',
       failure: 'Response 2 status is 200, not 304',
       only: { shared: true },
     },
