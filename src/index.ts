@@ -7,6 +7,7 @@
 export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { VaryNormalizer } from './core/vary-normalizers.ts';
 export type {
   CacheEventCounts,
   CacheEventListener,
