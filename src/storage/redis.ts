@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { ClosedError, CodecError, isHttpCacheError, StorageError } from '../errors.ts';
 import { encodeMeta } from './codec.ts';
 import { chunkBody, chunkStream, toBuffer, toBytes } from './redis/body.ts';
+import { Channels } from './redis/channels.ts';
 import { withTimeout } from './redis/client.ts';
 import type { RedisContext } from './redis/context.ts';
 import { bodyProblem, decodeEntry, isKeyHash } from './redis/entries.ts';
+import { RedisCoalescer } from './redis/lock.ts';
 import { type RedisStorageOptions, resolveOptions } from './redis/options.ts';
 import {
   APPEND,
@@ -75,6 +77,9 @@ const MAX_TTL = 100 * 365 * 24 * 60 * 60 * 1000;
 export class RedisStorage implements Storage {
   /** The prefix of every key of this storage. */
   readonly prefix: string;
+  /** Coalescing across processes (see {@link RedisStorageOptions.coalesce}), unless off. */
+  readonly coalescer: RedisCoalescer | undefined;
+  readonly #channels: Channels;
   readonly #ctx: RedisContext;
   readonly #maxBodySize: number;
   readonly #maxVariants: number;
@@ -105,6 +110,13 @@ export class RedisStorage implements Storage {
       discard: (hash, id, key, operation, problem) =>
         this.#discard(hash, id, key, operation, problem),
     };
+    this.#channels = new Channels(client);
+    this.coalescer =
+      settings.coalesce === undefined || !this.#channels.available
+        ? undefined
+        : new RedisCoalescer(this.#ctx, settings.coalesce, this.#channels, (error, key) =>
+            this.#reportQuietly('lock', error, key),
+          );
   }
 
   setReporter(reporter: StorageReporter): void {
@@ -165,10 +177,15 @@ export class RedisStorage implements Storage {
     let written = false;
     let committed = false;
     try {
-      const chunked = await chunkBody(body, this.#maxBodySize, (chunk) => {
-        written = true;
-        return script('put', APPEND, [list], [toBuffer(chunk), WRITE_TTL]);
-      });
+      const chunked = await chunkBody(
+        body,
+        this.#maxBodySize,
+        (chunk) => {
+          written = true;
+          return script('put', APPEND, [list], [toBuffer(chunk), WRITE_TTL]);
+        },
+        () => this.coalescer?.progress(entry.key),
+      );
       const stored: EntryMeta = { ...entry, id, size: chunked.size, hits: 0 };
       const meta = JSON.stringify(encodeMeta(stored));
       const ttl = this.#ttl(entry.deleteAt);
@@ -192,6 +209,9 @@ export class RedisStorage implements Storage {
         await this.#send('put', () => client.call('unlink', list)).catch(() => undefined);
       }
       throw error;
+    } finally {
+      // Committed or not, the requests waiting for this key may look again.
+      this.coalescer?.settled(entry.key);
     }
   }
 
@@ -254,8 +274,11 @@ export class RedisStorage implements Storage {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Released before the storage refuses exchanges: the releases are under way once it does.
+    this.coalescer?.close();
     this.#closed = true;
     await Promise.allSettled([...this.#inFlight]);
+    this.#channels.close();
     if (!this.#closeClient) return;
     try {
       await withTimeout(this.#ctx.client.quit(), this.#timeout);

@@ -9,6 +9,9 @@ import { OptionsError } from '../../errors.ts';
  * - `<prefix>{<hash>}:e:<id>`: a hash, the entry: `meta` (versioned JSON), `size`, `chunks`,
  *   `hits`, `url`, `variant`, `cost` (body plus metadata bytes) and `deleteAt`.
  * - `<prefix>{<hash>}:b:<id>`: a list, the body in chunks of {@link CHUNK_SIZE} bytes.
+ * - `<prefix>{<hash>}:lock`: a string, the token of the process fetching the key from the origin
+ *   (coalescing across processes), and `<prefix>{<hash>}:done` the channel it publishes on once
+ *   it released it.
  * - `<prefix>{<sha256(url)>}:url`: a set of the key hashes with entries for the URL (a slot of
  *   its own), for `deleteUrl`.
  *
@@ -49,6 +52,15 @@ export class RedisKeys {
 
   body(hash: string, id: string): string {
     return `${this.prefix}{${hash}}:b:${id}`;
+  }
+
+  lock(hash: string): string {
+    return `${this.prefix}{${hash}}:lock`;
+  }
+
+  /** The pub/sub channel a key's lock holder publishes on when it releases the lock. */
+  done(hash: string): string {
+    return `${this.prefix}{${hash}}:done`;
   }
 
   url(url: string): string {

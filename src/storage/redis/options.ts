@@ -2,6 +2,7 @@ import { OptionsError } from '../../errors.ts';
 import { count, milliseconds, positive } from '../option-checks.ts';
 import type { RedisClientLike } from './client.ts';
 import { RedisKeys } from './keys.ts';
+import type { CoalesceSettings } from './lock.ts';
 
 /**
  * The options of {@link RedisStorage}, and their checks.
@@ -65,6 +66,19 @@ export interface RedisStorageOptions {
    */
   readonly closeClient?: boolean;
   /**
+   * Coalescing across processes: concurrent misses on one key in every process that shares this
+   * Redis and prefix make one origin request. The first takes a lock in Redis (`SET NX PX`),
+   * renewed while the origin answers and the body streams in; the others wait for the entry to be
+   * committed (a pub/sub message) and serve it from Redis (`Cache-Status: …; collapsed`). When the
+   * lock's holder dies or stalls, its lock expires after `lockTtl` and one waiting request takes
+   * over; none waits longer than `maxWait` before it goes to the origin itself. Needs a client
+   * that can open a second connection (`duplicate()`, as ioredis clients can). `false` turns it
+   * off.
+   * @default { lockTtl: 5000, maxWait: 15000 }
+   * @example new RedisStorage({ client, coalesce: { lockTtl: 2000, maxWait: 5000 } })
+   */
+  readonly coalesce?: false | { readonly lockTtl?: number; readonly maxWait?: number };
+  /**
    * The clock (ms since the epoch) against which entries expire. Redis expiries are set relative
    * to it (`deleteAt` minus now), so they hold whatever the skew between the hosts' clocks.
    * @default Date.now
@@ -83,6 +97,7 @@ export interface RedisSettings {
   readonly timeout: number;
   readonly closeClient: boolean;
   readonly clock: () => number;
+  readonly coalesce: CoalesceSettings | undefined;
 }
 
 /** Checks the options; throws {@link OptionsError} naming a bad one. */
@@ -103,5 +118,17 @@ export function resolveOptions(options: RedisStorageOptions): RedisSettings {
     timeout: milliseconds('timeout', options.timeout ?? 2000, 1),
     closeClient: options.closeClient ?? false,
     clock: options.clock ?? Date.now,
+    coalesce: coalesceSettings(options.coalesce),
+  };
+}
+
+function coalesceSettings(option: RedisStorageOptions['coalesce']): CoalesceSettings | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined && (option === null || typeof option !== 'object')) {
+    throw new OptionsError('coalesce', 'must be false or { lockTtl?, maxWait? }');
+  }
+  return {
+    lockTtl: milliseconds('coalesce.lockTtl', option?.lockTtl ?? 5000, 10),
+    maxWait: milliseconds('coalesce.maxWait', option?.maxWait ?? 15_000, 1),
   };
 }

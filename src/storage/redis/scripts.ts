@@ -240,6 +240,26 @@ drop(id, tonumber(ARGV[2]))
 return tonumber(fields[1]) or 0`,
 );
 
+/** KEYS: lock. ARGV: token, ttl. Extends a lock still held with `token`; 1, or 0 when lost. */
+export const RENEW = script(
+  'renew',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`,
+);
+
+/**
+ * KEYS: lock. ARGV: token, channel. Deletes a lock still held with `token` (compare and delete),
+ * and tells the requests waiting on `channel` to look again (the entry is stored, or will not be).
+ */
+export const UNLOCK = script(
+  'unlock',
+  `local held = redis.call('GET', KEYS[1]) == ARGV[1]
+if held then redis.call('DEL', KEYS[1]) end
+redis.call('PUBLISH', ARGV[2], 'done')
+return held and 1 or 0`,
+);
+
 /**
  * Runs a script by its SHA-1, loading it (EVAL) on a server that does not have it yet, as after a
  * restart or on a Cluster node seen for the first time.
