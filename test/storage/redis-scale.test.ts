@@ -201,6 +201,45 @@ describe.skipIf(!available)(title, () => {
         await origin.close();
       }
     });
+
+    it('the leader SIGKILLed mid-body: a waiter takes over, every other client gets the full body', {
+      timeout: 60_000,
+    }, async () => {
+      const body = new Uint8Array(200 * 1024).map((_, i) => (i * 13) % 251);
+      let halfSent: () => void = () => undefined;
+      const midBody = new Promise<void>((resolve) => {
+        halfSent = resolve;
+      });
+      const origin = await startOrigin(async (_path, n, res) => {
+        res.writeHead(200, { 'cache-control': 'max-age=60', 'content-length': body.length });
+        // The first request stops halfway, for good: its process is killed meanwhile.
+        if (n === 1) res.write(body.subarray(0, body.length / 2), () => halfSent());
+        else res.end(body);
+      });
+      try {
+        const processes = spawnChildren(4, { ...servers(), lockTtl: 1000 });
+        const leads = processes.map((child, i) =>
+          child.line((l) => l.event === 'lead').then(() => i),
+        );
+        const waits = processes.map((child) => child.line((line) => line.event === 'wait'));
+        const answers = processes.map((child) =>
+          child.send({ op: 'fetch', url: `${origin.url}/killed`, count: 25 }),
+        );
+        const leader = await Promise.race(leads);
+        await Promise.all([allBut(waits, 1), midBody]);
+        processes[leader]?.process.kill('SIGKILL');
+        const survivors = answers.filter((_, i) => i !== leader);
+        const results = (await Promise.all(survivors)).flatMap((a) => a.results as Result[]);
+        expect(results).toHaveLength(75);
+        for (const result of results) {
+          expect(result).toMatchObject({ status: 200, length: body.length, sha: sha(body) });
+        }
+        // The leader's request, and the one of the waiter that took over.
+        expect(origin.count('/killed')).toBe(2);
+      } finally {
+        await origin.close();
+      }
+    });
   });
 });
 
