@@ -21,6 +21,7 @@ import {
   runScript,
   TOUCH,
 } from './redis/scripts.ts';
+import { TierFront, type TierListener } from './redis/tiered.ts';
 import { updateEntry } from './redis/update.ts';
 import { clearAll, countEntries, listEntries, pruneEntries } from './redis/walk.ts';
 import type {
@@ -35,6 +36,7 @@ import type {
 } from './types.ts';
 
 export type { RedisStorageOptions } from './redis/options.ts';
+export type { TierEvent, TierListener, TierOptions } from './redis/tiered.ts';
 
 /**
  * {@link RedisStorage}: entries in Redis or a Redis Cluster, shared by every process and machine
@@ -80,6 +82,7 @@ export class RedisStorage implements Storage {
   /** Coalescing across processes (see {@link RedisStorageOptions.coalesce}), unless off. */
   readonly coalescer: RedisCoalescer | undefined;
   readonly #channels: Channels;
+  readonly #tier: TierFront | undefined;
   readonly #ctx: RedisContext;
   readonly #maxBodySize: number;
   readonly #maxVariants: number;
@@ -111,11 +114,21 @@ export class RedisStorage implements Storage {
         this.#discard(hash, id, key, operation, problem),
     };
     this.#channels = new Channels(client);
+    this.#tier =
+      settings.tier === undefined
+        ? undefined
+        : new TierFront(client, keys, settings.tier, (error) =>
+            this.#reportQuietly('tier', error, undefined),
+          );
     this.coalescer =
       settings.coalesce === undefined || !this.#channels.available
         ? undefined
-        : new RedisCoalescer(this.#ctx, settings.coalesce, this.#channels, (error, key) =>
-            this.#reportQuietly('lock', error, key),
+        : new RedisCoalescer(
+            this.#ctx,
+            settings.coalesce,
+            this.#channels,
+            (error, key) => this.#reportQuietly('lock', error, key),
+            (hash) => this.#tier?.forget(hash),
           );
   }
 
@@ -123,9 +136,24 @@ export class RedisStorage implements Storage {
     this.#report = reporter;
   }
 
+  /**
+   * Listens to the memory tier ({@link RedisStorageOptions.tier}): whether Redis tells of changes,
+   * and each key another process changed that the tier dropped. Returns the function that stops
+   * listening.
+   */
+  onTier(listener: TierListener): () => void {
+    return this.#tier?.on(listener) ?? (() => undefined);
+  }
+
   async get(key: string): Promise<EntryMeta[]> {
+    this.coalescer?.warm();
+    const hash = this.#ctx.keys.hash(key);
+    if (this.#tier === undefined) return this.#get(key, hash);
+    return this.#tier.variants(key, hash, this.#ctx.clock(), () => this.#get(key, hash));
+  }
+
+  async #get(key: string, hash: string): Promise<EntryMeta[]> {
     const { keys, script, clock } = this.#ctx;
-    const hash = keys.hash(key);
     const reply = await script('get', GET, [keys.variants(hash)], [clock()]);
     const fields = Array.isArray(reply) ? reply : [];
     const found: EntryMeta[] = [];
@@ -143,6 +171,8 @@ export class RedisStorage implements Storage {
   async body(entry: EntryMeta): Promise<StoredBody | null> {
     const { keys, script, grace } = this.#ctx;
     const hash = keys.hash(entry.key);
+    const held = this.#tier?.body(hash, entry.id);
+    if (held !== undefined) return held;
     const head = await script('body', HEAD, [keys.variants(hash)], [entry.id], true);
     if (!Array.isArray(head)) return null;
     const size = Number(String(head[0]));
@@ -154,7 +184,10 @@ export class RedisStorage implements Storage {
       return null;
     }
     if (first === null) return new Uint8Array(0);
-    if (chunks === 1) return first;
+    if (chunks === 1) {
+      this.#tier?.keepBody(hash, entry.id, first);
+      return first;
+    }
     const list = keys.body(hash, entry.id);
     return chunkStream({
       first,
@@ -201,6 +234,7 @@ export class RedisStorage implements Storage {
         [...args, deleteAt, this.#ctx.clock(), variantsCap(this.#maxVariants), ...last],
       );
       committed = true;
+      this.#tier?.forget(hash);
       if (result === 1) await script('put', INDEX, [keys.url(url)], [hash, ttl]);
       return stored;
     } catch (error) {
@@ -217,6 +251,7 @@ export class RedisStorage implements Storage {
 
   /** A compare-and-set of the entry's metadata, tried again when another writer came first. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    this.#tier?.forget(this.#ctx.keys.hash(entry.key));
     return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
@@ -228,7 +263,9 @@ export class RedisStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     const { keys, script, grace } = this.#ctx;
-    await script('delete', DELETE, [keys.variants(keys.hash(key))], [grace]);
+    const hash = keys.hash(key);
+    this.#tier?.forget(hash);
+    await script('delete', DELETE, [keys.variants(hash)], [grace]);
   }
 
   async deleteUrl(url: string): Promise<number> {
@@ -239,6 +276,7 @@ export class RedisStorage implements Storage {
     if (hashes.length === 0) return 0;
     // Out of the index first: a put that commits meanwhile indexes itself again after its commit.
     await this.#send('deleteUrl', () => client.call('srem', index, ...hashes));
+    for (const hash of hashes) this.#tier?.forget(hash);
     const removed = await Promise.all(
       hashes.map((hash) => script('deleteUrl', DELETE, [keys.variants(hash)], [grace, url])),
     );
@@ -265,6 +303,7 @@ export class RedisStorage implements Storage {
 
   /** Deletes every key with this storage's prefix, and nothing else. */
   async clear(): Promise<void> {
+    this.#tier?.forgetAll();
     await clearAll(this.#ctx);
   }
 
@@ -279,6 +318,7 @@ export class RedisStorage implements Storage {
     this.#closed = true;
     await Promise.allSettled([...this.#inFlight]);
     this.#channels.close();
+    this.#tier?.close();
     if (!this.#closeClient) return;
     try {
       await withTimeout(this.#ctx.client.quit(), this.#timeout);

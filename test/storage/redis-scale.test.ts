@@ -85,6 +85,12 @@ class Child {
     return this.#lines.filter(test);
   }
 
+  /** The `n`th line (1 for the first) that passes `test`. */
+  nth(test: (line: Line) => boolean, n: number): Promise<Line> {
+    let seen = 0;
+    return this.line((line) => test(line) && ++seen === n);
+  }
+
   /** Sends a command; its answer. */
   send(command: object): Promise<Line> {
     const id = ++this.#next;
@@ -166,7 +172,7 @@ describe.skipIf(!available)(title, () => {
     it('4 processes, 400 concurrent requests for one cold URL: 1 origin request, 400 full bodies', {
       timeout: 60_000,
     }, async () => {
-      const body = new Uint8Array(100 * 1024).map((_, i) => (i * 7) % 251);
+      const body = new Uint8Array(32 * 1024).map((_, i) => (i * 7) % 251);
       // The origin answers once the 3 other processes wait for the one that asked it.
       let releaseOrigin: () => void = () => undefined;
       const released = new Promise<void>((resolve) => {
@@ -187,6 +193,7 @@ describe.skipIf(!available)(title, () => {
         await allBut(waits, 1);
         releaseOrigin();
         const results = (await Promise.all(answers)).flatMap((a) => a.results as Result[]);
+        expect(processes.flatMap((child) => child.lines((l) => l.event === 'error'))).toEqual([]);
         expect(results).toHaveLength(400);
         expect(results.filter((r) => r.error !== undefined)).toEqual([]);
         for (const result of results) {
@@ -236,6 +243,52 @@ describe.skipIf(!available)(title, () => {
         }
         // The leader's request, and the one of the waiter that took over.
         expect(origin.count('/killed')).toBe(2);
+      } finally {
+        await origin.close();
+      }
+    });
+  });
+
+  describe.each([
+    ['one redis-server', single],
+    ['a Redis Cluster', clustered],
+  ])('memory tier on %s', (_, servers) => {
+    it('process A serves from its tier; B replaces, then deletes: A never serves the old entry', {
+      timeout: 60_000,
+    }, async () => {
+      const origin = await startOrigin(async (_path, n, res) => {
+        res.writeHead(200, { 'cache-control': 'max-age=600' });
+        res.end(`version ${n}`);
+      });
+      const version = (n: number) => sha(new TextEncoder().encode(`version ${n}`));
+      const url = `${origin.url}/doc`;
+      try {
+        const [a, b] = spawnChildren(2, { ...servers(), tier: { maxBytes: 1024 * 1024 } });
+        if (a === undefined || b === undefined) throw new Error('no processes');
+        const isTier = (type: string) => (line: Line) =>
+          line.event === 'tier' && line.type === type;
+        const first = await a.send({ op: 'fetch', url });
+        expect(first.results).toMatchObject([{ sha: version(1) }]);
+        await a.line(isTier('tracking'));
+        // Read from Redis once tracking is on, then held in A's tier.
+        for (const _ of [1, 2]) {
+          expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+            { sha: version(1), cacheStatus: expect.stringContaining('hit') },
+          ]);
+        }
+        await b.send({ op: 'fetch', url, reload: true });
+        // Told by Redis: A's tier held the key, and let it go.
+        await a.nth(isTier('invalidate'), 1);
+        expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+          { sha: version(2), cacheStatus: expect.stringContaining('hit') },
+        ]);
+        await a.send({ op: 'fetch', url });
+        expect(await b.send({ op: 'deleteUrl', url })).toMatchObject({ deleted: 1 });
+        await a.nth(isTier('invalidate'), 2);
+        expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+          { sha: version(3), cacheStatus: expect.stringContaining('stored') },
+        ]);
+        expect(origin.count('/doc')).toBe(3);
       } finally {
         await origin.close();
       }

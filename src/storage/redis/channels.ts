@@ -12,6 +12,7 @@ import { duplicateOf } from './client.ts';
 export class Channels {
   readonly #client: RedisClientLike;
   #connection: RedisSubscriberLike | undefined;
+  #closed = false;
   readonly #listeners = new Map<string, Set<() => void>>();
   /** Subscriptions under way, by channel: a second listener waits for the first's. */
   readonly #subscribing = new Map<string, Promise<unknown>>();
@@ -54,8 +55,14 @@ export class Channels {
     return stop;
   }
 
+  /** Opens the connection ahead of the first subscription (it takes a while on a Cluster). */
+  open(): void {
+    if (this.available && !this.#closed) this.#connect();
+  }
+
   /** Closes the connection; listeners hear nothing more. */
   close(): void {
+    this.#closed = true;
     this.#listeners.clear();
     this.#connection?.disconnect();
     this.#connection = undefined;
@@ -63,6 +70,7 @@ export class Channels {
 
   #connect(): RedisSubscriberLike {
     if (this.#connection !== undefined) return this.#connection;
+    if (this.#closed) throw new Error('the storage is closed');
     // Subscriptions wait for the connection rather than fail while it (re)connects.
     const connection = duplicateOf(this.#client, { enableOfflineQueue: true, lazyConnect: false });
     if (connection === undefined) throw new Error('the Redis client cannot open a connection');

@@ -47,8 +47,8 @@ export interface RedisSubscriberLike {
   unsubscribe(...channels: string[]): Promise<unknown>;
   /** `messageBuffer`: a message as Buffers (an array of them for a tracking invalidation). */
   on(event: 'messageBuffer', listener: (channel: Buffer, message: unknown) => void): unknown;
-  /** `ready`: connected (again), `error`: a connection error. */
-  on(event: 'ready' | 'error', listener: (error?: unknown) => void): unknown;
+  /** `ready`: connected (again), `close`: disconnected, `error`: a connection error. */
+  on(event: 'ready' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
   /** Closes the connection at once. */
   disconnect(): void;
 }

@@ -25,6 +25,7 @@ export const CHUNK_SIZE = 256 * 1024;
 export class RedisKeys {
   readonly prefix: string;
   readonly #entryKey: RegExp;
+  readonly #variantsKey: RegExp;
 
   constructor(prefix: string) {
     if (prefix === '' || /[{}]/.test(prefix)) {
@@ -35,6 +36,7 @@ export class RedisKeys {
     }
     this.prefix = prefix;
     this.#entryKey = new RegExp(`^${escapeRegExp(prefix)}\\{([0-9a-f]{64})\\}:e:([\\w-]+)$`);
+    this.#variantsKey = new RegExp(`^${escapeRegExp(prefix)}\\{([0-9a-f]{64})\\}:v$`);
   }
 
   /** The hash tag's content for a primary key. */
@@ -75,6 +77,11 @@ export class RedisKeys {
   /** A SCAN pattern for every key of this storage (and none of another prefix). */
   get everything(): string {
     return `${escapeGlob(this.prefix)}{*`;
+  }
+
+  /** The key hash of a variants hash's name; `undefined` for any other key. */
+  variantsHash(name: string): string | undefined {
+    return this.#variantsKey.exec(name)?.[1];
   }
 
   /** The key hash and id of an entry hash's name; `undefined` for any other key. */

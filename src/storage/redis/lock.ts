@@ -26,6 +26,7 @@ export class RedisCoalescer implements Coalescer {
   readonly #settings: CoalesceSettings;
   readonly #channels: Channels;
   readonly #report: (error: unknown, key: string) => void;
+  readonly #forget: (hash: string) => void;
   /** The locks this process holds, by key. */
   readonly #leases = new Map<string, RedisLease>();
 
@@ -34,11 +35,18 @@ export class RedisCoalescer implements Coalescer {
     settings: CoalesceSettings,
     channels: Channels,
     report: (error: unknown, key: string) => void,
+    forget: (hash: string) => void,
   ) {
     this.#ctx = ctx;
     this.#settings = settings;
     this.#channels = channels;
     this.#report = report;
+    this.#forget = forget;
+  }
+
+  /** Opens the connection waiting requests listen on, ahead of the first. */
+  warm(): void {
+    this.#channels.open();
   }
 
   async acquire(key: string): Promise<Lease | undefined> {
@@ -48,6 +56,8 @@ export class RedisCoalescer implements Coalescer {
     const { lockTtl } = this.#settings;
     const reply = await send('lock', () => client.call('set', lock, token, 'NX', 'PX', lockTtl));
     if (reply !== 'OK') return undefined;
+    // What is stored is looked at afresh under the lock, not in this process's memory tier.
+    this.#forget(keys.hash(key));
     const lease = new RedisLease(key, token, lockTtl, {
       renew: () => this.#ctx.script('lock', RENEW, [lock], [token, lockTtl]),
       release: () => this.#release(key, token),
@@ -58,7 +68,7 @@ export class RedisCoalescer implements Coalescer {
   }
 
   async wait(key: string, signal: AbortSignal | undefined): Promise<Lease | 'done' | 'timeout'> {
-    const { keys, client, send } = this.#ctx;
+    const { keys, send } = this.#ctx;
     const hash = keys.hash(key);
     const deadline = Date.now() + this.#settings.maxWait;
     let heard: () => void = () => undefined;
@@ -67,23 +77,37 @@ export class RedisCoalescer implements Coalescer {
     });
     const stop = await send('lock', () => this.#channels.listen(keys.done(hash), heard));
     try {
-      // Subscribed only now: a holder that released the lock meanwhile published unheard.
-      let ttl = await send('lock', () => client.call('pttl', keys.lock(hash)));
-      for (;;) {
-        if (ttl === -2) return 'done';
-        const left = deadline - Date.now();
-        if (left <= 0) return 'timeout';
-        const expiry = typeof ttl === 'number' && ttl >= 0 ? ttl : this.#settings.lockTtl;
-        const woke = await wake(message, Math.min(expiry + 1, left), signal);
-        if (woke === 'done') return 'done';
-        if (Date.now() >= deadline) return 'timeout';
-        // The lock expired, its holder silent: the first waiter to take it over goes on.
-        const lease = await this.acquire(key);
-        if (lease !== undefined) return lease;
-        ttl = await send('lock', () => client.call('pttl', keys.lock(hash)));
-      }
+      const outcome = await this.#waitFor(key, hash, deadline, message, signal);
+      // Looked at again, the entry is read from Redis, whether the tier heard of it yet or not.
+      if (outcome === 'done') this.#forget(hash);
+      return outcome;
     } finally {
       stop();
+    }
+  }
+
+  async #waitFor(
+    key: string,
+    hash: string,
+    deadline: number,
+    message: Promise<'done'>,
+    signal: AbortSignal | undefined,
+  ): Promise<Lease | 'done' | 'timeout'> {
+    const { keys, client, send } = this.#ctx;
+    // Subscribed only now: a holder that released the lock meanwhile published unheard.
+    let ttl = await send('lock', () => client.call('pttl', keys.lock(hash)));
+    for (;;) {
+      if (ttl === -2) return 'done';
+      const left = deadline - Date.now();
+      if (left <= 0) return 'timeout';
+      const expiry = typeof ttl === 'number' && ttl >= 0 ? ttl : this.#settings.lockTtl;
+      const woke = await wake(message, Math.min(expiry + 1, left), signal);
+      if (woke === 'done') return 'done';
+      if (Date.now() >= deadline) return 'timeout';
+      // The lock expired, its holder silent: the first waiter to take it over goes on.
+      const lease = await this.acquire(key);
+      if (lease !== undefined) return lease;
+      ttl = await send('lock', () => client.call('pttl', keys.lock(hash)));
     }
   }
 

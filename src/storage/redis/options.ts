@@ -3,6 +3,7 @@ import { count, milliseconds, positive } from '../option-checks.ts';
 import type { RedisClientLike } from './client.ts';
 import { RedisKeys } from './keys.ts';
 import type { CoalesceSettings } from './lock.ts';
+import type { TierOptions } from './tiered.ts';
 
 /**
  * The options of {@link RedisStorage}, and their checks.
@@ -79,6 +80,17 @@ export interface RedisStorageOptions {
    */
   readonly coalesce?: false | { readonly lockTtl?: number; readonly maxWait?: number };
   /**
+   * An in-process memory tier in front of Redis: the variants of recently used keys and their
+   * bodies (up to one 256 KiB chunk each) are served from this process's memory, without a round
+   * trip. It is kept coherent by Redis server-assisted client-side caching (`CLIENT TRACKING` in
+   * broadcast mode for the prefix, on a connection of its own to each server): an entry that any
+   * process changes or deletes leaves every process's tier as soon as Redis tells it. Where Redis
+   * refuses tracking, the tier holds entries `fallbackTtl` ms only, and says so
+   * ({@link RedisStorage.onTier}, and an `error` event). Off by default.
+   * @example new RedisStorage({ client, tier: { maxBytes: 64 * 1024 * 1024 } })
+   */
+  readonly tier?: TierOptions;
+  /**
    * The clock (ms since the epoch) against which entries expire. Redis expiries are set relative
    * to it (`deleteAt` minus now), so they hold whatever the skew between the hosts' clocks.
    * @default Date.now
@@ -98,6 +110,7 @@ export interface RedisSettings {
   readonly closeClient: boolean;
   readonly clock: () => number;
   readonly coalesce: CoalesceSettings | undefined;
+  readonly tier: Required<TierOptions> | undefined;
 }
 
 /** Checks the options; throws {@link OptionsError} naming a bad one. */
@@ -119,6 +132,7 @@ export function resolveOptions(options: RedisStorageOptions): RedisSettings {
     closeClient: options.closeClient ?? false,
     clock: options.clock ?? Date.now,
     coalesce: coalesceSettings(options.coalesce),
+    tier: tierSettings(options.tier),
   };
 }
 
@@ -130,5 +144,16 @@ function coalesceSettings(option: RedisStorageOptions['coalesce']): CoalesceSett
   return {
     lockTtl: milliseconds('coalesce.lockTtl', option?.lockTtl ?? 5000, 10),
     maxWait: milliseconds('coalesce.maxWait', option?.maxWait ?? 15_000, 1),
+  };
+}
+
+function tierSettings(option: TierOptions | undefined): Required<TierOptions> | undefined {
+  if (option === undefined) return undefined;
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError('tier', 'must be { maxBytes, fallbackTtl? }');
+  }
+  return {
+    maxBytes: positive('tier.maxBytes', option.maxBytes),
+    fallbackTtl: milliseconds('tier.fallbackTtl', option.fallbackTtl ?? 1000),
   };
 }

@@ -186,6 +186,8 @@ if ttl <= 0 then
 end
 redis.call('HSET', entry, 'meta', ARGV[2], 'deleteAt', ARGV[5],
   'cost', tonumber(size) + string.len(ARGV[2]))
+-- Rewritten, the pointer tells the processes that hold the key in memory that it changed.
+redis.call('HSET', KEYS[1], redis.call('HGET', entry, 'variant'), id)
 redis.call('PEXPIRE', entry, ttl)
 redis.call('PEXPIRE', base .. 'b:' .. id, ttl)
 extend(KEYS[1], ttl)
