@@ -1,7 +1,9 @@
+import { isPart } from '../core/partial.ts';
 import { StorageError } from '../errors.ts';
 import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
 import { BodyIncompleteError } from './body-tee.ts';
 import type { Emitter } from './events.ts';
+import { putPart } from './partial-store.ts';
 
 /**
  * The engine's way to storage: every operation's failure is reported as an `error` event and
@@ -157,8 +159,11 @@ export class StorageGate {
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
     this.#storing.add(abortStoring);
-    const task = this.storage
-      .put(entry, body)
+    // A part of a representation (a 206) is combined with the stored parts it joins.
+    const put = isPart(entry)
+      ? putPart(this.storage, entry, body, this.#clock())
+      : this.storage.put(entry, body);
+    const task = put
       .then(
         (meta) => {
           const size = (meta as Partial<EntryMeta> | null)?.size;

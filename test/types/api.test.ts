@@ -53,7 +53,7 @@ describe('public types', () => {
     const cache = new HttpCache();
     cache.on('miss', (event) =>
       expectTypeOf(event.reason).toEqualTypeOf<
-        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
       >(),
     );
     // @ts-expect-error: there is no such event
