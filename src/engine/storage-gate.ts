@@ -159,9 +159,9 @@ export class StorageGate {
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
     this.#storing.add(abortStoring);
-    // A part of a representation (a 206) is combined with the stored parts it joins.
+    // A part of a representation (a 206) is then combined with the stored parts it joins.
     const put = isPart(entry)
-      ? putPart(this.storage, entry, body, this.#clock())
+      ? putPart(this, subject, entry, body, this.#clock())
       : this.storage.put(entry, body);
     const task = put
       .then(
