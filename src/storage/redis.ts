@@ -7,7 +7,7 @@ import { chunkBody, chunkStream, toBuffer, toBytes } from './redis/body.ts';
 import { Channels } from './redis/channels.ts';
 import { withTimeout } from './redis/client.ts';
 import type { RedisContext } from './redis/context.ts';
-import { bodyProblem, decodeEntry, isKeyHash } from './redis/entries.ts';
+import { bodyProblem, decodeEntry } from './redis/entries.ts';
 import { RedisCoalescer } from './redis/lock.ts';
 import { type RedisStorageOptions, resolveOptions } from './redis/options.ts';
 import {
