@@ -13,6 +13,7 @@ export type {
   CacheEvents,
   CacheEventType,
 } from './engine/events.ts';
+export type { CacheFilter } from './engine/filter.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
 export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
