@@ -81,7 +81,9 @@ export async function handle(
     return forward(engine, ex, passing('method'));
   }
   if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
-  const stored = (await engine.store.lookup(subject(ex))).filter((v) =>
+  // An in-process storage answers at once: no promise, no turn of the event loop.
+  const found = engine.store.lookup(subject(ex));
+  const stored = (found instanceof Promise ? await found : found).filter((v) =>
     servableBy(v, policy.shared),
   );
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
@@ -147,7 +149,7 @@ function act(
  * Serves a stored response; when its body is gone or unreadable, goes to the origin instead,
  * unless the request is `only-if-cached` (RFC 9111 §5.2.1.7), which is answered 504.
  */
-async function serveOr(
+function serveOr(
   engine: Engine,
   ex: Exchange,
   variants: readonly EntryMeta[],
@@ -155,9 +157,19 @@ async function serveOr(
   f: Freshness,
   stale: boolean,
   fwd?: 'stale',
-): Promise<Response> {
-  const served = await serveStored(engine, ex, entry, f, stale, fwd);
-  if (served !== undefined) return served;
+): Response | Promise<Response> {
+  const served = serveStored(engine, ex, entry, f, stale, fwd);
+  return served instanceof Promise
+    ? served.then((response) => response ?? originInstead(engine, ex, variants))
+    : (served ?? originInstead(engine, ex, variants));
+}
+
+/** A stored response whose body is gone: the origin's instead, or 504 for `only-if-cached`. */
+function originInstead(
+  engine: Engine,
+  ex: Exchange,
+  variants: readonly EntryMeta[],
+): Response | Promise<Response> {
   if (isOnlyIfCached(ex.requestCc, ex.controls)) return onlyIfCachedTimeout(engine, ex);
   return forward(engine, ex, { ...passing('uri-miss'), variants, store: true });
 }
