@@ -185,6 +185,7 @@ function originResponse(
       createdAt: undefined,
       hits: 0,
       ttl: copy.ttl,
+      stale: false,
       forwarded: fwd.fwd,
     },
   });

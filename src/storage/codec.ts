@@ -12,8 +12,8 @@ import type { EntryMeta } from './types.ts';
 /**
  * The version of the persisted metadata format. Version 2 added `shared`; version 1 is still read,
  * its entries taken as private-stored (a shared cache never serves them). Others are not read.
- * `tags` is optional within version 2: a reader that does not know it ignores it, and an entry
- * without it has no tags.
+ * `tags` and `maxAge` are optional within version 2: a reader that does not know them ignores
+ * them, and an entry without `tags` has no tags.
  */
 export const ENTRY_FORMAT_VERSION = 2;
 
@@ -50,6 +50,7 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     hits: meta.hits,
     ...(meta.shared === undefined ? {} : { shared: meta.shared }),
     ...(meta.tags === undefined ? {} : { tags: [...meta.tags] }),
+    ...(meta.maxAge === undefined ? {} : { maxAge: meta.maxAge }),
   };
 }
 
@@ -87,6 +88,8 @@ export function decodeMeta(value: unknown): EntryMeta {
       ? {}
       : { shared: field(data, 'shared', isBoolean) }),
     ...(data.tags === undefined ? {} : { tags: field(data, 'tags', isStrings) }),
+    // Optional in version 2: a per-request `maxAge` the entry was stored with.
+    ...(data.maxAge === undefined ? {} : { maxAge: field(data, 'maxAge', isSeconds) }),
   };
 }
 
@@ -114,6 +117,10 @@ function isBoolean(value: unknown): value is boolean {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && !Number.isNaN(value);
+}
+
+function isSeconds(value: unknown): value is number {
+  return isTime(value) && (value as number) >= 0;
 }
 
 function isCount(value: unknown): value is number {
