@@ -7,11 +7,13 @@
 export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { VaryNormalizer } from './core/vary-normalizers.ts';
 export type {
   CacheEventCounts,
   CacheEventListener,
   CacheEvents,
   CacheEventType,
+  ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export type { InvalidationTarget } from './engine/invalidate.ts';
@@ -41,4 +43,5 @@ export type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './storage/types.ts';

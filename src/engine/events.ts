@@ -1,4 +1,5 @@
 import type { ForwardReason } from '../core/decision.ts';
+import { publish } from './diagnostics-channel.ts';
 
 /**
  * Typed events a cache emits about what it does.
@@ -37,7 +38,33 @@ export interface CacheEvents {
    * from storage).
    */
   error: EventBase & { readonly operation: string; readonly error: unknown };
+  /**
+   * The origin answered (`status`) or failed (`error`), `duration` milliseconds after the cache
+   * asked it (until the response head). Background revalidations included.
+   */
+  origin: EventBase & {
+    readonly status: number | undefined;
+    readonly error?: unknown;
+    readonly duration: number;
+  };
+  /**
+   * The cache answered a request: `result` says how, `duration` is the milliseconds until the
+   * response head was ready (or the request failed: `status` is then `undefined`). One per
+   * request; the key is empty for a request that failed before it had one.
+   */
+  response: EventBase & {
+    readonly result: ResponseResult;
+    readonly status: number | undefined;
+    readonly duration: number;
+  };
 }
+
+/**
+ * How the cache answered a request: from storage (`hit`, or `stale`), from the origin (`miss`),
+ * with a stored response the origin confirmed (`revalidated`), with another request's origin
+ * response (`collapsed`), or not at all (`error`: the request failed).
+ */
+export type ResponseResult = 'hit' | 'stale' | 'miss' | 'revalidated' | 'collapsed' | 'error';
 
 /** The name of an event. */
 export type CacheEventType = keyof CacheEvents;
@@ -56,6 +83,8 @@ export const CACHE_EVENT_TYPES: readonly CacheEventType[] = [
   'invalidate',
   'evict',
   'error',
+  'origin',
+  'response',
 ];
 
 /** How many events of each type a cache has emitted. */
@@ -90,9 +119,13 @@ export class Emitter {
     this.#listeners.get(type)?.delete(listener);
   }
 
-  /** Counts an event and calls the listeners of its type. */
+  /**
+   * Counts an event, calls the listeners of its type, and publishes it on the
+   * `httpcache:<type>` diagnostics channel where the runtime has one.
+   */
   emit<T extends CacheEventType>(type: T, event: CacheEvents[T]): void {
     this.#counts[type]++;
+    publish(type, event);
     const set = this.#listeners.get(type);
     if (set === undefined) return;
     for (const listener of set) {

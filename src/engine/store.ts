@@ -49,7 +49,9 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
   const sharing =
     entry === undefined
       ? []
-      : (h.followers ?? []).filter((f) => matchesVariant(entry, f.context.head.headers));
+      : (h.followers ?? []).filter((f) =>
+          matchesVariant(entry, f.context.head.headers, engine.options.policy.varyNormalizers),
+        );
   const ttl = entry === undefined ? undefined : (entry.staleAt - h.responseTime) / 1000;
   const copies = { sharing, ttl, waitingHeaders: storing?.waitingHeaders ?? [] };
   if (entry === undefined) return answer(engine, h, copies, () => response.body, false);
@@ -99,7 +101,11 @@ async function passOnWhole(
     const bytes =
       h.response.body === null ? new Uint8Array() : new Uint8Array(await h.response.arrayBuffer());
     const complete = h.response.body === null || bytes.byteLength === expectedLength(entry);
-    if (complete) stored = await engine.store.storeBytes(subject(h.ex), entry, bytes);
+    if (complete) {
+      // An in-process storage stores at once: no promise, no turn of the event loop.
+      const write = engine.store.storeBytes(subject(h.ex), entry, bytes);
+      stored = write instanceof Promise ? await write : write;
+    }
     body = () => (h.response.body === null ? null : bytes);
   } catch (error) {
     body = () => failing(error);

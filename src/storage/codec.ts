@@ -12,8 +12,8 @@ import type { EntryMeta } from './types.ts';
 /**
  * The version of the persisted metadata format. Version 2 added `shared`; version 1 is still read,
  * its entries taken as private-stored (a shared cache never serves them). Others are not read.
- * `tags` and `maxAge` are optional within version 2: a reader that does not know them ignores
- * them, and an entry without `tags` has no tags.
+ * `tags` is optional within version 2: a reader that does not know it ignores it, and an entry
+ * without it has no tags.
  */
 export const ENTRY_FORMAT_VERSION = 2;
 
@@ -49,8 +49,8 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     size: meta.size,
     hits: meta.hits,
     ...(meta.shared === undefined ? {} : { shared: meta.shared }),
-    ...(meta.tags === undefined ? {} : { tags: [...meta.tags] }),
     ...(meta.maxAge === undefined ? {} : { maxAge: meta.maxAge }),
+    ...(meta.tags === undefined ? {} : { tags: [...meta.tags] }),
   };
 }
 
@@ -87,9 +87,9 @@ export function decodeMeta(value: unknown): EntryMeta {
     ...(data.v === 1 || data.shared === undefined
       ? {}
       : { shared: field(data, 'shared', isBoolean) }),
-    ...(data.tags === undefined ? {} : { tags: field(data, 'tags', isStrings) }),
     // Optional in version 2: a per-request `maxAge` the entry was stored with.
     ...(data.maxAge === undefined ? {} : { maxAge: field(data, 'maxAge', isSeconds) }),
+    ...(data.tags === undefined ? {} : { tags: field(data, 'tags', isStrings) }),
   };
 }
 
