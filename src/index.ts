@@ -4,6 +4,7 @@
  * @module
  */
 
+export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
 export type {
@@ -11,8 +12,10 @@ export type {
   CacheEventListener,
   CacheEvents,
   CacheEventType,
+  ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
+export type { InvalidationTarget } from './engine/invalidate.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
 export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
 export type { CacheRequestInit, RequestCacheOptions } from './engine/request.ts';
@@ -21,6 +24,7 @@ export {
   CodecError,
   HttpCacheError,
   type HttpCacheErrorCode,
+  InvalidationError,
   isHttpCacheError,
   OptionsError,
   RequestError,
@@ -38,4 +42,5 @@ export type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './storage/types.ts';

@@ -59,9 +59,7 @@ export function fromParts(
   });
   switch (answer.type) {
     case 'serve':
-      return serveStored(engine, ex, answer.entry, answer.freshness, answer.stale).then(
-        (served) => served ?? otherwise(),
-      );
+      return serve(engine, ex, answer, otherwise);
     case 'complete':
       // RFC 9111 §5.2.1.7: only-if-cached never goes to the origin.
       if (decision.type === 'gateway-timeout') return undefined;
@@ -69,6 +67,18 @@ export function fromParts(
     default:
       return undefined;
   }
+}
+
+/** Serves a stored part; `otherwise` when its body is gone. */
+async function serve(
+  engine: Engine,
+  ex: Exchange,
+  answer: PartsAnswer<EntryMeta> & { type: 'serve' },
+  otherwise: () => Promise<Response> | Response,
+): Promise<Response> {
+  return (
+    (await serveStored(engine, ex, answer.entry, answer.freshness, answer.stale)) ?? otherwise()
+  );
 }
 
 /**
@@ -154,6 +164,7 @@ function stitched(
       hits: 0,
       ttl: undefined,
       forwarded: 'partial',
+      stale: false,
     },
     origin: response,
   });
