@@ -4,6 +4,7 @@ import {
   continuesPart,
   isPart,
   type PartsAnswer,
+  wholeVariant,
   withRange,
 } from '../core/partial.ts';
 import type { HeaderReader } from '../core/types.ts';
@@ -63,7 +64,7 @@ export function fromParts(
     case 'complete':
       // RFC 9111 §5.2.1.7: only-if-cached never goes to the origin.
       if (decision.type === 'gateway-timeout') return undefined;
-      return complete(engine, ex, variants, answer, otherwise);
+      return complete(engine, ex, { variants, parts }, answer, otherwise);
     default:
       return undefined;
   }
@@ -92,15 +93,15 @@ async function serve(
 async function complete(
   engine: Engine,
   ex: Exchange,
-  variants: readonly EntryMeta[],
+  stored: { readonly variants: readonly EntryMeta[]; readonly parts: readonly EntryMeta[] },
   answer: PartsAnswer<EntryMeta> & { type: 'complete' },
   otherwise: () => Promise<Response> | Response,
 ): Promise<Response> {
-  const stored = await engine.store.body(subject(ex), answer.entry);
-  if (stored === undefined) return otherwise();
+  const body = await engine.store.body(subject(ex), answer.entry);
+  if (body === undefined) return otherwise();
   const fwd: Forward = {
     fwd: 'partial',
-    variants,
+    variants: stored.variants,
     entry: undefined,
     freshness: undefined,
     conditions: answer.conditions,
@@ -112,15 +113,20 @@ async function complete(
   try {
     response = await forward(engine, { ...ex, head: { ...ex.head, headers } }, fwd);
   } catch (error) {
-    await cancel(stored);
+    await cancel(body);
     throw error;
   }
   if (continuesPart(answer, response.status, [...response.headers])) {
-    return stitched(answer, stored, response);
+    return stitched(answer, body, response);
   }
-  await cancel(stored);
+  await cancel(body);
   if (response.status === 200) {
-    engine.store.track(engine.store.update(subject(ex), { ...answer.entry, deleteAt: 0 }));
+    // The representation the parts were of is gone (or the origin sends whole ones only).
+    const variant = wholeVariant(answer.entry);
+    for (const part of stored.parts) {
+      if (wholeVariant(part) !== variant) continue;
+      engine.store.track(engine.store.update(subject(ex), { ...part, deleteAt: 0 }));
+    }
   }
   if (response.status !== 206 && response.status !== 416) return response;
   await response.body?.cancel();
