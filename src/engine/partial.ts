@@ -26,8 +26,13 @@ import { serveStored } from './serve.ts';
  * @module
  */
 
-/** Stored entries split into complete responses and parts. */
-export function splitParts(entries: readonly EntryMeta[]): [EntryMeta[], EntryMeta[]] {
+const NO_PARTS: readonly EntryMeta[] = [];
+
+/** Stored entries split into complete responses and parts (most keys have no parts at all). */
+export function splitParts(
+  entries: readonly EntryMeta[],
+): [readonly EntryMeta[], readonly EntryMeta[]] {
+  if (!entries.some(isPart)) return [entries, NO_PARTS];
   const whole: EntryMeta[] = [];
   const parts: EntryMeta[] = [];
   for (const entry of entries) (isPart(entry) ? parts : whole).push(entry);
