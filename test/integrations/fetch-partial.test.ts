@@ -98,6 +98,23 @@ describe('partial content (RFC 9111 §3.3, §3.4)', () => {
     await cachedFetch.close();
   });
 
+  it('a shorter part of the same bytes leaves the longer one whole', async () => {
+    origin.route('/r', rangedRoute({ size: 100 }));
+    const cachedFetch = createFetch({ storage });
+    const url = `${origin.url}/r`;
+    for (const range of ['bytes=10-60', 'bytes=10-49']) {
+      await (
+        await cachedFetch(url, { headers: { range, 'cache-control': 'no-cache' } })
+      ).arrayBuffer();
+      await cachedFetch.idle();
+    }
+    expect(await stored()).toEqual(['206 bytes 10-60/100']);
+    const hit = await cachedFetch(url, { headers: { range: 'bytes=55-58' } });
+    expect(await bytes(hit)).toEqual(bytesOf(55, 58));
+    expect(origin.count('/r')).toBe(2);
+    await cachedFetch.close();
+  });
+
   it('asks the origin only for the missing bytes, with If-Range, and stitches them', async () => {
     origin.route('/r', rangedRoute({ size: 100 }));
     const cachedFetch = createFetch({ storage });
