@@ -7,6 +7,7 @@
 export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { VaryNormalizer } from './core/vary-normalizers.ts';
 export type {
   CacheEventCounts,
   CacheEventListener,
@@ -14,6 +15,7 @@ export type {
   CacheEventType,
   ResponseResult,
 } from './engine/events.ts';
+export type { CacheFilter } from './engine/filter.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export type { InvalidationTarget } from './engine/invalidate.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';

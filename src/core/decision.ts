@@ -73,7 +73,7 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   const { request, variants, controls, options, now } = input;
   const requestCc = honouredRequestDirectives(input.requestCc, options);
   const onlyIfCached = isOnlyIfCached(requestCc, controls);
-  const selected = selectVariants(variants, request.headers);
+  const selected = selectVariants(variants, request.headers, options.varyNormalizers);
   const entry = selected[0];
   if (entry === undefined) {
     if (onlyIfCached) return GATEWAY_TIMEOUT;

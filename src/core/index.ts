@@ -143,3 +143,10 @@ export {
   variantId,
   varyValues,
 } from './vary.ts';
+export {
+  DEFAULT_VARY_NORMALIZERS,
+  firstChoiceIs,
+  normalizeWith,
+  type VaryNormalizer,
+  type VaryNormalizers,
+} from './vary-normalizers.ts';

@@ -227,7 +227,11 @@ function combinedEntry(
   for (const { entry } of absorbed) {
     const older = entry.headers.filter(([name]) => name !== 'age');
     const cc = parseCacheControl(getHeader(part.headers, 'cache-control'));
-    headers = updateHeaders(older, headers, cc, part.shared === true);
+    // Both sets were filtered by the storing rules when stored: nothing more to strip here.
+    headers = updateHeaders(older, headers, cc, {
+      shared: part.shared === true,
+      storeSetCookie: true,
+    });
   }
   const base = wholeVariant(part);
   return complete

@@ -49,7 +49,9 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
   const sharing =
     entry === undefined
       ? []
-      : (h.followers ?? []).filter((f) => matchesVariant(entry, f.context.head.headers));
+      : (h.followers ?? []).filter((f) =>
+          matchesVariant(entry, f.context.head.headers, engine.options.policy.varyNormalizers),
+        );
   const ttl = entry === undefined ? undefined : (entry.staleAt - h.responseTime) / 1000;
   const copies = { sharing, ttl, waitingHeaders: storing?.waitingHeaders ?? [] };
   if (entry === undefined) return answer(engine, h, copies, () => response.body, false);
