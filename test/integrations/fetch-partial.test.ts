@@ -216,6 +216,23 @@ describe('partial content (RFC 9111 §3.3, §3.4)', () => {
     await cachedFetch.close();
   });
 
+  it('parts and what they combine into keep their tags', async () => {
+    origin.route('/r', rangedRoute({ size: 100, headers: { 'cache-tag': 'big' } }));
+    const cachedFetch = createFetch({ storage });
+    const url = `${origin.url}/r`;
+    for (const range of ['bytes=0-49', 'bytes=80-89', 'bytes=50-99']) {
+      await (await cachedFetch(url, { headers: { range } })).arrayBuffer();
+      await cachedFetch.idle();
+    }
+    expect(await stored()).toEqual(['200']);
+    for await (const entry of storage.list()) expect(entry.tags).toEqual(['big']);
+    await cachedFetch(url, { headers: { range: 'bytes=0-9', 'cache-control': 'no-cache' } });
+    await cachedFetch.idle();
+    expect(await cachedFetch.invalidate({ tag: 'big' })).toBeGreaterThan(0);
+    expect(await stored()).toEqual([]);
+    await cachedFetch.close();
+  });
+
   it('does not store a 206 whose body disagrees with its Content-Range', async () => {
     origin.route('/r', {
       status: 206,
