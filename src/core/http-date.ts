@@ -27,10 +27,12 @@ const date = (format: string): RegExp => new RegExp(`^[ \\t]*${format}[ \\t]*$`,
 /** RFC 9110 §5.6.7 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT` (day, month, year, time). */
 const IMF_FIXDATE = /* @__PURE__ */ date(`${DAY}, (\\d\\d) ${MONTH} (\\d{4}) ${TIME} gmt`);
 /** RFC 9110 §5.6.7 rfc850-date: `Sunday, 06-Nov-94 08:49:37 GMT`, with day-name-l. */
-const RFC850_DATE = /* @__PURE__ */ date(
-  `(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday), (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} gmt`,
-);
-/** RFC 9110 §5.6.7 asctime-date: `Sun Nov  6 08:49:37 1994`; date3 = month SP ( 2DIGIT / ( SP DIGIT ) ). */
+const DAY_L = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const RFC850_DATE = /* @__PURE__ */ date(`${DAY_L}, (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} gmt`);
+/**
+ * RFC 9110 §5.6.7 asctime-date: `Sun Nov  6 08:49:37 1994`; date3 = month SP ( 2DIGIT / ( SP
+ * DIGIT ) ).
+ */
 const ASCTIME_DATE = /* @__PURE__ */ date(`${DAY} ${MONTH} ( \\d|\\d\\d) ${TIME} (\\d{4})`);
 
 /** Days in a 1-based month of the proleptic Gregorian calendar. */
