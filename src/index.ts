@@ -4,6 +4,7 @@
  * @module
  */
 
+export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
 export type { VaryNormalizer } from './core/vary-normalizers.ts';
@@ -12,6 +13,7 @@ export type {
   CacheEventListener,
   CacheEvents,
   CacheEventType,
+  ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
@@ -39,4 +41,5 @@ export type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './storage/types.ts';

@@ -10,6 +10,8 @@ import {
   Emitter,
 } from './events.ts';
 import type { Exchange } from './exchange.ts';
+import { MetricsRecorder, reportResponse } from './metrics.ts';
+import { formatMetrics } from './metrics-format.ts';
 import { type HttpCacheOptions, resolveOptions } from './options.ts';
 import { handle, keyOf } from './pipeline.ts';
 import type { CacheRequestInit } from './request.ts';
@@ -36,6 +38,7 @@ export type CacheStats = CacheEventCounts & {
 export class HttpCache {
   readonly #engine: Engine;
   readonly #events = new Emitter();
+  readonly #metrics = new MetricsRecorder(this.#events);
   #closed = false;
 
   constructor(options: HttpCacheOptions = {}) {
@@ -79,7 +82,7 @@ export class HttpCache {
    * per-request controls.
    */
   readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
-    this.#engine.handle(input, init);
+    reportResponse(this.#events, input, performance.now(), this.#engine.handle(input, init));
 
   /**
    * Resolves once the cache's background work has settled: bodies being stored (which finish
@@ -114,5 +117,22 @@ export class HttpCache {
     const counts = this.#events.counts();
     const total = counts.hit + counts.miss;
     return { ...counts, hitRatio: total === 0 ? 0 : counts.hit / total };
+  }
+
+  /**
+   * The cache's numbers since it was created, in the Prometheus text format: requests by result,
+   * hits, misses, stale responses served, revalidations by outcome, collapsed requests, stores and
+   * stored bytes, evictions, errors, origin requests and errors, and histograms of origin latency
+   * and response time. The README lists the metrics.
+   *
+   * @example
+   * ```ts
+   * server.on('request', (req, res) => {
+   *   if (req.url === '/metrics') res.end(cache.metrics());
+   * });
+   * ```
+   */
+  metrics(): string {
+    return formatMetrics(this.#metrics.snapshot());
   }
 }

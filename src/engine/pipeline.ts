@@ -12,6 +12,7 @@ import { ClosedError } from '../errors.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
+import { usesCache } from './filter.ts';
 import { forward } from './forward.ts';
 import {
   CALLER_ONLY_FIELDS,
@@ -58,6 +59,7 @@ export async function handle(
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
+    maxAge: request.controls.maxAge,
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
@@ -70,14 +72,18 @@ export async function handle(
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
   };
   const policy = options.policy;
-  if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
+  if (request.controls.bypass === true || !usesCache(engine, ex)) {
+    return forward(engine, ex, passing('bypass'));
+  }
   if (request.mode === 'no-store') return forward(engine, ex, passing('request'));
   const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
   if (!policy.cacheableMethods.has(lookupMethod) || !policy.cacheableMethods.has(request.method)) {
     return forward(engine, ex, passing('method'));
   }
   if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
-  const stored = (await engine.store.lookup(subject(ex))).filter((v) =>
+  // An in-process storage answers at once: no promise, no turn of the event loop.
+  const found = engine.store.lookup(subject(ex));
+  const stored = (found instanceof Promise ? await found : found).filter((v) =>
     servableBy(v, policy.shared),
   );
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
@@ -143,7 +149,7 @@ function act(
  * Serves a stored response; when its body is gone or unreadable, goes to the origin instead,
  * unless the request is `only-if-cached` (RFC 9111 §5.2.1.7), which is answered 504.
  */
-async function serveOr(
+function serveOr(
   engine: Engine,
   ex: Exchange,
   variants: readonly EntryMeta[],
@@ -151,9 +157,19 @@ async function serveOr(
   f: Freshness,
   stale: boolean,
   fwd?: 'stale',
-): Promise<Response> {
-  const served = await serveStored(engine, ex, entry, f, stale, fwd);
-  if (served !== undefined) return served;
+): Response | Promise<Response> {
+  const served = serveStored(engine, ex, entry, f, stale, fwd);
+  return served instanceof Promise
+    ? served.then((response) => response ?? originInstead(engine, ex, variants))
+    : (served ?? originInstead(engine, ex, variants));
+}
+
+/** A stored response whose body is gone: the origin's instead, or 504 for `only-if-cached`. */
+function originInstead(
+  engine: Engine,
+  ex: Exchange,
+  variants: readonly EntryMeta[],
+): Response | Promise<Response> {
   if (isOnlyIfCached(ex.requestCc, ex.controls)) return onlyIfCachedTimeout(engine, ex);
   return forward(engine, ex, { ...passing('uri-miss'), variants, store: true });
 }

@@ -100,7 +100,11 @@ async function passOnWhole(
     const bytes =
       h.response.body === null ? new Uint8Array() : new Uint8Array(await h.response.arrayBuffer());
     const complete = h.response.body === null || bytes.byteLength === expectedLength(entry);
-    if (complete) stored = await engine.store.storeBytes(subject(h.ex), entry, bytes);
+    if (complete) {
+      // An in-process storage stores at once: no promise, no turn of the event loop.
+      const write = engine.store.storeBytes(subject(h.ex), entry, bytes);
+      stored = write instanceof Promise ? await write : write;
+    }
     body = () => (h.response.body === null ? null : bytes);
   } catch (error) {
     body = () => failing(error);
@@ -186,6 +190,7 @@ function originResponse(
       createdAt: undefined,
       hits: 0,
       ttl: copy.ttl,
+      stale: false,
       forwarded: fwd.fwd,
     },
   });

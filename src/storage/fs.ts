@@ -6,6 +6,7 @@ import type { Context, Report, Tally } from './fs/context.ts';
 import { deleteKey } from './fs/discard.ts';
 import { names, removeTree, storageError } from './fs/files.ts';
 import { defaultDirectory, Layout, sha256 } from './fs/layout.ts';
+import { Listings } from './fs/listings.ts';
 import { withLockFile } from './fs/lock-file.ts';
 import { KeyLocks } from './fs/locks.ts';
 import { pruneKey, pruneUrls } from './fs/prune.ts';
@@ -94,6 +95,8 @@ export class FileSystemStorage implements Storage {
   readonly #maxBytes: number | undefined;
   readonly #ctx: Context;
   readonly #pending = new Set<Promise<unknown>>();
+  /** Key directories' entries as last read, while unchanged. */
+  readonly #listings = new Listings();
   #reporter: StorageReporter | undefined;
   /** Hits not written yet, by entry id. */
   readonly #hits = new Map<string, { entry: EntryMeta; count: number; at: number }>();
@@ -139,7 +142,7 @@ export class FileSystemStorage implements Storage {
     const kh = sha256(key);
     return this.#run('get', () =>
       this.#ctx.locks.run(kh, async () =>
-        (await readKey(this.#ctx, kh, key)).map((f) => this.#withPendingHits(f.meta)),
+        (await this.#listings.read(this.#ctx, kh, key)).map((f) => this.#withPendingHits(f.meta)),
       ),
     );
   }
@@ -286,6 +289,7 @@ export class FileSystemStorage implements Storage {
   }
 
   clear(): Promise<void> {
+    this.#listings.clear();
     return this.#run('clear', async () => {
       for await (const kh of this.#ctx.layout.keyHashes()) {
         await this.#ctx.exclusive(kh, () => deleteKey(this.#ctx, kh));

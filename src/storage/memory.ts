@@ -11,6 +11,7 @@ import type {
   Storage,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './types.ts';
 
 /** Options of {@link MemoryStorage}. */
@@ -40,9 +41,13 @@ export interface MemoryStorageOptions {
   readonly clock?: () => number;
 }
 
+/** Bodies larger than this are kept as the pieces they arrived in, never gathered into one copy. */
+const WHOLE = 1024 * 1024;
+
 interface Slot {
   meta: EntryMeta;
-  readonly body: Uint8Array<ArrayBuffer>;
+  /** The body: whole bytes, or (beyond {@link WHOLE}) the pieces it arrived in. */
+  readonly body: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[];
   cost: number;
 }
 
@@ -55,7 +60,7 @@ interface Slot {
  * const cachedFetch = createFetch({ storage: new MemoryStorage({ maxBytes: 16 * 1024 * 1024 }) });
  * ```
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage implements Storage, SyncStorage {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #maxVariants: number;
@@ -93,6 +98,10 @@ export class MemoryStorage implements Storage {
   }
 
   async get(key: string): Promise<EntryMeta[]> {
+    return this.getSync(key);
+  }
+
+  getSync(key: string): EntryMeta[] {
     this.#open();
     const slots = this.#byKey.get(key);
     if (slots === undefined) return [];
@@ -106,8 +115,13 @@ export class MemoryStorage implements Storage {
   }
 
   async body(entry: EntryMeta): Promise<StoredBody | null> {
+    return this.bodySync(entry);
+  }
+
+  bodySync(entry: EntryMeta): StoredBody | null {
     this.#open();
-    return this.#find(entry)?.body ?? null;
+    const body = this.#find(entry)?.body;
+    return body === undefined || body instanceof Uint8Array ? (body ?? null) : pieces(body);
   }
 
   async put(
@@ -139,9 +153,27 @@ export class MemoryStorage implements Storage {
     } finally {
       this.#inFlight -= size;
     }
+    // A large body stays in the pieces it arrived in: gathering them would hold it twice.
+    return this.#insert(entry, size > WHOLE ? chunks : concat(chunks, size), size);
+  }
+
+  putBytesSync(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta {
+    this.#open();
+    if (bytes.byteLength > this.#maxBytes || bytes.byteLength + this.#inFlight > this.#maxBytes) {
+      throw new RangeError(
+        bytes.byteLength > this.#maxBytes
+          ? `body exceeds the memory storage's maxBytes (${this.#maxBytes})`
+          : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
+      );
+    }
+    return this.#insert(entry, bytes, bytes.byteLength);
+  }
+
+  /** Makes a complete body's entry visible, in place of the variant it replaces. */
+  #insert(entry: EntryToStore, body: Slot['body'], size: number): EntryMeta {
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
-    const slot: Slot = { meta, body: concat(chunks, size), cost: size + metaCost(meta) };
+    const slot: Slot = { meta, body, cost: size + metaCost(meta) };
     const slots = this.#byKey.get(entry.key) ?? [];
     for (const old of slots) if (old.meta.variant === entry.variant) this.#remove(old);
     const remaining = this.#byKey.get(entry.key) ?? [];
@@ -165,7 +197,7 @@ export class MemoryStorage implements Storage {
     const slot = this.#find(entry);
     if (slot === undefined) return false;
     const meta = applyPatch(slot.meta, patch);
-    const cost = slot.body.byteLength + metaCost(meta);
+    const cost = meta.size + metaCost(meta);
     this.#bytes += cost - slot.cost;
     slot.meta = meta;
     slot.cost = cost;
@@ -269,4 +301,20 @@ export class MemoryStorage implements Storage {
   #open(): void {
     if (this.#closed) throw new ClosedError('MemoryStorage');
   }
+}
+
+/**
+ * A body kept in pieces, as a stream: each piece is copied as it is read, so the reader never
+ * holds (and cannot transfer away) the stored bytes, and the body is never copied whole.
+ */
+function pieces(body: readonly Uint8Array<ArrayBuffer>[]): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let next = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      const piece = body[next++];
+      if (piece !== undefined) controller.enqueue(piece.slice());
+      if (next >= body.length) controller.close();
+    },
+  });
 }

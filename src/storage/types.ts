@@ -118,3 +118,22 @@ export interface StorageStats {
 
 /** How a storage reports a problem it handled: the operation, the error, and the key if known. */
 export type StorageReporter = (operation: string, error: unknown, key: string | undefined) => void;
+
+/**
+ * What a storage in the same process (`MemoryStorage`, `SqliteStorage`) may add to
+ * {@link Storage}: operations answered at once rather than through a promise. The cache uses each
+ * one present in place of its asynchronous counterpart, which saves the promise and its turn of
+ * the event loop on every lookup, hit and small store. Each behaves as its counterpart does,
+ * throwing where that one rejects.
+ */
+export interface SyncStorage {
+  /** {@link Storage.get}, answered at once. */
+  getSync?(key: string): EntryMeta[];
+  /** {@link Storage.body}, answered at once. */
+  bodySync?(entry: EntryMeta): StoredBody | null;
+  /**
+   * {@link Storage.put} of a body already read whole, done at once; the entry is findable when
+   * it returns. The storage may keep `bytes` themselves: the caller never changes them afterwards.
+   */
+  putBytesSync?(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta;
+}
