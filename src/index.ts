@@ -16,6 +16,7 @@ export type {
   ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
+export type { InvalidationTarget } from './engine/invalidate.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
 export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
 export type { CacheRequestInit, RequestCacheOptions } from './engine/request.ts';
@@ -24,6 +25,7 @@ export {
   CodecError,
   HttpCacheError,
   type HttpCacheErrorCode,
+  InvalidationError,
   isHttpCacheError,
   OptionsError,
   RequestError,

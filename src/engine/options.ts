@@ -6,6 +6,7 @@ import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
 import { type CacheFilter, filterOption } from './filter.ts';
 import { rejectUnknownNames } from './option-names.ts';
+import { resolveTagOptions, type TagOptions } from './tags.ts';
 import { varyNormalizers } from './vary-option.ts';
 
 /** The request a key function sees. */
@@ -200,6 +201,20 @@ export interface HttpCacheOptions {
    * @default { name: 'httpcache', key: false }
    */
   readonly cacheStatus?: false | { readonly name?: string; readonly key?: boolean };
+  /**
+   * The response fields whose tags are stored with an entry, for `invalidate({ tag })`:
+   * `Surrogate-Key` holds space-separated tags, every other field comma-separated ones. `false`
+   * stores no tags.
+   * @default ['cache-tag', 'surrogate-key']
+   * @example createFetch({ tagHeaders: ['edge-cache-tag'] })
+   */
+  readonly tagHeaders?: readonly string[] | false;
+  /**
+   * Leave the `tagHeaders` fields out of stored entries and of the responses the cache returns,
+   * as a CDN keeps its tags to itself (the tags are still stored with the entry).
+   * @default true when `shared`, else false
+   */
+  readonly stripTagHeaders?: boolean;
 }
 
 /** Options after validation and defaults. */
@@ -216,6 +231,7 @@ export interface ResolvedOptions {
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
+  readonly tags: TagOptions;
 }
 
 /** Every option's name (the `satisfies` keeps the list complete). */
@@ -243,6 +259,8 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   storageTimeout: true,
   clock: true,
   cacheStatus: true,
+  tagHeaders: true,
+  stripTagHeaders: true,
 } satisfies Record<keyof HttpCacheOptions, true>);
 
 /** The methods of {@link Storage}: `true` for those every storage must have. */
@@ -254,6 +272,8 @@ const STORAGE_METHODS = Object.entries({
   touch: true,
   delete: true,
   deleteUrl: true,
+  deleteTag: false,
+  deletePrefix: false,
   list: true,
   stats: true,
   prune: true,
@@ -327,6 +347,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
+    tags: resolveTagOptions(options.tagHeaders, options.stripTagHeaders, options.shared === true),
   };
 }
 

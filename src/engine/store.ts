@@ -8,6 +8,7 @@ import { type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, expectedLength, type Forward } from './exchange.ts';
 import { signalOf } from './request.ts';
 import { buildResponse, relayBody } from './respond.ts';
+import { withTags } from './tags.ts';
 
 /**
  * Passing the origin's response on, storing it on the way: a small body of declared length is
@@ -204,7 +205,7 @@ function entryToStore(engine: Engine, h: Handing, storing: Storing): EntryToStor
       ? ex.key
       : engine.keyOf({ ...ex.head, method: storing.method }, ex.request);
   return {
-    ...storing.entry,
+    ...withTags(storing.entry, engine.options.tags),
     key,
     url: ex.head.url,
     method: storing.method,

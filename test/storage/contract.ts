@@ -8,6 +8,7 @@ import type {
   StoredBody,
 } from '../../src/storage/types.ts';
 import { type ManualClock, manualClock } from '../helpers/clock.ts';
+import { invalidationContract } from './contract-invalidation.ts';
 
 /**
  * The storage contract: one suite every backend runs (memory, SQLite, file system, and later
@@ -38,6 +39,8 @@ export interface ContractCapabilities {
   readonly persistent?: boolean;
   /** The storage honours `maxBytes`, evicting the least recently used entries (stored or touched). */
   readonly maxBytes?: boolean;
+  /** The storage has `deleteTag` (through a tag index) and `deletePrefix`. */
+  readonly invalidation?: boolean;
 }
 
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -580,6 +583,17 @@ export function storageContract(
         await storage.close();
       });
     });
+
+    if (capabilities.invalidation === true) {
+      describe('invalidation', () => {
+        invalidationContract({
+          test,
+          open: () => open(),
+          clock: () => clock,
+          persistent: capabilities.persistent === true,
+        });
+      });
+    }
 
     if (capabilities.persistent === true) {
       describe('persistence', () => {

@@ -78,6 +78,7 @@ describe('public types', () => {
         | 'ERR_HTTPCACHE_STORAGE'
         | 'ERR_HTTPCACHE_CODEC'
         | 'ERR_HTTPCACHE_CLOSED'
+        | 'ERR_HTTPCACHE_INVALIDATION'
       >();
   });
 });
