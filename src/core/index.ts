@@ -64,6 +64,23 @@ export { getHeader, noHeaders, pairsReader } from './headers.ts';
 export { formatHttpDate, parseHttpDate } from './http-date.ts';
 export { invalidatedUrls } from './invalidation.ts';
 export { defaultKey, normalizeUrl } from './key.ts';
+export {
+  answerFromParts,
+  asPart,
+  type Combination,
+  combine,
+  continuesPart,
+  isPart,
+  type PartRange,
+  type PartsAnswer,
+  parseContentRange,
+  partRange,
+  partVariant,
+  type Segment,
+  strongValidator,
+  wholeVariant,
+  withRange,
+} from './partial.ts';
 export { answerRange, type RangeAnswer } from './range.ts';
 export {
   decideResponse,

@@ -97,6 +97,11 @@ export interface PolicyOptions {
    */
   readonly ignoreRequestNoCache?: boolean;
   /**
+   * The freshness lifetime, in seconds, of a response with no explicit expiration for which
+   * heuristics give none either (RFC 9111 §4.2.2); absent or `0`: none.
+   */
+  readonly defaultMaxAge?: number;
+  /**
    * Whether a shared cache keeps `Set-Cookie` in what it stores, as RFC 9111 §7.3 allows; `false`
    * or absent strips it (a private cache always keeps it).
    */
@@ -106,11 +111,6 @@ export interface PolicyOptions {
    * absent means the defaults (`DEFAULT_VARY_NORMALIZERS`).
    */
   readonly varyNormalizers?: VaryNormalizers;
-  /**
-   * The freshness lifetime, in seconds, of a response with no explicit expiration for which
-   * heuristics give none either (RFC 9111 §4.2.2); absent or `0`: none.
-   */
-  readonly defaultMaxAge?: number;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

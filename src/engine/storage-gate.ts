@@ -1,3 +1,4 @@
+import { isPart } from '../core/partial.ts';
 import { StorageError } from '../errors.ts';
 import type {
   EntryMeta,
@@ -8,6 +9,7 @@ import type {
 } from '../storage/types.ts';
 import { BodyIncompleteError } from './body-tee.ts';
 import type { Emitter } from './events.ts';
+import { putPart } from './partial-store.ts';
 import { isEntryOf, kindOf, sized, syncOf } from './storage-checks.ts';
 
 /**
@@ -163,8 +165,15 @@ export class StorageGate {
 
   /** Writes a freshened entry's new fields over the stored ones; whether it was there to update. */
   async update(subject: Subject, entry: EntryMeta): Promise<boolean> {
-    const { headers, requestTime, responseTime, staleAt, deleteAt } = entry;
-    const patch = { headers, requestTime, responseTime, staleAt, deleteAt };
+    const { headers, requestTime, responseTime, staleAt, deleteAt, maxAge } = entry;
+    const patch = {
+      headers,
+      requestTime,
+      responseTime,
+      staleAt,
+      deleteAt,
+      ...(maxAge === undefined ? {} : { maxAge }),
+    };
     try {
       return await this.#bounded('update', this.storage.update(entry, patch));
     } catch (error) {
@@ -210,8 +219,11 @@ export class StorageGate {
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
     this.#storing.add(abortStoring);
-    const task = this.storage
-      .put(entry, body)
+    // A part of a representation (a 206) is then combined with the stored parts it joins.
+    const put = isPart(entry)
+      ? putPart(this, subject, entry, body, this.#clock())
+      : this.storage.put(entry, body);
+    const task = put
       .then(
         (meta) => this.#stored(subject, meta),
         (error: unknown) => {

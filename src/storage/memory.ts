@@ -110,10 +110,14 @@ export class MemoryStorage implements Storage, SyncStorage {
     if (slots === undefined) return [];
     const now = this.#clock();
     const live: EntryMeta[] = [];
+    let expired: Slot[] | undefined;
     for (const slot of slots) {
-      if (slot.meta.deleteAt <= now) this.#remove(slot);
-      else live.push(slot.meta);
+      if (slot.meta.deleteAt > now) live.push(slot.meta);
+      else if (expired === undefined) expired = [slot];
+      else expired.push(slot);
     }
+    // Removed after the loop: removing splices the array being iterated.
+    if (expired !== undefined) for (const slot of expired) this.#remove(slot);
     return live;
   }
 

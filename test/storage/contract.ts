@@ -458,6 +458,19 @@ export function storageContract(
         clock.advance(10);
         expect(await storage.get('k')).toEqual([extended]);
       });
+
+      // The cache drops one variant (a combined part) by moving its deleteAt into the past.
+      test('update with a past deleteAt hides that variant, not its siblings', async () => {
+        const storage = await open();
+        const first = await storage.put(entry(clock, 'k', { variant: 'a' }), streamOf(text('a')));
+        const second = await storage.put(entry(clock, 'k', { variant: 'b' }), streamOf(text('b')));
+        const third = await storage.put(entry(clock, 'k', { variant: 'c' }), streamOf(text('c')));
+        expect(await storage.update(first, { deleteAt: 0 })).toBe(true);
+        expect(await storage.update(second, { deleteAt: 0 })).toBe(true);
+        expect(await storage.get('k')).toEqual([third]);
+        expect(await storage.get('k')).toEqual([third]);
+        expect(await readText(await storage.body(third))).toBe('c');
+      });
     });
 
     if (capabilities.maxBytes === true) {

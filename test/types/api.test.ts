@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type CachedFetch,
+  type CacheFilter,
   type CacheMetadata,
   type CacheRequestInit,
   type CacheStats,
@@ -46,9 +47,22 @@ describe('public types', () => {
     expectTypeOf<CacheMetadata['stale']>().toEqualTypeOf<boolean>();
     expectTypeOf<CacheMetadata['forwarded']>().toEqualTypeOf<ForwardReason | undefined>();
     expectTypeOf<ForwardReason>().toEqualTypeOf<
-      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
     >();
     expectTypeOf<CachedAxiosResponse['cached']>().toEqualTypeOf<boolean>();
+  });
+
+  it('policy options: filter, defaultMaxAge, per-request maxAge', () => {
+    expectTypeOf<HttpCacheOptions['filter']>().toEqualTypeOf<CacheFilter | undefined>();
+    expectTypeOf<NonNullable<CacheFilter['response']>>().returns.toEqualTypeOf<
+      boolean | Promise<boolean>
+    >();
+    expectTypeOf<NonNullable<CacheFilter['request']>>().parameter(0).toEqualTypeOf<Request>();
+    expectTypeOf<HttpCacheOptions['defaultMaxAge']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RequestCacheOptions['maxAge']>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error: a request filter answers synchronously
+    const wrong: CacheFilter = { request: async () => true };
+    void wrong;
   });
 
   it('storages implement the Storage contract', () => {
@@ -61,7 +75,7 @@ describe('public types', () => {
     const cache = new HttpCache();
     cache.on('miss', (event) =>
       expectTypeOf(event.reason).toEqualTypeOf<
-        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
       >(),
     );
     // @ts-expect-error: there is no such event

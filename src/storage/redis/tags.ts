@@ -53,13 +53,18 @@ export async function indexTags(
 }
 
 /** Deletes every entry stored with `tag` of the keys its set names; returns how many. */
-export function deleteTag(ctx: RedisContext, tag: string): Promise<number> {
-  return purgeIndexed(ctx, 'deleteTag', tagSet(ctx, tag), DELETE_TAGGED, tag);
+export function deleteTag(
+  ctx: RedisContext,
+  tag: string,
+  forget: (hash: string) => void,
+): Promise<number> {
+  return purgeIndexed(ctx, 'deleteTag', tagSet(ctx, tag), DELETE_TAGGED, tag, forget);
 }
 
 /**
  * Runs `remover` (ARGV: grace, `what`) on each key hash the set `index` names, once they are out
- * of the set; returns how many entries it removed. For the URL sets and the tag sets.
+ * of the set, and tells `forget` each hash (the in-process tier drops it); returns how many
+ * entries it removed. For the URL sets and the tag sets.
  */
 export async function purgeIndexed(
   ctx: RedisContext,
@@ -67,12 +72,14 @@ export async function purgeIndexed(
   index: string,
   remover: LuaScript,
   what: string,
+  forget: (hash: string) => void,
 ): Promise<number> {
   const reply = await ctx.send(operation, () => ctx.client.call('smembers', index));
   const hashes = (Array.isArray(reply) ? reply : []).filter(isKeyHash);
   if (hashes.length === 0) return 0;
   // Out of the index first: a put that commits meanwhile indexes itself again after its commit.
   await ctx.send(operation, () => ctx.client.call('srem', index, ...hashes));
+  for (const hash of hashes) forget(hash);
   const removed = await Promise.all(
     hashes.map((hash) =>
       ctx.script(operation, remover, [ctx.keys.variants(hash)], [ctx.grace, what]),
