@@ -113,7 +113,15 @@ export function reportResponse(
   started: number,
   response: Promise<Response>,
 ): Promise<Response> {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  // Callers without types may pass anything: the engine rejects it, this only names it.
+  const url =
+    typeof input === 'string'
+      ? input
+      : input instanceof URL
+        ? input.href
+        : typeof input === 'object' && input !== null && typeof input.url === 'string'
+          ? input.url
+          : '';
   response.then(
     (res) => {
       const metadata = cacheStatus(res);
