@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../integrations/server/listen.ts';
 
 /**
  * The `--metrics-port` server: `GET /metrics` answers with the Prometheus text format, anything
@@ -40,17 +40,9 @@ export async function serveMetrics(
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = await listen(server, port, host);
   return {
-    url: `http://${shownHost}:${address.port}/metrics`,
+    url: `${origin}/metrics`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
