@@ -77,7 +77,7 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
       plainRequest(request) ? conditionalHeaders(undefined, variants) : undefined,
     );
   }
-  const f = freshnessUnder(entry, now, options);
+  const f = freshnessUnder(entry, now, options, controls.maxAge);
   // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
   if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
     if (preconditionsHold(request, entry)) return { type: 'not-modified', entry, freshness: f };

@@ -82,6 +82,7 @@ export function newEntry(
     requestTime: input.requestTime,
     responseTime: input.responseTime,
     vary,
+    ...assignedMaxAge(controls.maxAge),
   };
   const f = freshnessUnder(stored, input.responseTime, options);
   const staleAt = input.responseTime + ttlOf(f) * 1000;
@@ -150,6 +151,7 @@ export function freshen<T extends NewEntry>(
     requestTime,
     responseTime,
     vary: entry.vary,
+    ...assignedMaxAge(controls.maxAge ?? entry.maxAge),
   };
   const f = freshnessUnder(stored, responseTime, options);
   const staleAt = responseTime + ttlOf(f) * 1000;
@@ -159,6 +161,11 @@ export function freshen<T extends NewEntry>(
     staleAt,
     deleteAt: retentionEnd(stored, f, staleAt, options, controls),
   };
+}
+
+/** The per-request `maxAge` a stored response keeps, when one was given. */
+function assignedMaxAge(maxAge: number | undefined): { maxAge?: number } {
+  return maxAge === undefined ? {} : { maxAge };
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   planFreshening,
 } from './freshening.ts';
 export {
+  type AssignedLifetimes,
   currentAge,
   DEFAULT_HEURISTICS,
   dateOf,
@@ -47,6 +48,7 @@ export {
   freshness,
   freshnessUnder,
   heuristicLifetime,
+  implicitLifetime,
   isFresh,
   ttlOf,
 } from './freshness.ts';

@@ -33,8 +33,9 @@ export interface CacheEvents {
   /** Stored responses were removed because an unsafe request changed their URL (RFC 9111 §4.4). */
   invalidate: EventBase & { readonly urls: readonly string[] };
   /**
-   * A storage operation, or a background revalidation, failed; the request was served from the
-   * origin (or from storage).
+   * A storage operation, a background revalidation, or a `filter` (`operation`
+   * `filter.request` or `filter.response`) failed; the request was served from the origin (or
+   * from storage).
    */
   error: EventBase & { readonly operation: string; readonly error: unknown };
   /**

@@ -10,6 +10,7 @@ import type { EntryMeta } from '../storage/types.ts';
 import type { Flight, FlightOutcome, Follower } from './coalesce.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { coalescable, type Exchange, type Forward } from './exchange.ts';
+import { filterStoring } from './filter.ts';
 import { attachMetadata, type CacheMetadata } from './metadata.ts';
 import { originArguments, signalOf } from './request.ts';
 import { gatewayTimeout } from './respond.ts';
@@ -271,7 +272,9 @@ async function run(
         ex,
         fwd,
         response,
-        storing: decision.storing,
+        storing: engine.options.filter?.response
+          ? await filterStoring(engine, ex, response, decision.storing)
+          : decision.storing,
         followers: leading?.land(),
         responseTime: origin.type === 'response' ? origin.responseTime : engine.options.clock(),
       });
@@ -344,6 +347,7 @@ function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
     createdAt: undefined,
     hits: 0,
     ttl: undefined,
+    stale: false,
     forwarded: fwd.fwd,
   };
 }

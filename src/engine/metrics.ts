@@ -138,5 +138,5 @@ function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
   if (metadata.collapsed) return 'collapsed';
   if (metadata.revalidated) return 'revalidated';
   if (!metadata.fromCache) return 'miss';
-  return metadata.ttl !== undefined && metadata.ttl < 0 ? 'stale' : 'hit';
+  return metadata.stale ? 'stale' : 'hit';
 }

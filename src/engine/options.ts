@@ -3,6 +3,7 @@ import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { type CacheFilter, filterOption } from './filter.ts';
 import { rejectUnknownNames } from './option-names.ts';
 
 /** The request a key function sees. */
@@ -56,6 +57,18 @@ export interface HttpCacheOptions {
    */
   readonly heuristics?: boolean | Partial<HeuristicOptions>;
   /**
+   * The freshness lifetime, in seconds, of a storable response that has no explicit freshness
+   * (`max-age`, `s-maxage`, `Expires`) and no heuristic one (no `Last-Modified`, or heuristics
+   * off), as undici's `cacheByDefault` and axios-cache-interceptor's `ttl`. As heuristics, it
+   * applies only to status codes that are heuristically cacheable (200, 203, 204, 300, 301, 308,
+   * 404, 405, 410, 414, 501) or `public` responses, and never to `no-store` ones. Off by default.
+   * How long an entry is kept in storage is `ttl`; the freshness of one request's response is the
+   * per-request `maxAge`.
+   * @default undefined (no default freshness)
+   * @example createFetch({ defaultMaxAge: 60 })
+   */
+  readonly defaultMaxAge?: number;
+  /**
    * Serve a stale stored response when the origin fails (a network error, or 500, 502, 503, 504),
    * for up to this many seconds past its freshness (`true`: any staleness), in addition to the
    * response's own `stale-if-error`. Never for `must-revalidate` or `no-cache` responses.
@@ -84,6 +97,8 @@ export interface HttpCacheOptions {
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
+   * Keeping is not freshness: a kept stale entry is revalidated before use (see `defaultMaxAge`
+   * and the per-request `maxAge` for freshness).
    * @example createFetch({ ttl: 3600 })
    */
   readonly ttl?: number;
@@ -92,6 +107,23 @@ export interface HttpCacheOptions {
    * @default Infinity
    */
   readonly maxBodySize?: number;
+  /**
+   * Your say on top of RFC 9111 (as Hishel's `FilterPolicy`): `request` decides whether the cache
+   * is used at all for a request (`false`: straight to the origin, as the per-request `bypass`);
+   * `response` decides whether a response that may be stored is stored, and may read its body
+   * (the body is then read once from the origin; the bytes stored are those served). A filter
+   * that throws is an `error` event and counts as `false`; the request itself never fails for it.
+   * @example
+   * ```ts
+   * createFetch({
+   *   filter: {
+   *     request: (req) => new URL(req.url).pathname.startsWith('/api/'),
+   *     response: async (res) => (await res.json()).ok === true,
+   *   },
+   * })
+   * ```
+   */
+  readonly filter?: CacheFilter;
   /**
    * Computes the primary key. The default is the method (HEAD as GET) and the normalised URL.
    * @example createFetch({ key: ({ method, url }) => `${method} ${url.split('?')[0]}` })
@@ -151,6 +183,7 @@ export interface ResolvedOptions {
   readonly storage: Storage | undefined;
   readonly policy: PolicyOptions;
   readonly maxBodySize: number;
+  readonly filter: CacheFilter | undefined;
   readonly bodyKey: boolean;
   readonly normalizeUrl: UrlNormalization | undefined;
   readonly refreshTtlOnAccess: boolean;
@@ -168,11 +201,13 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   cacheableMethods: true,
   cacheableStatuses: true,
   heuristics: true,
+  defaultMaxAge: true,
   allowStale: true,
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
   ttl: true,
   maxBodySize: true,
+  filter: true,
   key: true,
   targetedCacheControl: true,
   bodyKey: true,
@@ -236,6 +271,8 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
               ),
             ),
       heuristics: heuristics(options.heuristics),
+      defaultMaxAge:
+        options.defaultMaxAge === undefined ? 0 : lifetime('defaultMaxAge', options.defaultMaxAge),
       allowStale:
         options.allowStale === true
           ? Number.POSITIVE_INFINITY
@@ -253,6 +290,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
       options.maxBodySize === undefined
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
+    filter: filterOption(options.filter),
     bodyKey: bool('bodyKey', options.bodyKey, false),
     normalizeUrl: urlNormalization(options.normalizeUrl),
     refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
@@ -274,6 +312,14 @@ function bool(option: string, value: boolean | undefined, fallback: boolean): bo
 function seconds(option: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new OptionsError(option, `must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A freshness lifetime in seconds: finite, as the times storage gets must be. */
+function lifetime(option: string, value: number): number {
+  if (!(seconds(option, value) < 2 ** 31)) {
+    throw new OptionsError(option, `must be a finite number of seconds, got ${String(value)}`);
   }
   return value;
 }

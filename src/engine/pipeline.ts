@@ -12,6 +12,7 @@ import { ClosedError } from '../errors.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
+import { usesCache } from './filter.ts';
 import { forward } from './forward.ts';
 import {
   CALLER_ONLY_FIELDS,
@@ -58,6 +59,7 @@ export async function handle(
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
+    maxAge: request.controls.maxAge,
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
@@ -70,7 +72,9 @@ export async function handle(
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
   };
   const policy = options.policy;
-  if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
+  if (request.controls.bypass === true || !usesCache(engine, ex)) {
+    return forward(engine, ex, passing('bypass'));
+  }
   if (request.mode === 'no-store') return forward(engine, ex, passing('request'));
   const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
   if (!policy.cacheableMethods.has(lookupMethod) || !policy.cacheableMethods.has(request.method)) {

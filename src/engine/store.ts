@@ -184,6 +184,7 @@ function originResponse(
       createdAt: undefined,
       hits: 0,
       ttl: copy.ttl,
+      stale: false,
       forwarded: fwd.fwd,
     },
   });

@@ -45,6 +45,7 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     size: meta.size,
     hits: meta.hits,
     ...(meta.shared === undefined ? {} : { shared: meta.shared }),
+    ...(meta.maxAge === undefined ? {} : { maxAge: meta.maxAge }),
   };
 }
 
@@ -81,6 +82,8 @@ export function decodeMeta(value: unknown): EntryMeta {
     ...(data.v === 1 || data.shared === undefined
       ? {}
       : { shared: field(data, 'shared', isBoolean) }),
+    // Optional in version 2: a per-request `maxAge` the entry was stored with.
+    ...(data.maxAge === undefined ? {} : { maxAge: field(data, 'maxAge', isSeconds) }),
   };
 }
 
@@ -104,6 +107,10 @@ function isBoolean(value: unknown): value is boolean {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && !Number.isNaN(value);
+}
+
+function isSeconds(value: unknown): value is number {
+  return isTime(value) && (value as number) >= 0;
 }
 
 function isCount(value: unknown): value is number {

@@ -6,6 +6,7 @@ import {
   type CacheStats,
   cacheStatus,
   createFetch,
+  type ForwardReason,
   HttpCache,
   type HttpCacheOptions,
   isHttpCacheError,
@@ -13,6 +14,7 @@ import {
   type RequestCacheOptions,
   type Storage,
 } from '../../src/index.ts';
+import type { CachedAxiosResponse } from '../../src/integrations/axios.ts';
 
 // These assertions are checked by `npm run typecheck`; at run time they do nothing.
 describe('public types', () => {
@@ -41,6 +43,12 @@ describe('public types', () => {
     expectTypeOf(cacheStatus).returns.toEqualTypeOf<CacheMetadata | undefined>();
     expectTypeOf<CacheMetadata['fromCache']>().toEqualTypeOf<boolean>();
     expectTypeOf<CacheMetadata['createdAt']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CacheMetadata['stale']>().toEqualTypeOf<boolean>();
+    expectTypeOf<CacheMetadata['forwarded']>().toEqualTypeOf<ForwardReason | undefined>();
+    expectTypeOf<ForwardReason>().toEqualTypeOf<
+      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+    >();
+    expectTypeOf<CachedAxiosResponse['cached']>().toEqualTypeOf<boolean>();
   });
 
   it('storages implement the Storage contract', () => {
