@@ -8,6 +8,7 @@ import {
 } from '../core/response-decision.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import type { Flight, FlightOutcome, Follower } from './coalesce.ts';
+import { acrossProcesses } from './coalesce-processes.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { coalescable, type Exchange, type Forward } from './exchange.ts';
 import { filterStoring } from './filter.ts';
@@ -43,7 +44,8 @@ export async function forward(engine: Engine, ex: Exchange, fwd: Forward): Promi
   };
   const work = (async () => {
     try {
-      return await forwardAlone(engine, ex, fwd, { flight, land });
+      const go = () => forwardAlone(engine, ex, fwd, { flight, land });
+      return await acrossProcesses(engine, ex, fwd, go, land);
     } catch (error) {
       for (const follower of land()) follower.settle({ type: 'error', error });
       throw error;
@@ -267,7 +269,7 @@ async function run(
         });
       }
       if (decision.dropStored) await engine.store.deleteKey(subject(ex));
-      await write(engine, ex, decision.freshen);
+      if (decision.freshen.length > 0) await write(engine, ex, decision.freshen);
       return passOn(engine, {
         ex,
         fwd,

@@ -18,15 +18,31 @@ import { buildResponse } from './respond.ts';
  * Serves a stored response (fresh, or stale where allowed), or `undefined` when its body is gone
  * or unreadable: the caller decides what then.
  */
-export async function serveStored(
+export function serveStored(
   engine: Engine,
   ex: Exchange,
   entry: EntryMeta,
   f: Freshness,
   stale: boolean,
   fwd?: ForwardReason,
-): Promise<Response | undefined> {
-  const body = await engine.store.body(subject(ex), entry);
+): Response | undefined | Promise<Response | undefined> {
+  // An in-process storage answers at once: no promise, no turn of the event loop.
+  const body = engine.store.body(subject(ex), entry);
+  return body instanceof Promise
+    ? body.then((found) => serveBody(engine, ex, entry, f, stale, fwd, found))
+    : serveBody(engine, ex, entry, f, stale, fwd, body);
+}
+
+/** Serves a stored response with its body, when there is one. */
+function serveBody(
+  engine: Engine,
+  ex: Exchange,
+  entry: EntryMeta,
+  f: Freshness,
+  stale: boolean,
+  fwd: ForwardReason | undefined,
+  body: StoredBody | undefined,
+): Response | undefined {
   if (body === undefined) return undefined;
   touch(engine, ex, entry);
   engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale });
