@@ -2,7 +2,7 @@ import { noHeaders } from '../core/headers.ts';
 import type { CacheMode, HeaderReader } from '../core/types.ts';
 import { CONDITIONAL_FIELDS } from '../core/validation.ts';
 import { OptionsError, RequestError } from '../errors.ts';
-import { rejectUnknownNames } from './option-names.ts';
+import { bool, nested } from './option-checks.ts';
 
 /**
  * Reading what the cache needs from `fetch` arguments, without building a `Request`.
@@ -178,10 +178,7 @@ const CONTROL_NAMES = Object.keys({
 /** `init.httpcache`, checked member by member; an `OptionsError` names the one at fault. */
 function requestControls(value: RequestCacheOptions | undefined | null): RequestCacheOptions {
   if (value === undefined || value === null) return NO_CONTROLS;
-  if (typeof value !== 'object') {
-    throw new OptionsError('httpcache', `must be an object, got ${typeof value}`);
-  }
-  rejectUnknownNames(value, CONTROL_NAMES, 'httpcache.');
+  nested('httpcache', value, CONTROL_NAMES);
   for (const name of ['ttl', 'maxAge'] as const) {
     const member = value[name];
     // A lifetime is stored with the entry, so it is finite; a `ttl` may be Infinity (keep forever).
@@ -198,10 +195,7 @@ function requestControls(value: RequestCacheOptions | undefined | null): Request
     throw new OptionsError('httpcache.key', 'must be a non-empty string');
   }
   for (const flag of ['forceStore', 'bypass', 'bodyKey'] as const) {
-    const member = value[flag];
-    if (member !== undefined && typeof member !== 'boolean') {
-      throw new OptionsError(`httpcache.${flag}`, `must be a boolean, got ${typeof member}`);
-    }
+    bool(`httpcache.${flag}`, value[flag], undefined);
   }
   return value;
 }
