@@ -217,11 +217,16 @@ export function originArguments(
   const { input } = request;
   const init = signal === undefined ? request.init : { ...request.init, signal };
   if (extraHeaders === undefined) return [input, init];
-  const headers = new Headers(
-    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
-  );
+  const headers = headersCopy(request);
   for (const name in extraHeaders) headers.set(name, extraHeaders[name] ?? '');
   return [input, { ...init, headers }];
+}
+
+/** A copy of the request's header fields: those of `init`, else those of the `Request`. */
+function headersCopy({ input, init }: IncomingRequest): Headers {
+  return new Headers(
+    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
+  );
 }
 
 /** The caller's abort signal, if any. */
@@ -240,10 +245,8 @@ export const CALLER_ONLY_FIELDS: ReadonlySet<string> = new Set(['range', ...COND
  * and without the caller's abort signal, which ends with the caller's response.
  */
 export function plainRequest(request: IncomingRequest): IncomingRequest {
-  const { input, init } = request;
-  const headers = new Headers(
-    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
-  );
+  const { init } = request;
+  const headers = headersCopy(request);
   for (const name of CALLER_ONLY_FIELDS) headers.delete(name);
   return { ...request, headers, init: { ...init, headers, signal: null } };
 }
