@@ -1,5 +1,6 @@
 import { MemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/types.ts';
+import { ANSWER, type Answer } from './answer.ts';
 import { Flights } from './coalesce.ts';
 import type { Engine } from './context.ts';
 import { debugLogging } from './debug.ts';
@@ -80,6 +81,14 @@ export class HttpCache {
    */
   readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
     this.#engine.handle(input, init);
+
+  /**
+   * For the doors (undici, axios, the proxy): {@link fetch}, except that a stored response whose
+   * body is in memory comes back as its parts, to be written in the door's own shape.
+   */
+  [ANSWER](input: RequestInfo | URL, init?: CacheRequestInit): Promise<Answer> {
+    return handle(this.#engine, input, init, this.#closed, true);
+  }
 
   /**
    * Resolves once the cache's background work has settled: bodies being stored (which finish

@@ -10,6 +10,7 @@ import { defaultKey, keyUrl } from '../core/key.ts';
 import type { HeaderReader, RequestControls, RequestHead } from '../core/types.ts';
 import { ClosedError } from '../errors.ts';
 import type { EntryMeta } from '../storage/types.ts';
+import type { Answer } from './answer.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
 import { forward } from './forward.ts';
@@ -33,13 +34,30 @@ import { notModified, serveStored } from './serve.ts';
  * @module
  */
 
-/** Handles one request through the cache. */
+/**
+ * Handles one request through the cache. With `parts`, a stored response whose body is in
+ * memory comes back as its parts (a door writes them in its own shape).
+ */
+export function handle(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+): Promise<Response>;
+export function handle(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+  parts: true,
+): Promise<Answer>;
 export async function handle(
   engine: Engine,
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
   closed: boolean,
-): Promise<Response> {
+  parts = false,
+): Promise<Answer> {
   if (closed) throw new ClosedError('HttpCache');
   const { options } = engine;
   let request = describeRequest(input, init);
@@ -68,6 +86,7 @@ export async function handle(
     key: digest === undefined ? key : `${key} body:${digest}`,
     controls,
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
+    parts,
   };
   const policy = options.policy;
   if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
@@ -101,7 +120,7 @@ function act(
   ex: Exchange,
   variants: readonly EntryMeta[],
   decision: RequestDecision<EntryMeta>,
-): Promise<Response> | Response {
+): Promise<Answer> | Answer {
   switch (decision.type) {
     case 'fresh':
     case 'stale':
@@ -151,7 +170,7 @@ async function serveOr(
   f: Freshness,
   stale: boolean,
   fwd?: 'stale',
-): Promise<Response> {
+): Promise<Answer> {
   const served = await serveStored(engine, ex, entry, f, stale, fwd);
   if (served !== undefined) return served;
   if (isOnlyIfCached(ex.requestCc, ex.controls)) return onlyIfCachedTimeout(engine, ex);

@@ -5,6 +5,7 @@ import type {
   AxiosResponse,
   InternalAxiosRequestConfig,
 } from 'axios';
+import { ANSWER } from '../engine/answer.ts';
 import { HttpCache } from '../engine/http-cache.ts';
 import type { CacheMetadata } from '../engine/metadata.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
@@ -136,8 +137,7 @@ export function withCache<T extends AxiosInstance>(
       ...(bodyKeyed(config.httpcache, options) ? bodyMembers(config.data) : {}),
       [CONTEXT]: call,
     };
-    const response = await cache.fetch(url, init);
-    return toAxiosResponse(axios, response, config, call);
+    return toAxiosResponse(axios, await cache[ANSWER](url, init), config, call);
   }
   Object.defineProperty(httpcacheAdapter, CACHED, { value: true });
   instance.defaults.adapter = httpcacheAdapter satisfies AxiosAdapter;
