@@ -145,6 +145,39 @@ describe('undici interceptor: hits do not reach the origin', () => {
   });
 });
 
+describe('undici interceptor: interim responses', () => {
+  // undici itself takes no 100 Continue (it sends no Expect, and fails a request answered with
+  // one): the interim responses a caller can see are 102 and 103.
+  it('passes 102 Processing and 103 Early Hints on to the caller, never stored (RFC 9110 §15.2)', async () => {
+    origin.route('/hinted', (_req, res) => {
+      res.writeProcessing();
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end('final');
+    });
+    const infos: { statusCode: number; headers: Record<string, unknown> }[] = [];
+    const onInfo = (info: { statusCode: number; headers: Record<string, unknown> }) => {
+      infos.push(info);
+    };
+    const stored = nextEvent(interceptor.cache, 'store');
+    const first = await get('/hinted', { onInfo });
+    expect(await first.body.text()).toBe('final');
+    expect(infos).toEqual([
+      { statusCode: 102, headers: {} },
+      { statusCode: 103, headers: { link: '</style.css>; rel=preload; as=style' } },
+    ]);
+    await stored;
+    const hit = await get('/hinted', { onInfo });
+    expect(await hit.body.text()).toBe('final');
+    expect((hit.context as CacheContext).httpcache?.fromCache).toBe(true);
+    expect(infos).toHaveLength(2);
+    // fetch takes the final response alone.
+    const fetched = await undiciFetch(`${origin.url}/hinted`, { dispatcher: agent });
+    expect([fetched.status, await fetched.text()]).toEqual([200, 'final']);
+    expect(origin.count('/hinted')).toBe(1);
+  });
+});
+
 describe('undici interceptor: request options keep working', () => {
   it('takes headers as an object, a flat array, pairs and an iterable (Vary selects by them)', async () => {
     origin.route('/v', (req, res) => {

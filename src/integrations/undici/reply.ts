@@ -86,6 +86,13 @@ export class Reply {
       onRequestSent: () => {
         if (!this.finished) this.#handler.onRequestSent?.();
       },
+      onInterim: (status, headers, raw, statusText) => {
+        if (this.finished || this.#responded) return;
+        this.controller.rawHeaders = raw ?? [];
+        this.#call(() =>
+          this.#handler.onResponseStart?.(this.controller, status, headers, statusText),
+        );
+      },
     };
   }
 
