@@ -8,13 +8,14 @@ import { type Figure, figureTable, type Group, type Settings, verdict } from './
 import { integrations } from './integrations.ts';
 import { large } from './large.ts';
 import { startOrigin } from './origin.ts';
+import { proxy } from './proxy.ts';
 import { redis } from './redis.ts';
 import { size } from './size.ts';
 import { storage } from './storage.ts';
 
 // `large` first: its RSS figures are measured before the other groups have grown the heap, whose
 // freed pages would otherwise absorb (and hide) its growth.
-const GROUPS: Record<string, Group> = { large, core, storage, redis, integrations, size };
+const GROUPS: Record<string, Group> = { large, core, storage, redis, integrations, proxy, size };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
