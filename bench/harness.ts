@@ -126,22 +126,38 @@ export function formatOps(ns: number): string {
   return Math.round(1e9 / ns).toLocaleString('en-US');
 }
 
-/** A ratio to report: `numerator`'s time over `denominator`'s, with its target if it has one. */
-export interface RatioSpec {
+/** Where a ratio goes in the chart (`--chart`): a bar named `bar` in the row titled `row`. */
+export interface ChartBar {
+  readonly row: string;
+  readonly bar: string;
+}
+
+/**
+ * What every row of the summary may carry besides its value: its target, what missing it means,
+ * and its place in the chart. A group's figures are returned to `run.ts`, which prints them all
+ * and (with `--chart`) draws the ratios that have a `chart` place.
+ */
+export interface TargetInfo {
+  /** The most the value may be. */
+  readonly target?: number;
+  /** One line, printed when the target is missed: what a MISSED value means for a user. */
+  readonly explain?: string;
+  readonly chart?: ChartBar;
+}
+
+/** A ratio to report: `numerator`'s time over `denominator`'s (same rounds), with its target. */
+export interface RatioSpec extends TargetInfo {
   readonly label: string;
   readonly numerator: string;
   readonly denominator: string;
-  readonly target?: number;
 }
 
 /** A figure to report (a ratio, or a time, a size), with its target if it has one. */
-export interface Figure {
+export interface Figure extends TargetInfo {
   readonly label: string;
   readonly value: number;
   /** Shown after the value. @default 'x' (a ratio) */
   readonly unit?: string;
-  /** The most `value` may be. */
-  readonly target?: number;
 }
 
 /** Whether a figure meets its target (at the two decimals shown); `undefined` without a target. */
@@ -168,10 +184,10 @@ export async function measure(
   const seconds = (performance.now() - started) / 1000;
   unchanged();
   const byName = new Map(results.map((r) => [r.name, r]));
-  const rows = ratios.map(({ label, numerator, denominator, target }): Figure => {
+  const rows = ratios.map(({ numerator, denominator, ...spec }): Figure => {
     const [a, b] = [byName.get(numerator), byName.get(denominator)];
     const value = a === undefined || b === undefined ? Number.NaN : ratio(a, b);
-    return target === undefined ? { label, value } : { label, value, target };
+    return { ...spec, value };
   });
   console.log(
     `\n== ${title}: ${s.rounds} interleaved rounds of ~${s.batchMs} ms per case, ${seconds.toFixed(0)} s\n`,
@@ -203,6 +219,13 @@ export function figureTable(rows: readonly Figure[]): string {
       return [row.label, `${row.value.toFixed(2)}${unit}`, target, verdict(row) ?? ''];
     }),
   ]);
+}
+
+/** One line per missed target: what it means (its `explain`). */
+export function missedLines(rows: readonly Figure[]): string[] {
+  return rows
+    .filter((row) => verdict(row) === 'MISSED')
+    .map((row) => `MISSED ${row.label}: ${row.explain ?? 'over its target'}`);
 }
 
 /** Throws (ending the run) when what a case relies on does not hold. */

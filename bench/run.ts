@@ -4,9 +4,17 @@
  */
 import { cpus } from 'node:os';
 import { core } from './core.ts';
-import { type Figure, figureTable, type Group, type Settings, verdict } from './harness.ts';
+import {
+  type Figure,
+  figureTable,
+  type Group,
+  missedLines,
+  type Settings,
+  verdict,
+} from './harness.ts';
 import { integrations } from './integrations.ts';
 import { large } from './large.ts';
+import { misses } from './misses.ts';
 import { startOrigin } from './origin.ts';
 import { proxy } from './proxy.ts';
 import { redis } from './redis.ts';
@@ -15,7 +23,16 @@ import { storage } from './storage.ts';
 
 // `large` first: its RSS figures are measured before the other groups have grown the heap, whose
 // freed pages would otherwise absorb (and hide) its growth.
-const GROUPS: Record<string, Group> = { large, core, storage, redis, integrations, proxy, size };
+const GROUPS: Record<string, Group> = {
+  large,
+  core,
+  misses,
+  storage,
+  redis,
+  integrations,
+  proxy,
+  size,
+};
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -50,3 +67,5 @@ console.log(
   `\n== summary: ${((performance.now() - started) / 1000).toFixed(0)} s, ${rows.filter((row) => verdict(row) === 'ok').length} targets met, ${missed.length} missed\n`,
 );
 console.log(figureTable(rows));
+const explained = missedLines(rows);
+if (explained.length > 0) console.log(`\n${explained.join('\n')}`);

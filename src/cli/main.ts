@@ -8,6 +8,7 @@
 import module from 'node:module';
 import { ExitCode } from './exit-codes.ts';
 import { unsupportedNode } from './node-version.ts';
+import { quietSqliteWarning } from './warnings.ts';
 
 // Before anything an older Node lacks (`node:sqlite`) is loaded: one line instead of a stack trace.
 const problem = unsupportedNode(process.versions.node);
@@ -15,6 +16,8 @@ if (problem !== undefined) {
   process.stderr.write(`error: ${problem}\n`);
   process.exit(ExitCode.failure);
 }
+
+quietSqliteWarning(process);
 
 // Node's on-disk compile cache (22.8+) makes every later start several times faster; the modules
 // are imported after it is on, so that they are cached too.

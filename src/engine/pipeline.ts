@@ -13,7 +13,9 @@ import type { EntryMeta } from '../storage/types.ts';
 import type { Answer } from './answer.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
+import { usesCache } from './filter.ts';
 import { forward } from './forward.ts';
+import { fromParts, splitParts } from './partial.ts';
 import {
   CALLER_ONLY_FIELDS,
   type CacheRequestInit,
@@ -35,7 +37,7 @@ import { notModified, serveStored } from './serve.ts';
  */
 
 /**
- * Handles one request through the cache. With `parts`, a stored response whose body is in
+ * Handles one request through the cache. With `asParts`, a stored response whose body is in
  * memory comes back as its parts (a door writes them in its own shape).
  */
 export function handle(
@@ -49,14 +51,14 @@ export function handle(
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
   closed: boolean,
-  parts: true,
+  asParts: true,
 ): Promise<Answer>;
 export async function handle(
   engine: Engine,
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
   closed: boolean,
-  parts = false,
+  asParts = false,
 ): Promise<Answer> {
   if (closed) throw new ClosedError('HttpCache');
   const { options } = engine;
@@ -76,6 +78,7 @@ export async function handle(
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
+    maxAge: request.controls.maxAge,
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
@@ -86,23 +89,28 @@ export async function handle(
     key: digest === undefined ? key : `${key} body:${digest}`,
     controls,
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
-    parts,
+    parts: asParts,
   };
   const policy = options.policy;
-  if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
+  if (request.controls.bypass === true || !usesCache(engine, ex)) {
+    return forward(engine, ex, passing('bypass'));
+  }
   if (request.mode === 'no-store') return forward(engine, ex, passing('request'));
   const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
   if (!policy.cacheableMethods.has(lookupMethod) || !policy.cacheableMethods.has(request.method)) {
     return forward(engine, ex, passing('method'));
   }
   if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
-  const stored = (await engine.store.lookup(subject(ex))).filter((v) =>
+  // An in-process storage answers at once: no promise, no turn of the event loop.
+  const found = engine.store.lookup(subject(ex));
+  const stored = (found instanceof Promise ? await found : found).filter((v) =>
     servableBy(v, policy.shared),
   );
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
   // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
-  const variants =
-    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status));
+  const [variants, parts] = splitParts(
+    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status)),
+  );
   const decision = decide({
     request: head,
     requestCc: ex.requestCc,
@@ -111,7 +119,8 @@ export async function handle(
     options: policy,
     now: options.clock(),
   });
-  return act(engine, ex, variants, decision);
+  const otherwise = () => act(engine, ex, variants, decision);
+  return fromParts(engine, ex, variants, parts, decision, otherwise) ?? otherwise();
 }
 
 /** Runs the policy's decision about a request. */
@@ -148,9 +157,9 @@ function act(
     case 'gateway-timeout':
       return onlyIfCachedTimeout(engine, ex);
     case 'forward':
-      // A range request the cache cannot answer goes as it is: partial responses are not stored.
+      // A range request the cache cannot answer goes as it is; a 206 is stored as a part.
       if (ex.head.headers.get('range') !== null) {
-        return forward(engine, ex, { ...decision, variants, conditions: undefined, store: false });
+        return forward(engine, ex, { ...decision, variants, conditions: undefined, store: true });
       }
       return forward(engine, ex, { ...decision, variants, store: true });
     default:
@@ -162,7 +171,7 @@ function act(
  * Serves a stored response; when its body is gone or unreadable, goes to the origin instead,
  * unless the request is `only-if-cached` (RFC 9111 §5.2.1.7), which is answered 504.
  */
-async function serveOr(
+function serveOr(
   engine: Engine,
   ex: Exchange,
   variants: readonly EntryMeta[],
@@ -170,9 +179,19 @@ async function serveOr(
   f: Freshness,
   stale: boolean,
   fwd?: 'stale',
-): Promise<Answer> {
-  const served = await serveStored(engine, ex, entry, f, stale, fwd);
-  if (served !== undefined) return served;
+): Answer | Promise<Answer> {
+  const served = serveStored(engine, ex, entry, f, stale, fwd);
+  return served instanceof Promise
+    ? served.then((answer) => answer ?? originInstead(engine, ex, variants))
+    : (served ?? originInstead(engine, ex, variants));
+}
+
+/** A stored response whose body is gone: the origin's instead, or 504 for `only-if-cached`. */
+function originInstead(
+  engine: Engine,
+  ex: Exchange,
+  variants: readonly EntryMeta[],
+): Response | Promise<Response> {
   if (isOnlyIfCached(ex.requestCc, ex.controls)) return onlyIfCachedTimeout(engine, ex);
   return forward(engine, ex, { ...passing('uri-miss'), variants, store: true });
 }

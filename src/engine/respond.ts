@@ -129,6 +129,7 @@ export function gatewayTimeout(
       createdAt: undefined,
       hits: 0,
       ttl: undefined,
+      stale: false,
       forwarded: undefined,
     },
   });

@@ -1,6 +1,6 @@
 import type { CacheStatusEntry } from '../core/cache-status.ts';
 import type { ForwardReason } from '../core/decision.ts';
-import { type Freshness, ttlOf } from '../core/freshness.ts';
+import { type Freshness, isFresh, ttlOf } from '../core/freshness.ts';
 import type { EntryMeta, StoredBody } from '../storage/types.ts';
 import type { Answer, StoredAnswer } from './answer.ts';
 import { type Engine, statusEntry, subject } from './context.ts';
@@ -19,15 +19,31 @@ import { buildResponse, type ResponseParts } from './respond.ts';
  * Serves a stored response (fresh, or stale where allowed), or `undefined` when its body is gone
  * or unreadable: the caller decides what then.
  */
-export async function serveStored(
+export function serveStored(
   engine: Engine,
   ex: Exchange,
   entry: EntryMeta,
   f: Freshness,
   stale: boolean,
   fwd?: ForwardReason,
-): Promise<Answer | undefined> {
-  const body = await engine.store.body(subject(ex), entry);
+): Answer | undefined | Promise<Answer | undefined> {
+  // An in-process storage answers at once: no promise, no turn of the event loop.
+  const body = engine.store.body(subject(ex), entry);
+  return body instanceof Promise
+    ? body.then((found) => serveBody(engine, ex, entry, f, stale, fwd, found))
+    : serveBody(engine, ex, entry, f, stale, fwd, body);
+}
+
+/** Serves a stored response with its body, when there is one. */
+function serveBody(
+  engine: Engine,
+  ex: Exchange,
+  entry: EntryMeta,
+  f: Freshness,
+  stale: boolean,
+  fwd: ForwardReason | undefined,
+  body: StoredBody | undefined,
+): Answer | undefined {
   if (body === undefined) return undefined;
   touch(engine, ex, entry);
   engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale });
@@ -54,7 +70,7 @@ export function fromStorage(
   entry: EntryMeta,
   f: Freshness,
   body: StoredBody | null,
-  status: Omit<CacheStatusEntry, 'cache'>,
+  status: Omit<CacheStatusEntry, 'cache' | 'fwd'> & { readonly fwd?: ForwardReason | undefined },
   revalidated = false,
 ): Response {
   return buildResponse(storedParts(engine, ex, entry, f, body, status, revalidated));
@@ -79,7 +95,7 @@ function storedParts(
   entry: EntryMeta,
   f: Freshness,
   body: StoredBody | null,
-  status: Omit<CacheStatusEntry, 'cache'>,
+  status: Omit<CacheStatusEntry, 'cache' | 'fwd'> & { readonly fwd?: ForwardReason | undefined },
   revalidated = false,
 ): ResponseParts {
   return {
@@ -100,6 +116,7 @@ function storedParts(
       createdAt: entry.createdAt,
       hits: entry.hits,
       ttl: ttlOf(f),
+      stale: !isFresh(f),
       forwarded: status.fwd,
     },
   };

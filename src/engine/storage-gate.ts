@@ -1,7 +1,16 @@
+import { isPart } from '../core/partial.ts';
 import { StorageError } from '../errors.ts';
-import type { EntryMeta, EntryToStore, Storage, StoredBody } from '../storage/types.ts';
+import type {
+  EntryMeta,
+  EntryToStore,
+  Storage,
+  StoredBody,
+  SyncStorage,
+} from '../storage/types.ts';
 import { BodyIncompleteError } from './body-tee.ts';
 import type { Emitter } from './events.ts';
+import { putPart } from './partial-store.ts';
+import { isEntryOf, kindOf, sized, syncOf } from './storage-checks.ts';
 
 /**
  * The engine's way to storage: every operation's failure is reported as an `error` event and
@@ -28,6 +37,8 @@ export interface Subject {
 /** Storage with failures reported instead of thrown, and background writes tracked. */
 export class StorageGate {
   readonly storage: Storage;
+  /** The synchronous operations the storage has, if any. */
+  readonly #sync: SyncStorage;
   readonly #events: Emitter;
   readonly #clock: () => number;
   /** Aborts of bodies being stored, so {@link close} can stop them. */
@@ -41,6 +52,7 @@ export class StorageGate {
 
   constructor(storage: Storage, events: Emitter, clock: () => number, timeout: number) {
     this.storage = storage;
+    this.#sync = syncOf(storage);
     this.#events = events;
     this.#clock = clock;
     this.timeout = timeout;
@@ -50,8 +62,24 @@ export class StorageGate {
     );
   }
 
-  /** Live variants under a key; none when storage fails. Malformed entries are left out. */
-  async lookup(subject: Subject): Promise<EntryMeta[]> {
+  /**
+   * Live variants under a key; none when storage fails. Malformed entries are left out. Answered
+   * at once when the storage looks up synchronously ({@link SyncStorage.getSync}).
+   */
+  lookup(subject: Subject): EntryMeta[] | Promise<EntryMeta[]> {
+    const { getSync } = this.#sync;
+    if (getSync === undefined) return this.#lookup(subject);
+    let entries: unknown;
+    try {
+      entries = getSync.call(this.storage, subject.key);
+    } catch (error) {
+      this.failed(subject, 'get', error);
+      return [];
+    }
+    return this.#live(subject, entries);
+  }
+
+  async #lookup(subject: Subject): Promise<EntryMeta[]> {
     let entries: unknown;
     try {
       entries = await this.#bounded('get', this.storage.get(subject.key));
@@ -59,6 +87,11 @@ export class StorageGate {
       this.failed(subject, 'get', error);
       return [];
     }
+    return this.#live(subject, entries);
+  }
+
+  /** What storage returned for a key, checked: its live, well-formed entries of that key. */
+  #live(subject: Subject, entries: unknown): EntryMeta[] {
     if (!Array.isArray(entries)) {
       this.failed(
         subject,
@@ -84,8 +117,25 @@ export class StorageGate {
   /**
    * An entry's body, or `undefined` when it is gone or unreadable. Bytes of another length than
    * the entry's size are unreadable; a stream is checked as it is read, and errors if it is not.
+   * Answered at once when the storage reads synchronously ({@link SyncStorage.bodySync}).
    */
-  async body(subject: Subject, entry: EntryMeta): Promise<StoredBody | undefined> {
+  body(
+    subject: Subject,
+    entry: EntryMeta,
+  ): StoredBody | undefined | Promise<StoredBody | undefined> {
+    const { bodySync } = this.#sync;
+    if (bodySync === undefined) return this.#body(subject, entry);
+    let body: unknown;
+    try {
+      body = bodySync.call(this.storage, entry);
+    } catch (error) {
+      this.failed(subject, 'body', error);
+      return undefined;
+    }
+    return this.#checked(subject, entry, body);
+  }
+
+  async #body(subject: Subject, entry: EntryMeta): Promise<StoredBody | undefined> {
     let body: unknown;
     try {
       body = await this.#bounded('body', this.storage.body(entry));
@@ -93,6 +143,11 @@ export class StorageGate {
       this.failed(subject, 'body', error);
       return undefined;
     }
+    return this.#checked(subject, entry, body);
+  }
+
+  /** A body storage returned, checked against the entry's size. */
+  #checked(subject: Subject, entry: EntryMeta, body: unknown): StoredBody | undefined {
     if (body === null || body === undefined) return undefined;
     if (body instanceof ReadableStream) {
       return sized(body, entry.size, (error) => this.failed(subject, 'body', error));
@@ -157,18 +212,13 @@ export class StorageGate {
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
     this.#storing.add(abortStoring);
-    const task = this.storage
-      .put(entry, body)
+    // A part of a representation (a 206) is then combined with the stored parts it joins.
+    const put = isPart(entry)
+      ? putPart(this, subject, entry, body, this.#clock())
+      : this.storage.put(entry, body);
+    const task = put
       .then(
-        (meta) => {
-          const size = (meta as Partial<EntryMeta> | null)?.size;
-          if (typeof size === 'number') {
-            this.#events.emit('store', { ...subject, size });
-            return true;
-          }
-          this.failed(subject, 'put', new StorageError('put', `returned ${kindOf(meta)}`));
-          return false;
-        },
+        (meta) => this.#stored(subject, meta),
         (error: unknown) => {
           abortStoring('storage failed');
           if (!(error instanceof BodyIncompleteError)) this.failed(subject, 'put', error);
@@ -180,12 +230,24 @@ export class StorageGate {
     return task;
   }
 
-  /** Writes an entry whose body was read whole; resolves as {@link committed} does. */
+  /**
+   * Writes an entry whose body was read whole; resolves as {@link committed} does. A storage
+   * that stores synchronously ({@link SyncStorage.putBytesSync}) answers at once.
+   */
   storeBytes(
     subject: Subject,
     entry: EntryToStore,
     bytes: Uint8Array<ArrayBuffer>,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
+    const { putBytesSync } = this.#sync;
+    if (putBytesSync !== undefined) {
+      try {
+        return this.#stored(subject, putBytesSync.call(this.storage, entry, bytes));
+      } catch (error) {
+        this.failed(subject, 'put', error);
+        return false;
+      }
+    }
     const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {
         if (bytes.byteLength > 0) controller.enqueue(bytes);
@@ -196,6 +258,17 @@ export class StorageGate {
       subject,
       this.store(subject, entry, body, () => undefined),
     );
+  }
+
+  /** Whether what `put` returned is a stored entry: a `store` event if so, an error if not. */
+  #stored(subject: Subject, meta: unknown): boolean {
+    const size = (meta as Partial<EntryMeta> | null)?.size;
+    if (typeof size === 'number') {
+      this.#events.emit('store', { ...subject, size });
+      return true;
+    }
+    this.failed(subject, 'put', new StorageError('put', `returned ${kindOf(meta)}`));
+    return false;
   }
 
   /**
@@ -295,78 +368,4 @@ export class StorageGate {
     (watchdog as { unref?: () => void }).unref?.();
     this.#watchdog = watchdog;
   }
-}
-
-/** Whether `value` is an entry's metadata stored under `key`, with what the engine reads of it. */
-function isEntryOf(value: unknown, key: string): value is EntryMeta {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<keyof EntryMeta, unknown>;
-  return (
-    e.key === key &&
-    typeof e.id === 'string' &&
-    typeof e.variant === 'string' &&
-    typeof e.status === 'number' &&
-    e.status >= 200 &&
-    e.status <= 599 &&
-    typeof e.statusText === 'string' &&
-    Array.isArray(e.headers) &&
-    e.headers.every(isFieldLine) &&
-    typeof e.vary === 'object' &&
-    e.vary !== null &&
-    Number.isFinite(e.requestTime) &&
-    Number.isFinite(e.responseTime) &&
-    Number.isFinite(e.staleAt) &&
-    Number.isFinite(e.deleteAt) &&
-    Number.isSafeInteger(e.size) &&
-    (e.size as number) >= 0
-  );
-}
-
-function isFieldLine(line: unknown): boolean {
-  return (
-    Array.isArray(line) &&
-    line.length === 2 &&
-    typeof line[0] === 'string' &&
-    typeof line[1] === 'string'
-  );
-}
-
-/** What a value is, for messages: its type, or its class. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return Array.isArray(value) ? 'an array' : (value.constructor?.name ?? 'an object');
-}
-
-/**
- * A stored body stream checked as it is read: one that holds more or fewer than `size` bytes (or
- * something other than bytes) errors instead of ending, so no reader takes it for the whole body.
- */
-function sized(
-  body: ReadableStream<unknown>,
-  size: number,
-  report: (error: StorageError) => void,
-): ReadableStream<Uint8Array<ArrayBuffer>> {
-  let seen = 0;
-  const wrong = (
-    controller: TransformStreamDefaultController<Uint8Array<ArrayBuffer>>,
-    problem: string,
-  ): void => {
-    const error = new StorageError('body', `${problem} of a ${size}-byte body`);
-    report(error);
-    controller.error(error);
-  };
-  return body.pipeThrough(
-    new TransformStream<unknown, Uint8Array<ArrayBuffer>>({
-      transform(chunk, controller) {
-        if (!(chunk instanceof Uint8Array)) return wrong(controller, `streamed ${kindOf(chunk)}`);
-        seen += chunk.byteLength;
-        if (seen > size) return wrong(controller, `streamed more than ${size} bytes`);
-        controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
-      },
-      flush(controller) {
-        if (seen !== size) wrong(controller, `streamed ${seen} bytes`);
-      },
-    }),
-  );
 }

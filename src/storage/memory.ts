@@ -2,6 +2,7 @@ import { ClosedError } from '../errors.ts';
 import { concat, metaCost } from './bytes.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
+import { TagIndex } from './tag-index.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -11,6 +12,7 @@ import type {
   Storage,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './types.ts';
 
 /** Options of {@link MemoryStorage}. */
@@ -40,9 +42,13 @@ export interface MemoryStorageOptions {
   readonly clock?: () => number;
 }
 
+/** Bodies larger than this are kept as the pieces they arrived in, never gathered into one copy. */
+const WHOLE = 1024 * 1024;
+
 interface Slot {
   meta: EntryMeta;
-  readonly body: Uint8Array<ArrayBuffer>;
+  /** The body: whole bytes, or (beyond {@link WHOLE}) the pieces it arrived in. */
+  readonly body: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[];
   cost: number;
 }
 
@@ -55,7 +61,7 @@ interface Slot {
  * const cachedFetch = createFetch({ storage: new MemoryStorage({ maxBytes: 16 * 1024 * 1024 }) });
  * ```
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage implements Storage, SyncStorage {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #maxVariants: number;
@@ -64,6 +70,8 @@ export class MemoryStorage implements Storage {
   readonly #byKey = new Map<string, Slot[]>();
   /** Every slot, least recently used first. */
   readonly #lru = new Set<Slot>();
+  /** Slots by tag. */
+  readonly #tags = new TagIndex<Slot>();
   #bytes = 0;
   /** Body bytes of puts in progress: they count against the cap as they arrive. */
   #inFlight = 0;
@@ -93,21 +101,34 @@ export class MemoryStorage implements Storage {
   }
 
   async get(key: string): Promise<EntryMeta[]> {
+    return this.getSync(key);
+  }
+
+  getSync(key: string): EntryMeta[] {
     this.#open();
     const slots = this.#byKey.get(key);
     if (slots === undefined) return [];
     const now = this.#clock();
     const live: EntryMeta[] = [];
+    let expired: Slot[] | undefined;
     for (const slot of slots) {
-      if (slot.meta.deleteAt <= now) this.#remove(slot);
-      else live.push(slot.meta);
+      if (slot.meta.deleteAt > now) live.push(slot.meta);
+      else if (expired === undefined) expired = [slot];
+      else expired.push(slot);
     }
+    // Removed after the loop: removing splices the array being iterated.
+    if (expired !== undefined) for (const slot of expired) this.#remove(slot);
     return live;
   }
 
   async body(entry: EntryMeta): Promise<StoredBody | null> {
+    return this.bodySync(entry);
+  }
+
+  bodySync(entry: EntryMeta): StoredBody | null {
     this.#open();
-    return this.#find(entry)?.body ?? null;
+    const body = this.#find(entry)?.body;
+    return body === undefined || body instanceof Uint8Array ? (body ?? null) : pieces(body);
   }
 
   async put(
@@ -139,9 +160,27 @@ export class MemoryStorage implements Storage {
     } finally {
       this.#inFlight -= size;
     }
+    // A large body stays in the pieces it arrived in: gathering them would hold it twice.
+    return this.#insert(entry, size > WHOLE ? chunks : concat(chunks, size), size);
+  }
+
+  putBytesSync(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta {
+    this.#open();
+    if (bytes.byteLength > this.#maxBytes || bytes.byteLength + this.#inFlight > this.#maxBytes) {
+      throw new RangeError(
+        bytes.byteLength > this.#maxBytes
+          ? `body exceeds the memory storage's maxBytes (${this.#maxBytes})`
+          : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
+      );
+    }
+    return this.#insert(entry, bytes, bytes.byteLength);
+  }
+
+  /** Makes a complete body's entry visible, in place of the variant it replaces. */
+  #insert(entry: EntryToStore, body: Slot['body'], size: number): EntryMeta {
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
-    const slot: Slot = { meta, body: concat(chunks, size), cost: size + metaCost(meta) };
+    const slot: Slot = { meta, body, cost: size + metaCost(meta) };
     const slots = this.#byKey.get(entry.key) ?? [];
     for (const old of slots) if (old.meta.variant === entry.variant) this.#remove(old);
     const remaining = this.#byKey.get(entry.key) ?? [];
@@ -154,6 +193,7 @@ export class MemoryStorage implements Storage {
       this.#evicted(old.meta.key, old.meta.url);
     }
     this.#lru.add(slot);
+    this.#tags.add(slot, meta.tags);
     this.#bytes += slot.cost;
     this.#evict();
     return meta;
@@ -165,7 +205,7 @@ export class MemoryStorage implements Storage {
     const slot = this.#find(entry);
     if (slot === undefined) return false;
     const meta = applyPatch(slot.meta, patch);
-    const cost = slot.body.byteLength + metaCost(meta);
+    const cost = meta.size + metaCost(meta);
     this.#bytes += cost - slot.cost;
     slot.meta = meta;
     slot.cost = cost;
@@ -192,15 +232,20 @@ export class MemoryStorage implements Storage {
   }
 
   async deleteUrl(url: string): Promise<number> {
+    return this.#deleteWhere((meta) => meta.url === url);
+  }
+
+  /** Deletes the entries stored with `tag`, found through the tag index. */
+  async deleteTag(tag: string): Promise<number> {
     this.#open();
-    let deleted = 0;
-    for (const slot of [...this.#lru]) {
-      if (slot.meta.url === url) {
-        this.#remove(slot);
-        deleted++;
-      }
-    }
-    return deleted;
+    const slots = this.#tags.itemsOf(tag);
+    for (const slot of slots) this.#remove(slot);
+    return slots.length;
+  }
+
+  /** Deletes the entries whose URL starts with `prefix` (a pass over the entries in memory). */
+  async deletePrefix(prefix: string): Promise<number> {
+    return this.#deleteWhere((meta) => meta.url.startsWith(prefix));
   }
 
   async *list(): AsyncIterable<EntryMeta> {
@@ -232,12 +277,26 @@ export class MemoryStorage implements Storage {
   async clear(): Promise<void> {
     this.#byKey.clear();
     this.#lru.clear();
+    this.#tags.clear();
     this.#bytes = 0;
   }
 
   async close(): Promise<void> {
     await this.clear();
     this.#closed = true;
+  }
+
+  /** Deletes the entries `pick` picks, in one pass; returns how many. */
+  #deleteWhere(pick: (meta: EntryMeta) => boolean): number {
+    this.#open();
+    let deleted = 0;
+    for (const slot of [...this.#lru]) {
+      if (pick(slot.meta)) {
+        this.#remove(slot);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   #find(entry: EntryRef): Slot | undefined {
@@ -252,6 +311,7 @@ export class MemoryStorage implements Storage {
       if (slots.length === 0) this.#byKey.delete(slot.meta.key);
     }
     if (this.#lru.delete(slot)) this.#bytes -= slot.cost;
+    this.#tags.remove(slot, slot.meta.tags);
   }
 
   #evict(): void {
@@ -269,4 +329,20 @@ export class MemoryStorage implements Storage {
   #open(): void {
     if (this.#closed) throw new ClosedError('MemoryStorage');
   }
+}
+
+/**
+ * A body kept in pieces, as a stream: each piece is copied as it is read, so the reader never
+ * holds (and cannot transfer away) the stored bytes, and the body is never copied whole.
+ */
+function pieces(body: readonly Uint8Array<ArrayBuffer>[]): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let next = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      const piece = body[next++];
+      if (piece !== undefined) controller.enqueue(piece.slice());
+      if (next >= body.length) controller.close();
+    },
+  });
 }

@@ -13,7 +13,7 @@ import { integer, storageError, transaction } from './sqlite/rows.ts';
 import { openDatabase } from './sqlite/schema.ts';
 import { prepare, type Statements } from './sqlite/statements.ts';
 import { prune, sweep } from './sqlite/sweep.ts';
-import { abandon, append, commit, newWrite, release } from './sqlite/writes.ts';
+import { abandon, append, commit, newWrite, release, type Write } from './sqlite/writes.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -24,6 +24,7 @@ import type {
   StorageReporter,
   StorageStats,
   StoredBody,
+  SyncStorage,
 } from './types.ts';
 
 export { defaultSqlitePath, type SqliteStorageOptions } from './sqlite/options.ts';
@@ -57,7 +58,7 @@ const LIST_PAGE = 256;
  * const cachedFetch = createFetch({ storage: new SqliteStorage() });
  * ```
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage implements Storage, SyncStorage {
   /** The database file in use (or `':memory:'`). */
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -119,6 +120,10 @@ export class SqliteStorage implements Storage {
   }
 
   async get(key: string): Promise<EntryMeta[]> {
+    return this.getSync(key);
+  }
+
+  getSync(key: string): EntryMeta[] {
     return this.#run('get', () => {
       const live: EntryMeta[] = [];
       for (const row of this.#sql.get.all(key, this.#ctx.clock())) {
@@ -130,6 +135,10 @@ export class SqliteStorage implements Storage {
   }
 
   async body(entry: EntryMeta): Promise<StoredBody | null> {
+    return this.bodySync(entry);
+  }
+
+  bodySync(entry: EntryMeta): StoredBody | null {
     return this.#run('body', () => readBody(this.#ctx, entry));
   }
 
@@ -144,21 +153,49 @@ export class SqliteStorage implements Storage {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        this.#run('put', () => append(this.#ctx, write, value));
-        // Stored entries make room for the bytes in flight.
-        this.#evictQuietly();
+        this.#append(write, value);
       }
-      const meta = this.#run('put', () => commit(this.#ctx, entry, write));
-      release(this.#ctx, write);
-      this.#evictQuietly();
-      return meta;
+      return this.#commit(entry, write);
     } catch (error) {
       reader.cancel(error).catch(() => undefined);
-      if (write.id !== undefined && !this.#closed) abandon(this.#ctx, write.id, entry.key);
+      this.#abandon(entry, write);
       throw error;
     } finally {
       release(this.#ctx, write);
     }
+  }
+
+  putBytesSync(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta {
+    this.#assertOpen();
+    const write = newWrite();
+    try {
+      if (bytes.byteLength > 0) this.#append(write, bytes);
+      return this.#commit(entry, write);
+    } catch (error) {
+      this.#abandon(entry, write);
+      throw error;
+    } finally {
+      release(this.#ctx, write);
+    }
+  }
+
+  /** Buffers or writes a piece of a body; stored entries make room for the bytes in flight. */
+  #append(write: Write, piece: Uint8Array<ArrayBuffer>): void {
+    this.#run('put', () => append(this.#ctx, write, piece));
+    this.#evictQuietly();
+  }
+
+  /** Makes a complete write visible, then keeps the cap. */
+  #commit(entry: EntryToStore, write: Write): EntryMeta {
+    const meta = this.#run('put', () => commit(this.#ctx, entry, write));
+    release(this.#ctx, write);
+    this.#evictQuietly();
+    return meta;
+  }
+
+  /** Drops a failed write's chunks. */
+  #abandon(entry: EntryToStore, write: Write): void {
+    if (write.id !== undefined && !this.#closed) abandon(this.#ctx, write.id, entry.key);
   }
 
   /** Reads, patches and writes the entry's row in one write transaction. */
@@ -190,6 +227,16 @@ export class SqliteStorage implements Storage {
 
   async deleteUrl(url: string): Promise<number> {
     return this.#run('deleteUrl', () => Number(this.#sql.deleteUrl.run(url).changes));
+  }
+
+  /** Deletes the entries stored with `tag`, found through the `tags` table. */
+  async deleteTag(tag: string): Promise<number> {
+    return this.#run('deleteTag', () => Number(this.#sql.deleteTag.run(tag).changes));
+  }
+
+  /** Deletes the entries whose URL starts with `prefix`, a range of the URL index. */
+  async deletePrefix(prefix: string): Promise<number> {
+    return this.#run('deletePrefix', () => Number(this.#sql.deletePrefix.run(prefix).changes));
   }
 
   async *list(): AsyncIterable<EntryMeta> {

@@ -22,6 +22,11 @@ export interface EntryMeta extends NewEntry {
   readonly size: number;
   /** How many times it has been served; kept by storages that support {@link Storage.touch}. */
   readonly hits: number;
+  /**
+   * The tags it was stored with (from `Cache-Tag` or `Surrogate-Key`), for
+   * {@link Storage.deleteTag}. Absent when it has none.
+   */
+  readonly tags?: readonly string[];
 }
 
 /** An entry to store: everything but what storage assigns. */
@@ -88,6 +93,17 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Deletes every entry stored for `url`, whatever its key; returns how many were deleted. */
   deleteUrl(url: string): Promise<number>;
+  /**
+   * Deletes every entry stored with `tag` (in its {@link EntryMeta.tags}); returns how many were
+   * deleted. Finds them through an index, never by reading every entry. Optional: the cache falls
+   * back to {@link list} and {@link delete} for a storage without it.
+   */
+  deleteTag?(tag: string): Promise<number>;
+  /**
+   * Deletes every entry whose URL starts with `prefix`; returns how many were deleted. Optional:
+   * the cache falls back to {@link list} and {@link deleteUrl} for a storage without it.
+   */
+  deletePrefix?(prefix: string): Promise<number>;
   /** Every live entry's metadata, in no particular order, for tools. */
   list(): AsyncIterable<EntryMeta>;
   /** What is stored. */
@@ -118,3 +134,22 @@ export interface StorageStats {
 
 /** How a storage reports a problem it handled: the operation, the error, and the key if known. */
 export type StorageReporter = (operation: string, error: unknown, key: string | undefined) => void;
+
+/**
+ * What a storage in the same process (`MemoryStorage`, `SqliteStorage`) may add to
+ * {@link Storage}: operations answered at once rather than through a promise. The cache uses each
+ * one present in place of its asynchronous counterpart, which saves the promise and its turn of
+ * the event loop on every lookup, hit and small store. Each behaves as its counterpart does,
+ * throwing where that one rejects.
+ */
+export interface SyncStorage {
+  /** {@link Storage.get}, answered at once. */
+  getSync?(key: string): EntryMeta[];
+  /** {@link Storage.body}, answered at once. */
+  bodySync?(entry: EntryMeta): StoredBody | null;
+  /**
+   * {@link Storage.put} of a body already read whole, done at once; the entry is findable when
+   * it returns. The storage may keep `bytes` themselves: the caller never changes them afterwards.
+   */
+  putBytesSync?(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta;
+}

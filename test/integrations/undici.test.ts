@@ -351,8 +351,11 @@ describe('undici interceptor: streaming, back-pressure and aborts', () => {
     expect(Buffer.concat(pieces).equals(body)).toBe(true);
     // The caller holds copies: changing them changes nothing stored.
     pieces[0]?.fill(0);
+    const reported = nextEvent(interceptor.cache, 'response');
     const again = Buffer.from(await (await get('/stored')).body.arrayBuffer());
     expect(again.equals(body)).toBe(true);
+    // A hit written from its parts is counted like any other response (metrics).
+    expect((await reported).result).toBe('hit');
     expect(origin.count('/stored')).toBe(1);
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { bundle, ROOT } from '../../scripts/bundle.ts';
 import type { TestResult } from './harness.ts';
 import { CHROMIUM, runChromium } from './launch/chromium.ts';
+import { NODE22, runNodeOnlyTests } from './launch/node22.ts';
 import { binary, runProcess } from './launch/process.ts';
 import { runWorkerd } from './launch/workerd.ts';
 import { startOrigin } from './origin.ts';
@@ -50,6 +51,13 @@ const missing = (what: string): Promise<TestResult[]> =>
 
 const runtimes: Record<string, () => Promise<TestResult[]>> = {
   node: () => runProcess('node', binary('node'), [cliFile], origin.url),
+  node22: async () =>
+    existsSync(NODE22)
+      ? [
+          ...(await runProcess('node22', NODE22, [cliFile], origin.url)),
+          ...(await runNodeOnlyTests()),
+        ]
+      : missing(NODE22),
   deno: () =>
     runProcess('deno', binary('deno'), ['run', '--allow-net=127.0.0.1', cliFile], origin.url, {
       DENO_NO_UPDATE_CHECK: '1',

@@ -17,7 +17,7 @@ import { readMetaFile } from './meta-file.ts';
  */
 
 /** A metadata file read and checked. */
-interface Found {
+export interface Found {
   readonly meta: EntryMeta;
   readonly vh: string;
 }
