@@ -63,17 +63,9 @@ export function notModified(engine: Engine, ex: Exchange, entry: EntryMeta, f: F
   return answer(ex, storedParts(engine, ex, notModified, f, null, { hit: true, ttl: ttlOf(f) }));
 }
 
-/** A response built from a stored entry and (part of) its body. */
-export function fromStorage(
-  engine: Engine,
-  ex: Exchange,
-  entry: EntryMeta,
-  f: Freshness,
-  body: StoredBody | null,
-  status: Omit<CacheStatusEntry, 'cache' | 'fwd'> & { readonly fwd?: ForwardReason | undefined },
-  revalidated = false,
-): Response {
-  return buildResponse(storedParts(engine, ex, entry, f, body, status, revalidated));
+/** A response built from a stored entry and (part of) its body: see {@link storedParts}. */
+export function fromStorage(...parts: Parameters<typeof storedParts>): Response {
+  return buildResponse(storedParts(...parts));
 }
 
 /**
