@@ -114,7 +114,15 @@ export function reportResponse<T extends Answer>(
   started: number,
   response: Promise<T>,
 ): Promise<T> {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  // Callers without types may pass anything: the engine rejects it, this only names it.
+  const url =
+    typeof input === 'string'
+      ? input
+      : input instanceof URL
+        ? input.href
+        : typeof input === 'object' && input !== null && typeof input.url === 'string'
+          ? input.url
+          : '';
   response.then(
     (res) => {
       const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
