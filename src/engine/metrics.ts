@@ -114,21 +114,12 @@ export function reportResponse<T extends Answer>(
   started: number,
   response: Promise<T>,
 ): Promise<T> {
-  // Callers without types may pass anything: the engine rejects it, this only names it.
-  const url =
-    typeof input === 'string'
-      ? input
-      : input instanceof URL
-        ? input.href
-        : typeof input === 'object' && input !== null && typeof input.url === 'string'
-          ? input.url
-          : '';
   response.then(
     (res) => {
       const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
       events.emit('response', {
         key: metadata?.key ?? '',
-        url,
+        url: urlOf(input),
         result: resultOf(metadata),
         status: res.status,
         duration: performance.now() - started,
@@ -136,10 +127,19 @@ export function reportResponse<T extends Answer>(
     },
     () => {
       const duration = performance.now() - started;
+      const url = urlOf(input);
       events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
     },
   );
   return response;
+}
+
+/** The URL a request was made with; empty for an argument that is not one (it failed). */
+function urlOf(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  const url = (input as { url?: unknown } | null | undefined)?.url;
+  return typeof url === 'string' ? url : '';
 }
 
 function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
@@ -147,5 +147,5 @@ function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
   if (metadata.collapsed) return 'collapsed';
   if (metadata.revalidated) return 'revalidated';
   if (!metadata.fromCache) return 'miss';
-  return metadata.ttl !== undefined && metadata.ttl < 0 ? 'stale' : 'hit';
+  return metadata.stale ? 'stale' : 'hit';
 }
