@@ -5,6 +5,7 @@ import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
 import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
 import type { CachedAxiosResponse } from '../axios.ts';
 import { headerObject, pairObject } from './headers.ts';
+import { nodeModule } from './node-modules.ts';
 
 /**
  * The caller side of the axios integration: the engine's `Response` made into what axios' own
@@ -122,7 +123,7 @@ async function dataOf(
     // A stored body is handed out as a copy: the caller never holds the stored bytes.
     const body = source.stored === undefined ? source.body : new Blob([source.stored]).stream();
     if (!flavour.node) return body ?? new ReadableStream();
-    const { Readable, pipeline } = await import('node:stream');
+    const { Readable, pipeline } = await nodeModule('node:stream');
     const stream =
       source.stored !== undefined
         ? Readable.from([Buffer.from(source.stored)])
@@ -267,7 +268,7 @@ function subscribe(config: InternalAxiosRequestConfig, cancel: () => void): () =
 
 /** A Node.js decoding stream for `coding`, with the flush axios uses. */
 async function decoder(coding: string): Promise<NodeJS.ReadWriteStream> {
-  const zlib = await import('node:zlib');
+  const zlib = await nodeModule('node:zlib');
   const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   if (coding === 'br') return zlib.createBrotliDecompress();
   if (coding === 'zstd') return zlib.createZstdDecompress();
@@ -275,7 +276,7 @@ async function decoder(coding: string): Promise<NodeJS.ReadWriteStream> {
 }
 
 async function decode(coding: string, bytes: Uint8Array): Promise<Buffer> {
-  const zlib = await import('node:zlib');
+  const zlib = await nodeModule('node:zlib');
   const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   if (coding === 'br') return zlib.brotliDecompressSync(bytes);
   if (coding === 'zstd') return zlib.zstdDecompressSync(bytes);
