@@ -12,7 +12,7 @@ import {
   Emitter,
 } from './events.ts';
 import type { Exchange } from './exchange.ts';
-import { type InvalidationTarget, invalidate } from './invalidate.ts';
+import { type InvalidationTarget, invalidate, names, parseTarget } from './invalidate.ts';
 import { MetricsRecorder, reportResponse } from './metrics.ts';
 import { formatMetrics } from './metrics-format.ts';
 import { type HttpCacheOptions, resolveOptions } from './options.ts';
@@ -121,8 +121,8 @@ export class HttpCache {
    * Deletes stored entries: every entry for a URL (a string, a `URL` or a `Request`: every
    * method and variant stored for it), every entry whose URL starts with `{ prefix }`, or every
    * entry stored with `{ tag }` (from the `tagHeaders` fields). URLs and prefixes are normalised
-   * as stored URLs are. Returns how many entries were deleted. A body being stored meanwhile
-   * may still land. Rejects with an `InvalidationError` for a target that names nothing, and
+   * as stored URLs are. Returns how many entries were deleted. A response still being stored
+   * that the target names is read whole by its caller and not stored. Rejects with an `InvalidationError` for a target that names nothing, and
    * with the storage's error when it fails.
    *
    * @example
@@ -134,12 +134,16 @@ export class HttpCache {
    */
   async invalidate(target: InvalidationTarget): Promise<number> {
     if (this.#closed) throw new ClosedError('HttpCache');
-    return invalidate(this.#engine.store.storage, target);
+    const purge = parseTarget(target);
+    // Writes that started before the purge must not bring back what it removes.
+    this.#engine.store.abandon((entry) => names(purge, entry));
+    return invalidate(this.#engine.store.storage, purge);
   }
 
-  /** Deletes every stored entry (the storage's `clear()`). */
+  /** Deletes every stored entry (the storage's `clear()`), and stops the writes in flight. */
   async clear(): Promise<void> {
     if (this.#closed) throw new ClosedError('HttpCache');
+    this.#engine.store.abandon(() => true);
     await this.#engine.store.storage.clear();
   }
 

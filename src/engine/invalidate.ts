@@ -30,14 +30,13 @@ export type InvalidationTarget =
   | { readonly tag: string };
 
 /** A target checked and normalised: what to ask storage for. */
-type Purge =
+export type Purge =
   | { readonly type: 'url'; readonly url: string }
   | { readonly type: 'prefix'; readonly prefix: string }
   | { readonly type: 'tag'; readonly tag: string };
 
-/** Deletes what `target` names from `storage`; returns how many entries went. */
-export async function invalidate(storage: Storage, target: InvalidationTarget): Promise<number> {
-  const purge = parseTarget(target);
+/** Deletes what `purge` names from `storage`; returns how many entries went. */
+export async function invalidate(storage: Storage, purge: Purge): Promise<number> {
   switch (purge.type) {
     case 'url':
       return storage.deleteUrl(purge.url);
@@ -49,6 +48,18 @@ export async function invalidate(storage: Storage, target: InvalidationTarget): 
       return storage.deleteTag === undefined
         ? deleteTagByListing(storage, purge.tag)
         : storage.deleteTag(purge.tag);
+  }
+}
+
+/** Whether `purge` names an entry (one still being stored, say) with this URL and these tags. */
+export function names(purge: Purge, entry: { url: string; tags?: readonly string[] }): boolean {
+  switch (purge.type) {
+    case 'url':
+      return entry.url === purge.url;
+    case 'prefix':
+      return entry.url.startsWith(purge.prefix);
+    case 'tag':
+      return entry.tags?.includes(purge.tag) === true;
   }
 }
 

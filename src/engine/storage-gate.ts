@@ -34,6 +34,13 @@ export interface Subject {
   readonly url: string;
 }
 
+/** A write in flight: its entry, how to stop copying its body, and whether it was abandoned. */
+interface Write {
+  readonly entry: EntryToStore;
+  readonly abort: (reason: string) => void;
+  abandoned: boolean;
+}
+
 /** Storage with failures reported instead of thrown, and background writes tracked. */
 export class StorageGate {
   readonly storage: Storage;
@@ -42,7 +49,7 @@ export class StorageGate {
   readonly #events: Emitter;
   readonly #clock: () => number;
   /** Aborts of bodies being stored, so {@link close} can stop them. */
-  readonly #storing = new Set<(reason: string) => void>();
+  readonly #storing = new Set<Write>();
   readonly #background = new Set<Promise<unknown>>();
   /** How long an operation on the request path may take before it counts as failed, in ms. */
   readonly timeout: number;
@@ -218,21 +225,22 @@ export class StorageGate {
     body: ReadableStream<Uint8Array<ArrayBuffer>>,
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
-    this.#storing.add(abortStoring);
+    const write: Write = { entry, abort: abortStoring, abandoned: false };
+    this.#storing.add(write);
     // A part of a representation (a 206) is then combined with the stored parts it joins.
     const put = isPart(entry)
       ? putPart(this, subject, entry, body, this.#clock())
       : this.storage.put(entry, body);
     const task = put
       .then(
-        (meta) => this.#stored(subject, meta),
+        (meta) => (write.abandoned ? this.#discard(subject, entry) : this.#stored(subject, meta)),
         (error: unknown) => {
           abortStoring('storage failed');
           if (!(error instanceof BodyIncompleteError)) this.failed(subject, 'put', error);
           return false;
         },
       )
-      .finally(() => this.#storing.delete(abortStoring));
+      .finally(() => this.#storing.delete(write));
     this.track(task);
     return task;
   }
@@ -266,6 +274,29 @@ export class StorageGate {
       subject,
       this.store(subject, entry, body, () => undefined),
     );
+  }
+
+  /**
+   * Stops the writes in flight of the entries `matches` names, for an invalidation that came
+   * after they started: their callers still read whole bodies, and nothing of them stays stored
+   * (a write that committed before it could be stopped is deleted again, with its URL's entries).
+   */
+  abandon(matches: (entry: EntryToStore) => boolean): void {
+    for (const write of this.#storing) {
+      if (write.abandoned || !matches(write.entry)) continue;
+      write.abandoned = true;
+      write.abort('invalidated');
+    }
+  }
+
+  /** Deletes an entry stored by a write that was abandoned; it counts as not stored. */
+  async #discard(subject: Subject, entry: EntryToStore): Promise<false> {
+    try {
+      await this.#bounded('deleteUrl', this.storage.deleteUrl(entry.url));
+    } catch (error) {
+      this.failed(subject, 'deleteUrl', error);
+    }
+    return false;
   }
 
   /** Whether what `put` returned is a stored entry: a `store` event if so, an error if not. */
@@ -326,7 +357,7 @@ export class StorageGate {
    * allows: a storage that never settles a write does not hold `close()`), and closes storage.
    */
   async close(): Promise<void> {
-    for (const abort of this.#storing) abort('the cache was closed');
+    for (const write of this.#storing) write.abort('the cache was closed');
     await this.#bounded('close', Promise.allSettled([...this.#background])).catch(() => undefined);
     await this.storage.close();
   }

@@ -103,7 +103,7 @@ function describe(target: InvalidationTarget): string {
 function purgeTarget(storage: Storage, selector: Selector): Promise<number> {
   return selector.type === 'key-or-url'
     ? purgeKeyOrUrl(storage, selector.target)
-    : invalidate(storage, selector.target);
+    : invalidate(storage, parseTarget(selector.target));
 }
 
 /** A key's variants when `target` is a key that has any, else every entry of the URL. */
