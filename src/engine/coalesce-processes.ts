@@ -1,6 +1,5 @@
 import { formatCacheStatus, parseCacheStatus } from '../core/cache-status.ts';
 import { coalescerOf, type Lease } from '../storage/coalescer.ts';
-import type { Follower } from './coalesce.ts';
 import { type Engine, subject } from './context.ts';
 import type { Exchange, Forward } from './exchange.ts';
 import { cacheStatus } from './metadata.ts';
@@ -27,7 +26,6 @@ export async function acrossProcesses(
   ex: Exchange,
   fwd: Forward,
   go: () => Promise<Response>,
-  land: () => readonly Follower<Exchange>[],
 ): Promise<Response> {
   const coalescer = coalescerOf(engine.store.storage);
   const init = ex.request.init;
@@ -40,11 +38,11 @@ export async function acrossProcesses(
     // Taken after another process released it: its entry may be stored since this one looked.
     if (lease !== undefined && (await storedMeanwhile(engine, ex, fwd))) {
       lease.release();
-      return shareStored(engine, ex, land);
+      return lookAgain(engine, ex);
     }
     if (lease === undefined) {
       const outcome = await coalescer.wait(ex.key, signal);
-      if (outcome === 'done') return shareStored(engine, ex, land);
+      if (outcome === 'done') return lookAgain(engine, ex);
       if (outcome === 'timeout') return go();
       lease = outcome;
     }
@@ -77,34 +75,12 @@ async function storedMeanwhile(engine: Engine, ex: Exchange, fwd: Forward): Prom
 }
 
 /**
- * Another process's entry is stored (or will not be): the request looks again, and so does each
- * request of this process that waited for it, each getting its own response.
- */
-async function shareStored(
-  engine: Engine,
-  ex: Exchange,
-  land: () => readonly Follower<Exchange>[],
-): Promise<Response> {
-  // Each settled before the leader returns: a follower left over would go its own way.
-  const followers = land().map(async (follower) => {
-    try {
-      follower.settle({
-        type: 'response',
-        response: await lookAgain(engine, follower.context, false),
-      });
-    } catch (error) {
-      follower.settle({ type: 'error', error });
-    }
-  });
-  const [own] = await Promise.all([lookAgain(engine, ex, true), ...followers]);
-  return own;
-}
-
-/**
  * The request again, from the start, once the process that held the lock is done: served from
- * storage, it says `collapsed`; otherwise it goes to the origin without waiting again.
+ * storage, it says `collapsed` (and counts as a hit: its `hit` event is its only one); otherwise
+ * it goes to the origin without waiting again. The requests of this process that waited for it
+ * look again on their own once it returns (a flight's followers with nothing shared).
  */
-async function lookAgain(engine: Engine, ex: Exchange, counted: boolean): Promise<Response> {
+async function lookAgain(engine: Engine, ex: Exchange): Promise<Response> {
   const init: CacheRequestInit = { ...ex.request.init };
   waited.add(init);
   const response = await engine.handle(ex.request.input, init);
@@ -114,8 +90,6 @@ async function lookAgain(engine: Engine, ex: Exchange, counted: boolean): Promis
   (metadata as { collapsed: boolean }).collapsed = true;
   const field = response.headers.get('cache-status');
   if (field !== null) response.headers.set('cache-status', collapsedStatus(field));
-  // A request that waited in this process is counted as it takes its response.
-  if (counted) engine.events.emit('coalesced', { key: ex.key, url: ex.head.url });
   return response;
 }
 
