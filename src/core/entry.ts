@@ -69,11 +69,8 @@ export function newEntry(
   options: PolicyOptions,
   controls: RequestControls,
 ): NewEntry | undefined {
-  const headers = withDate(
-    headersToStore(input.headers, input.cc, options.shared),
-    input.responseTime,
-  );
-  const vary = varyValues(headers, input.requestHeaders);
+  const headers = withDate(headersToStore(input.headers, input.cc, options), input.responseTime);
+  const vary = varyValues(headers, input.requestHeaders, options.varyNormalizers);
   if (vary === undefined) return undefined;
   const stored: StoredResponse = {
     status: input.status,
@@ -147,7 +144,7 @@ export function freshen<T extends NewEntry>(
   const stored: StoredResponse = {
     status: entry.status,
     statusText: entry.statusText,
-    headers: updateHeaders(kept, fields, newerCc, options.shared),
+    headers: updateHeaders(kept, fields, newerCc, options),
     requestTime,
     responseTime,
     vary: entry.vary,

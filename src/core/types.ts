@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { VaryNormalizers } from './vary-normalizers.ts';
+
 /** Read access to header fields. The WHATWG `Headers` class satisfies it. */
 export interface HeaderReader {
   /** The field value, lists joined with ", ", or `null` when absent. Names are case-insensitive. */
@@ -99,6 +101,16 @@ export interface PolicyOptions {
    * heuristics give none either (RFC 9111 §4.2.2); absent or `0`: none.
    */
   readonly defaultMaxAge?: number;
+  /**
+   * Whether a shared cache keeps `Set-Cookie` in what it stores, as RFC 9111 §7.3 allows; `false`
+   * or absent strips it (a private cache always keeps it).
+   */
+  readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields `Vary` names are compared (RFC 9111 §4.1), by lower-case field name;
+   * absent means the defaults (`DEFAULT_VARY_NORMALIZERS`).
+   */
+  readonly varyNormalizers?: VaryNormalizers;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */

@@ -1,3 +1,4 @@
+import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/types.ts';
 import { Flights } from './coalesce.ts';
@@ -10,12 +11,14 @@ import {
   Emitter,
 } from './events.ts';
 import type { Exchange } from './exchange.ts';
+import { type InvalidationTarget, invalidate } from './invalidate.ts';
 import { MetricsRecorder, reportResponse } from './metrics.ts';
 import { formatMetrics } from './metrics-format.ts';
 import { type HttpCacheOptions, resolveOptions } from './options.ts';
 import { handle, keyOf } from './pipeline.ts';
 import type { CacheRequestInit } from './request.ts';
 import { StorageGate } from './storage-gate.ts';
+import { stripTags } from './tags.ts';
 
 /** What {@link HttpCache.stats} returns. */
 export type CacheStats = CacheEventCounts & {
@@ -57,7 +60,10 @@ export class HttpCache {
       flights: new Flights<Exchange>(),
       revalidating: new Set(),
       keyOf: (head, request) => keyOf(engine, head, request),
-      handle: (input, init) => handle(engine, input, init, this.#closed),
+      handle: resolved.tags.strip
+        ? async (input, init) =>
+            stripTags(await handle(engine, input, init, this.#closed), resolved.tags)
+        : (input, init) => handle(engine, input, init, this.#closed),
     };
     this.#engine = engine;
   }
@@ -99,6 +105,32 @@ export class HttpCache {
    */
   idle(): Promise<void> {
     return this.#engine.store.idle();
+  }
+
+  /**
+   * Deletes stored entries: every entry for a URL (a string, a `URL` or a `Request`: every
+   * method and variant stored for it), every entry whose URL starts with `{ prefix }`, or every
+   * entry stored with `{ tag }` (from the `tagHeaders` fields). URLs and prefixes are normalised
+   * as stored URLs are. Returns how many entries were deleted. A body being stored meanwhile
+   * may still land. Rejects with an `InvalidationError` for a target that names nothing, and
+   * with the storage's error when it fails.
+   *
+   * @example
+   * ```ts
+   * await cache.invalidate(new URL('https://example.com/products/1'));
+   * await cache.invalidate({ prefix: 'https://example.com/products/' }); // 12
+   * await cache.invalidate({ tag: 'product-1' });
+   * ```
+   */
+  async invalidate(target: InvalidationTarget): Promise<number> {
+    if (this.#closed) throw new ClosedError('HttpCache');
+    return invalidate(this.#engine.store.storage, target);
+  }
+
+  /** Deletes every stored entry (the storage's `clear()`). */
+  async clear(): Promise<void> {
+    if (this.#closed) throw new ClosedError('HttpCache');
+    await this.#engine.store.storage.clear();
   }
 
   /** Stops storing bodies still being read, waits for background work, and closes storage. */

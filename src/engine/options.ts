@@ -1,10 +1,13 @@
 import { DEFAULT_HEURISTICS } from '../core/freshness.ts';
 import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
+import type { VaryNormalizer } from '../core/vary-normalizers.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
 import { type CacheFilter, filterOption } from './filter.ts';
 import { rejectUnknownNames } from './option-names.ts';
+import { resolveTagOptions, type TagOptions } from './tags.ts';
+import { varyNormalizers } from './vary-option.ts';
 
 /** The request a key function sees. */
 export interface KeyRequest {
@@ -35,7 +38,7 @@ export interface HttpCacheOptions {
    * `false`: a private cache, like a browser's, for one user. `true`: a shared cache, like a proxy
    * or CDN: honours `s-maxage` and `proxy-revalidate`, never stores `private` responses or
    * responses to requests with `Authorization` unless allowed (RFC 9111 §3.5), and strips
-   * `Set-Cookie` from what it stores.
+   * `Set-Cookie` from what it stores (see `storeSetCookie`).
    * @default false
    */
   readonly shared?: boolean;
@@ -94,6 +97,29 @@ export interface HttpCacheOptions {
    * @example createProxy({ upstream, ignoreRequestNoCache: true })
    */
   readonly ignoreRequestNoCache?: boolean;
+  /**
+   * Keep `Set-Cookie` in the responses a shared cache stores, as RFC 9111 §7.3 allows (the field
+   * "does not inhibit caching"). Off by default, because every later user would then receive the
+   * cookies the origin set for the first one: a session, a CSRF token. Turn it on only for an
+   * origin whose cacheable responses set cookies meant for everyone (a consent or A/B bucket
+   * cookie), or that marks personal ones with `private="set-cookie"` or `no-cache="set-cookie"`,
+   * which are still honoured. A private cache always keeps `Set-Cookie`.
+   * @default false
+   * @example createProxy({ upstream, storeSetCookie: true })
+   */
+  readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields a response's `Vary` names are compared, by field name (RFC 9111
+   * §4.1): `'list'` (whitespace and line breaks aside), `'weighted'` (a case-insensitive list with
+   * quality values, members of equal weight kept in order), `'unordered'` (the same, in any
+   * order), `'language'` (`Accept-Language` only: `'weighted'`, and a stored `Content-Language`
+   * answers every request whose single first choice it is), or a function returning a value's
+   * canonical form. Named fields replace the defaults; the others keep them. See
+   * {@link VaryNormalizer} for what each one assumes of the origin.
+   * @default { accept: 'weighted', 'accept-charset': 'weighted', 'accept-encoding': 'weighted', 'accept-language': 'weighted' }, others 'list'
+   * @example createFetch({ varyNormalizers: { 'accept-language': 'unordered' } })
+   */
+  readonly varyNormalizers?: Readonly<Record<string, VaryNormalizer>>;
   /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
@@ -175,6 +201,20 @@ export interface HttpCacheOptions {
    * @default { name: 'httpcache', key: false }
    */
   readonly cacheStatus?: false | { readonly name?: string; readonly key?: boolean };
+  /**
+   * The response fields whose tags are stored with an entry, for `invalidate({ tag })`:
+   * `Surrogate-Key` holds space-separated tags, every other field comma-separated ones. `false`
+   * stores no tags.
+   * @default ['cache-tag', 'surrogate-key']
+   * @example createFetch({ tagHeaders: ['edge-cache-tag'] })
+   */
+  readonly tagHeaders?: readonly string[] | false;
+  /**
+   * Leave the `tagHeaders` fields out of stored entries and of the responses the cache returns,
+   * as a CDN keeps its tags to itself (the tags are still stored with the entry).
+   * @default true when `shared`, else false
+   */
+  readonly stripTagHeaders?: boolean;
 }
 
 /** Options after validation and defaults. */
@@ -191,6 +231,7 @@ export interface ResolvedOptions {
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
+  readonly tags: TagOptions;
 }
 
 /** Every option's name (the `satisfies` keeps the list complete). */
@@ -205,6 +246,8 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   allowStale: true,
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
+  storeSetCookie: true,
+  varyNormalizers: true,
   ttl: true,
   maxBodySize: true,
   filter: true,
@@ -216,6 +259,8 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   storageTimeout: true,
   clock: true,
   cacheStatus: true,
+  tagHeaders: true,
+  stripTagHeaders: true,
 } satisfies Record<keyof HttpCacheOptions, true>);
 
 /** The methods of {@link Storage}: `true` for those every storage must have. */
@@ -227,6 +272,8 @@ const STORAGE_METHODS = Object.entries({
   touch: true,
   delete: true,
   deleteUrl: true,
+  deleteTag: false,
+  deletePrefix: false,
   list: true,
   stats: true,
   prune: true,
@@ -279,6 +326,8 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
       ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
+      storeSetCookie: bool('storeSetCookie', options.storeSetCookie, false),
+      varyNormalizers: varyNormalizers(options.varyNormalizers),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',
@@ -298,6 +347,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
+    tags: resolveTagOptions(options.tagHeaders, options.stripTagHeaders, options.shared === true),
   };
 }
 

@@ -12,6 +12,8 @@ import type { EntryMeta } from './types.ts';
 /**
  * The version of the persisted metadata format. Version 2 added `shared`; version 1 is still read,
  * its entries taken as private-stored (a shared cache never serves them). Others are not read.
+ * `tags` is optional within version 2: a reader that does not know it ignores it, and an entry
+ * without it has no tags.
  */
 export const ENTRY_FORMAT_VERSION = 2;
 
@@ -22,6 +24,8 @@ export interface PersistedMeta extends Omit<EntryMeta, 'headers' | 'vary' | 'sha
   readonly vary: Record<string, string | null>;
   /** Absent (and in version 1): private-stored. */
   readonly shared?: boolean;
+  /** Absent: no tags. */
+  readonly tags?: string[];
 }
 
 /** Metadata in its persisted form. */
@@ -46,6 +50,7 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     hits: meta.hits,
     ...(meta.shared === undefined ? {} : { shared: meta.shared }),
     ...(meta.maxAge === undefined ? {} : { maxAge: meta.maxAge }),
+    ...(meta.tags === undefined ? {} : { tags: [...meta.tags] }),
   };
 }
 
@@ -84,6 +89,7 @@ export function decodeMeta(value: unknown): EntryMeta {
       : { shared: field(data, 'shared', isBoolean) }),
     // Optional in version 2: a per-request `maxAge` the entry was stored with.
     ...(data.maxAge === undefined ? {} : { maxAge: field(data, 'maxAge', isSeconds) }),
+    ...(data.tags === undefined ? {} : { tags: field(data, 'tags', isStrings) }),
   };
 }
 
@@ -99,6 +105,10 @@ function field<T>(
 
 function isString(value: unknown): value is string {
   return typeof value === 'string';
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
 }
 
 function isBoolean(value: unknown): value is boolean {

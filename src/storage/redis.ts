@@ -1,12 +1,13 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { ClosedError, CodecError, isHttpCacheError, StorageError } from '../errors.ts';
+import { deletePrefixByListing } from './by-listing.ts';
 import { encodeMeta } from './codec.ts';
 import { chunkBody, chunkStream, toBuffer, toBytes } from './redis/body.ts';
 import { Channels } from './redis/channels.ts';
 import { withTimeout } from './redis/client.ts';
 import type { RedisContext } from './redis/context.ts';
-import { bodyProblem, decodeEntry, isKeyHash } from './redis/entries.ts';
+import { bodyProblem, decodeEntry } from './redis/entries.ts';
 import { RedisCoalescer } from './redis/lock.ts';
 import { type RedisStorageOptions, resolveOptions } from './redis/options.ts';
 import {
@@ -21,6 +22,7 @@ import {
   runScript,
   TOUCH,
 } from './redis/scripts.ts';
+import { deleteTag, indexTags, purgeIndexed } from './redis/tags.ts';
 import { TierFront, type TierListener } from './redis/tiered.ts';
 import { updateEntry } from './redis/update.ts';
 import { clearAll, countEntries, listEntries, pruneEntries } from './redis/walk.ts';
@@ -83,6 +85,8 @@ export class RedisStorage implements Storage {
   readonly coalescer: RedisCoalescer | undefined;
   readonly #channels: Channels;
   readonly #tier: TierFront | undefined;
+  /** Drops a key hash from the in-process tier, if there is one. */
+  readonly #forget = (hash: string): void => this.#tier?.forget(hash);
   readonly #ctx: RedisContext;
   readonly #maxBodySize: number;
   readonly #maxVariants: number;
@@ -242,7 +246,10 @@ export class RedisStorage implements Storage {
       );
       committed = true;
       this.#tier?.forget(hash);
-      if (result === 1) await script('put', INDEX, [keys.url(url)], [hash, ttl]);
+      if (result === 1) {
+        await script('put', INDEX, [keys.url(url)], [hash, ttl]);
+        await indexTags(this.#ctx, entry.tags, hash, ttl);
+      }
       return stored;
     } catch (error) {
       // Left behind, the chunks of a failed write would expire on their own (WRITE_TTL).
@@ -285,18 +292,17 @@ export class RedisStorage implements Storage {
   }
 
   async deleteUrl(url: string): Promise<number> {
-    const { keys, script, client, grace } = this.#ctx;
-    const index = keys.url(url);
-    const reply = await this.#send('deleteUrl', () => client.call('smembers', index));
-    const hashes = (Array.isArray(reply) ? reply : []).filter(isKeyHash);
-    if (hashes.length === 0) return 0;
-    // Out of the index first: a put that commits meanwhile indexes itself again after its commit.
-    await this.#send('deleteUrl', () => client.call('srem', index, ...hashes));
-    for (const hash of hashes) this.#tier?.forget(hash);
-    const removed = await Promise.all(
-      hashes.map((hash) => script('deleteUrl', DELETE, [keys.variants(hash)], [grace, url])),
-    );
-    return removed.reduce<number>((sum, n) => sum + Number(n), 0);
+    return purgeIndexed(this.#ctx, 'deleteUrl', this.#ctx.keys.url(url), DELETE, url, this.#forget);
+  }
+
+  /** Deletes the entries stored with `tag`, visiting only the keys of its set. */
+  async deleteTag(tag: string): Promise<number> {
+    return deleteTag(this.#ctx, tag, this.#forget);
+  }
+
+  /** Deletes the entries whose URL starts with `prefix`: a SCAN of every entry, then `deleteUrl`. */
+  async deletePrefix(prefix: string): Promise<number> {
+    return deletePrefixByListing(this, prefix);
   }
 
   /** Every live entry, by SCAN over every master: for tools, its cost grows with the entries. */

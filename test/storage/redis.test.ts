@@ -76,7 +76,7 @@ describe.skipIf(!available)(title, () => {
     'RedisStorage (redis-server)',
     ({ clock, location }) =>
       new RedisStorage({ client, prefix: `contract:${location}:`, clock, maxBodySize: 64 * MiB }),
-    { persistent: true },
+    { persistent: true, invalidation: true },
   );
 
   storageContract(
@@ -88,7 +88,7 @@ describe.skipIf(!available)(title, () => {
         clock,
         maxBodySize: 64 * MiB,
       }),
-    { persistent: true },
+    { persistent: true, invalidation: true },
   );
 
   let prefixes = 0;

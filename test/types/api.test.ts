@@ -46,7 +46,7 @@ describe('public types', () => {
     expectTypeOf<CacheMetadata['stale']>().toEqualTypeOf<boolean>();
     expectTypeOf<CacheMetadata['forwarded']>().toEqualTypeOf<ForwardReason | undefined>();
     expectTypeOf<ForwardReason>().toEqualTypeOf<
-      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
     >();
     expectTypeOf<CachedAxiosResponse['cached']>().toEqualTypeOf<boolean>();
   });
@@ -61,7 +61,7 @@ describe('public types', () => {
     const cache = new HttpCache();
     cache.on('miss', (event) =>
       expectTypeOf(event.reason).toEqualTypeOf<
-        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
       >(),
     );
     // @ts-expect-error: there is no such event
@@ -78,6 +78,7 @@ describe('public types', () => {
         | 'ERR_HTTPCACHE_STORAGE'
         | 'ERR_HTTPCACHE_CODEC'
         | 'ERR_HTTPCACHE_CLOSED'
+        | 'ERR_HTTPCACHE_INVALIDATION'
       >();
   });
 });

@@ -33,6 +33,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly workers?: number;
   /** Where to serve Prometheus metrics on `/metrics`. */
   readonly metricsPort?: number;
+  /** Turns on PURGE requests with `Authorization: Bearer <token>`. */
+  readonly purgeToken?: string;
 }
 
 /** The proxy's default `--max-body-size`: 16 MiB. */
@@ -81,6 +83,12 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
         '--metrics-port <n>',
         'serve Prometheus metrics on /metrics at this port (per worker and summed)',
       ).argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--purge-token <token>',
+        'accept PURGE requests with Authorization: Bearer <token> (at least 16 characters)',
+      ).env('HTTPCACHE_PURGE_TOKEN'),
     )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
@@ -140,6 +148,7 @@ async function serveOne(
       ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
       maxBodySize: options.maxBodySize,
+      ...(options.purgeToken === undefined ? {} : { purgeToken: options.purgeToken }),
     });
   } catch (error) {
     await storage.close();

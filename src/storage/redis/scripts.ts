@@ -44,7 +44,7 @@ local function drop(id, grace)
 end
 `;
 
-function script(name: string, body: string): LuaScript {
+export function script(name: string, body: string): LuaScript {
   const source = `${PRELUDE}${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
