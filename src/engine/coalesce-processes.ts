@@ -26,6 +26,7 @@ export async function acrossProcesses(
   ex: Exchange,
   fwd: Forward,
   go: () => Promise<Response>,
+  land: () => unknown,
 ): Promise<Response> {
   const coalescer = coalescerOf(engine.store.storage);
   const init = ex.request.init;
@@ -36,13 +37,13 @@ export async function acrossProcesses(
   try {
     lease = await coalescer.acquire(ex.key);
     // Taken after another process released it: its entry may be stored since this one looked.
-    if (lease !== undefined && (await storedMeanwhile(engine, ex, fwd))) {
+    if (lease !== undefined && storedMeanwhile(lease, fwd)) {
       lease.release();
-      return lookAgain(engine, ex);
+      return lookAgain(engine, ex, land);
     }
     if (lease === undefined) {
       const outcome = await coalescer.wait(ex.key, signal);
-      if (outcome === 'done') return lookAgain(engine, ex);
+      if (outcome === 'done') return lookAgain(engine, ex, land);
       if (outcome === 'timeout') return go();
       lease = outcome;
     }
@@ -68,19 +69,22 @@ async function lead(lease: Lease, go: () => Promise<Response>): Promise<Response
   return response;
 }
 
-/** Whether storage has an entry under the key that was not there when the request looked. */
-async function storedMeanwhile(engine: Engine, ex: Exchange, fwd: Forward): Promise<boolean> {
+/** Whether the key has an entry that was not there when the request looked. */
+function storedMeanwhile(lease: Lease, fwd: Forward): boolean {
   const seen = new Set(fwd.variants.map((entry) => entry.id));
-  return (await engine.store.lookup(subject(ex))).some((entry) => !seen.has(entry.id));
+  return lease.stored.some((id) => !seen.has(id));
 }
 
 /**
  * The request again, from the start, once the process that held the lock is done: served from
  * storage, it says `collapsed` (and counts as a hit: its `hit` event is its only one); otherwise
  * it goes to the origin without waiting again. The requests of this process that waited for it
- * look again on their own once it returns (a flight's followers with nothing shared).
+ * look again on their own once it returns (a flight's followers with nothing shared). `land` ends
+ * this request's flight, so that no request joins it any more.
  */
-async function lookAgain(engine: Engine, ex: Exchange): Promise<Response> {
+async function lookAgain(engine: Engine, ex: Exchange, land: () => unknown): Promise<Response> {
+  // This request's flight ends first: looking again, it must not find itself to follow.
+  land();
   const init: CacheRequestInit = { ...ex.request.init };
   waited.add(init);
   const response = await engine.handle(ex.request.input, init);
