@@ -45,7 +45,7 @@ export async function forward(engine: Engine, ex: Exchange, fwd: Forward): Promi
   const work = (async () => {
     try {
       const go = () => forwardAlone(engine, ex, fwd, { flight, land });
-      return await acrossProcesses(engine, ex, fwd, go);
+      return await acrossProcesses(engine, ex, fwd, go, land);
     } catch (error) {
       for (const follower of land()) follower.settle({ type: 'error', error });
       throw error;
