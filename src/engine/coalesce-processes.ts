@@ -1,5 +1,4 @@
 import { coalescerOf, type Lease } from '../storage/coalescer.ts';
-import type { Follower } from './coalesce.ts';
 import { type Engine, subject } from './context.ts';
 import type { Exchange, Forward } from './exchange.ts';
 import { cacheStatus } from './metadata.ts';
@@ -26,7 +25,7 @@ export async function acrossProcesses(
   ex: Exchange,
   fwd: Forward,
   go: () => Promise<Response>,
-  land: () => readonly Follower<Exchange>[],
+  land: () => unknown,
 ): Promise<Response> {
   const coalescer = coalescerOf(engine.store.storage);
   const init = ex.request.init;
@@ -37,13 +36,13 @@ export async function acrossProcesses(
   try {
     lease = await coalescer.acquire(ex.key);
     // Taken after another process released it: its entry may be stored since this one looked.
-    if (lease !== undefined && (await storedMeanwhile(engine, ex, fwd))) {
+    if (lease !== undefined && storedMeanwhile(lease, fwd)) {
       lease.release();
-      return shareStored(engine, ex, land);
+      return lookAgain(engine, ex, land);
     }
     if (lease === undefined) {
       const outcome = await coalescer.wait(ex.key, signal);
-      if (outcome === 'done') return shareStored(engine, ex, land);
+      if (outcome === 'done') return lookAgain(engine, ex, land);
       if (outcome === 'timeout') return go();
       lease = outcome;
     }
@@ -69,41 +68,22 @@ async function lead(lease: Lease, go: () => Promise<Response>): Promise<Response
   return response;
 }
 
-/** Whether storage has an entry under the key that was not there when the request looked. */
-async function storedMeanwhile(engine: Engine, ex: Exchange, fwd: Forward): Promise<boolean> {
+/** Whether the key has an entry that was not there when the request looked. */
+function storedMeanwhile(lease: Lease, fwd: Forward): boolean {
   const seen = new Set(fwd.variants.map((entry) => entry.id));
-  return (await engine.store.lookup(subject(ex))).some((entry) => !seen.has(entry.id));
-}
-
-/**
- * Another process's entry is stored (or will not be): the request looks again, and so does each
- * request of this process that waited for it, each getting its own response.
- */
-async function shareStored(
-  engine: Engine,
-  ex: Exchange,
-  land: () => readonly Follower<Exchange>[],
-): Promise<Response> {
-  // Each settled before the leader returns: a follower left over would go its own way.
-  const followers = land().map(async (follower) => {
-    try {
-      follower.settle({
-        type: 'response',
-        response: await lookAgain(engine, follower.context, false),
-      });
-    } catch (error) {
-      follower.settle({ type: 'error', error });
-    }
-  });
-  const [own] = await Promise.all([lookAgain(engine, ex, true), ...followers]);
-  return own;
+  return lease.stored.some((id) => !seen.has(id));
 }
 
 /**
  * The request again, from the start, once the process that held the lock is done: served from
- * storage, it says `collapsed`; otherwise it goes to the origin without waiting again.
+ * storage, it says `collapsed` (and counts as a hit: its `hit` event is its only one); otherwise
+ * it goes to the origin without waiting again. The requests of this process that waited for it
+ * look again on their own once it returns (a flight's followers with nothing shared). `land` ends
+ * this request's flight, so that no request joins it any more.
  */
-async function lookAgain(engine: Engine, ex: Exchange, counted: boolean): Promise<Response> {
+async function lookAgain(engine: Engine, ex: Exchange, land: () => unknown): Promise<Response> {
+  // This request's flight ends first: looking again, it must not find itself to follow.
+  land();
   const init: CacheRequestInit = { ...ex.request.init };
   waited.add(init);
   const response = await engine.handle(ex.request.input, init);
@@ -113,8 +93,6 @@ async function lookAgain(engine: Engine, ex: Exchange, counted: boolean): Promis
   (metadata as { collapsed: boolean }).collapsed = true;
   const field = response.headers.get('cache-status');
   if (field !== null) response.headers.set('cache-status', collapsedStatus(field));
-  // A request that waited in this process is counted as it takes its response.
-  if (counted) engine.events.emit('coalesced', { key: ex.key, url: ex.head.url });
   return response;
 }
 

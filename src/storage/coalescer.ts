@@ -25,6 +25,12 @@ export interface Coalescer {
 /** A lock held: kept while the origin answers and its body is stored, then released. */
 export interface Lease {
   /**
+   * The ids of the entries stored under the key when the lock was taken: one the request did not
+   * see when it looked was stored meanwhile (by the lock's previous holder), and the request looks
+   * again instead of going to the origin.
+   */
+  readonly stored: readonly string[];
+  /**
    * The response is being stored: from now on the lock is kept only while its body makes
    * progress, and the storage releases it once the entry is committed (or the write failed).
    */

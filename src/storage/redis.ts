@@ -121,8 +121,15 @@ export class RedisStorage implements Storage {
     this.#tier =
       settings.tier === undefined
         ? undefined
-        : new TierFront(client, keys, settings.tier, (error) =>
-            this.#reportQuietly('tier', error, undefined),
+        : new TierFront(
+            client,
+            keys,
+            settings.tier,
+            (error) => this.#reportQuietly('tier', error, undefined),
+            (entry, hits, now) =>
+              this.#touch(entry, hits, now).catch((error: unknown) =>
+                this.#reportQuietly('touch', error, entry.key),
+              ),
           );
     this.coalescer =
       settings.coalesce === undefined || !this.#channels.available
@@ -262,10 +269,19 @@ export class RedisStorage implements Storage {
     return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
-  /** Counts a hit (HINCRBY) and marks the entry used now; an entry that is gone is left alone. */
+  /**
+   * Counts a hit (HINCRBY) and marks the entry used now; an entry that is gone is left alone. The
+   * hits of entries the memory tier holds are gathered and written a moment later.
+   */
   async touch(entry: EntryMeta, now: number = this.#ctx.clock()): Promise<void> {
+    this.#assertOpen();
+    if (this.#tier?.touch(this.#ctx.keys.hash(entry.key), entry, now) === true) return;
+    await this.#touch(entry, 1, now);
+  }
+
+  async #touch(entry: EntryMeta, hits: number, now: number): Promise<void> {
     const { keys, script } = this.#ctx;
-    await script('touch', TOUCH, [keys.entry(keys.hash(entry.key), entry.id)], [1, now]);
+    await script('touch', TOUCH, [keys.entry(keys.hash(entry.key), entry.id)], [hits, now]);
   }
 
   async delete(key: string): Promise<void> {
@@ -321,8 +337,9 @@ export class RedisStorage implements Storage {
     if (this.#closed) return;
     // Released before the storage refuses exchanges: the releases are under way once it does.
     this.coalescer?.close();
+    const touches = this.#tier?.flushTouches();
     this.#closed = true;
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.allSettled([...this.#inFlight, touches]);
     this.#channels.close();
     this.#tier?.close();
     if (!this.#closeClient) return;

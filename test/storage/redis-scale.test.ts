@@ -200,9 +200,12 @@ describe.skipIf(!available)(title, () => {
           expect(result).toMatchObject({ status: 200, length: body.length, sha: sha(body) });
         }
         expect(origin.count('/cold')).toBe(1);
-        // Every request but the one that went to the origin shared its response.
-        const collapsed = results.filter((r) => r.cacheStatus?.includes('collapsed'));
-        expect(collapsed).toHaveLength(399);
+        // Every other request shared its response, or was served it from Redis once stored; the
+        // request each other process waited with says so.
+        const others = results.filter((r) => !r.cacheStatus?.includes('fwd-status'));
+        for (const r of others) expect(r.cacheStatus).toMatch(/collapsed|hit/);
+        const waited = results.filter((r) => /; hit; .*; collapsed/.test(r.cacheStatus ?? ''));
+        expect(waited.length).toBeGreaterThanOrEqual(3);
       } finally {
         releaseOrigin();
         await origin.close();

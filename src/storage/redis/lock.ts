@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Coalescer, Lease } from '../coalescer.ts';
 import type { Channels } from './channels.ts';
 import type { RedisContext } from './context.ts';
-import { RENEW, UNLOCK } from './scripts.ts';
+import { ACQUIRE, RENEW, UNLOCK } from './scripts.ts';
 
 /**
  * Coalescing across processes with a Redis lock per key: `SET lock token NX PX ttl` taken by the
@@ -50,15 +50,16 @@ export class RedisCoalescer implements Coalescer {
   }
 
   async acquire(key: string): Promise<Lease | undefined> {
-    const { keys, client, send } = this.#ctx;
+    const { keys, script } = this.#ctx;
     const token = randomBytes(12).toString('base64url');
-    const lock = keys.lock(keys.hash(key));
+    const hash = keys.hash(key);
+    const lock = keys.lock(hash);
     const { lockTtl } = this.#settings;
-    const reply = await send('lock', () => client.call('set', lock, token, 'NX', 'PX', lockTtl));
-    if (reply !== 'OK') return undefined;
+    const stored = await script('lock', ACQUIRE, [keys.variants(hash), lock], [token, lockTtl]);
+    if (!Array.isArray(stored)) return undefined;
     // What is stored is looked at afresh under the lock, not in this process's memory tier.
-    this.#forget(keys.hash(key));
-    const lease = new RedisLease(key, token, lockTtl, {
+    this.#forget(hash);
+    const lease = new RedisLease(key, token, lockTtl, stored.map(String), {
       renew: () => this.#ctx.script('lock', RENEW, [lock], [token, lockTtl]),
       release: () => this.#release(key, token),
     });
@@ -154,15 +155,17 @@ interface LockOps {
 class RedisLease implements Lease {
   readonly key: string;
   readonly token: string;
+  readonly stored: readonly string[];
   readonly #ops: LockOps;
   readonly #timer: ReturnType<typeof setInterval>;
   #storing = false;
   #progressed = false;
   #released = false;
 
-  constructor(key: string, token: string, ttl: number, ops: LockOps) {
+  constructor(key: string, token: string, ttl: number, stored: string[], ops: LockOps) {
     this.key = key;
     this.token = token;
+    this.stored = stored;
     this.#ops = ops;
     this.#timer = setInterval(() => this.#renew(), Math.max(1, Math.floor(ttl / 3)));
     this.#timer.unref?.();
@@ -186,6 +189,8 @@ class RedisLease implements Lease {
   #renew(): void {
     const stalled = this.#storing && !this.#progressed;
     this.#progressed = false;
+    // Stalled, the lock lapses: a waiting process takes over once it expires.
+    if (stalled) clearInterval(this.#timer);
     if (stalled || this.#released) return;
     this.#ops.renew().then(
       (held) => {

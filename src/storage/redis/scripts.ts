@@ -242,6 +242,16 @@ drop(id, tonumber(ARGV[2]))
 return tonumber(fields[1]) or 0`,
 );
 
+/**
+ * KEYS: variants hash, lock. ARGV: token, ttl. Takes the lock (`SET NX PX`); the ids of the
+ * entries the key points to then, or nil when another holds it.
+ */
+export const ACQUIRE = script(
+  'acquire',
+  `if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('HVALS', KEYS[1])`,
+);
+
 /** KEYS: lock. ARGV: token, ttl. Extends a lock still held with `token`; 1, or 0 when lost. */
 export const RENEW = script(
   'renew',

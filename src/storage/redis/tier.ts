@@ -16,7 +16,7 @@ type Bytes = Uint8Array<ArrayBuffer>;
 /** One key's variants and the bodies read of them. */
 interface Held {
   readonly key: string;
-  readonly variants: readonly EntryMeta[];
+  variants: readonly EntryMeta[];
   readonly bodies: Map<string, Bytes>;
   bytes: number;
   /** When it is no longer served (ms, by `Date.now`), where Redis does not tell of changes. */
@@ -80,6 +80,18 @@ export class MemoryTier {
   /** A body held, or `undefined`. */
   body(hash: string, id: string): Bytes | undefined {
     return this.#held.get(hash)?.bodies.get(id);
+  }
+
+  /** Counts a hit of a held entry (in its held metadata); `false` when it is not held. */
+  touch(hash: string, id: string): boolean {
+    const held = this.#held.get(hash);
+    const index = held?.variants.findIndex((meta) => meta.id === id) ?? -1;
+    if (held === undefined || index < 0) return false;
+    const variants = [...held.variants];
+    const meta = variants[index] as EntryMeta;
+    variants[index] = { ...meta, hits: meta.hits + 1 };
+    held.variants = variants;
+    return true;
   }
 
   /** Starts a read of a key from Redis. */

@@ -40,6 +40,19 @@ export type TierEvent =
 /** Listens to the tier's events. */
 export type TierListener = (event: TierEvent) => void;
 
+/** How long the hits of held entries are gathered before they are written to Redis (ms). */
+const TOUCH_INTERVAL = 1000;
+
+/** Hits gathered for one entry: how many, and when the last was. */
+interface Touches {
+  readonly entry: EntryMeta;
+  hits: number;
+  now: number;
+}
+
+/** Writes gathered hits to Redis. */
+export type TouchWriter = (entry: EntryMeta, hits: number, now: number) => Promise<unknown>;
+
 /** A RedisStorage's tier, its tracking, and its listeners. */
 export class TierFront {
   readonly #tier: MemoryTier;
@@ -47,14 +60,22 @@ export class TierFront {
   readonly #keys: RedisKeys;
   readonly #fallbackTtl: number;
   readonly #listeners = new Set<TierListener>();
+  readonly #writeTouches: TouchWriter;
+  readonly #touches = new Map<string, Touches>();
+  #touchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `report` is told when tracking is unavailable, as a {@link StorageError}. */
+  /**
+   * `report` is told when tracking is unavailable, as a {@link StorageError}; `writeTouches`
+   * writes the hits of held entries, gathered.
+   */
   constructor(
     client: RedisClientLike,
     keys: RedisKeys,
     options: Required<TierOptions>,
     report: (error: StorageError) => void,
+    writeTouches: TouchWriter,
   ) {
+    this.#writeTouches = writeTouches;
     this.#tier = new MemoryTier(options.maxBytes);
     this.#keys = keys;
     this.#fallbackTtl = options.fallbackTtl;
@@ -116,6 +137,37 @@ export class TierFront {
     this.#tier.keepBody(hash, id, body);
   }
 
+  /**
+   * Counts a hit of a held entry, written to Redis with others a moment later (a hit served from
+   * memory costs no round trip); `false` when the entry is not held.
+   */
+  touch(hash: string, entry: EntryMeta, now: number): boolean {
+    if (!this.#tier.touch(hash, entry.id)) return false;
+    const name = `${hash}:${entry.id}`;
+    const touches = this.#touches.get(name);
+    if (touches === undefined) this.#touches.set(name, { entry, hits: 1, now });
+    else {
+      touches.hits++;
+      touches.now = Math.max(touches.now, now);
+    }
+    if (this.#touchTimer === undefined) {
+      this.#touchTimer = setTimeout(() => {
+        this.flushTouches().catch(() => undefined);
+      }, TOUCH_INTERVAL);
+      this.#touchTimer.unref?.();
+    }
+    return true;
+  }
+
+  /** Writes the gathered hits. */
+  async flushTouches(): Promise<void> {
+    clearTimeout(this.#touchTimer);
+    this.#touchTimer = undefined;
+    const gathered = [...this.#touches.values()];
+    this.#touches.clear();
+    await Promise.all(gathered.map((t) => this.#writeTouches(t.entry, t.hits, t.now)));
+  }
+
   /** This process changed a key, or is about to look at it afresh: the tier forgets it. */
   forget(hash: string): void {
     this.#tier.invalidate(hash);
@@ -127,6 +179,7 @@ export class TierFront {
   }
 
   close(): void {
+    clearTimeout(this.#touchTimer);
     this.#tracking.close();
     this.#tier.keep(0);
     this.#listeners.clear();
