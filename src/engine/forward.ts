@@ -133,7 +133,10 @@ async function forwardAlone(
   if (fwd.uncounted !== true) {
     engine.events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
   }
-  const [input, init] = originArguments(ex.request, fwd.conditions, leading?.flight.signal);
+  // The flight's signal aborts once every request waiting for it has aborted: never while the
+  // leader, which has no signal of its own, waits. fetch then needs no signal to watch.
+  const signal = signalOf(ex.request) === undefined ? undefined : leading?.flight.signal;
+  const [input, init] = originArguments(ex.request, fwd.conditions, signal);
   const requestTime = engine.options.clock();
   let response: Response;
   try {

@@ -146,7 +146,7 @@ export class MemoryStorage implements Storage, SyncStorage {
               : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
           );
         }
-        chunks.push(value);
+        if (value.byteLength > 0) chunks.push(value);
         // Stored entries make room for the bytes in flight.
         this.#evict();
       }
@@ -313,6 +313,7 @@ function pieces(body: readonly Uint8Array<ArrayBuffer>[]): ReadableStream<Uint8A
     type: 'bytes',
     pull(controller) {
       const piece = body[next++];
+      // A byte stream takes no empty chunk: put keeps none, a stored piece is never empty.
       if (piece !== undefined) controller.enqueue(piece.slice());
       if (next >= body.length) controller.close();
     },
