@@ -169,8 +169,14 @@ export class SqliteStorage implements Storage, SyncStorage {
     this.#assertOpen();
     const write = newWrite();
     try {
-      if (bytes.byteLength > 0) this.#append(write, bytes);
-      return this.#commit(entry, write);
+      // One transaction (one commit to the file): the body, the entry, and the eviction that
+      // makes room for it.
+      return this.#run('put', () =>
+        transaction(this.#db, () => {
+          if (bytes.byteLength > 0) append(this.#ctx, write, bytes);
+          return this.#commit(entry, write);
+        }),
+      );
     } catch (error) {
       this.#abandon(entry, write);
       throw error;
