@@ -65,7 +65,8 @@ export function chart(figures: readonly Figure[], title: string): string {
       return `<line x1="${at}" x2="${at}" y1="${TOP - 22}" y2="${height - 10}" stroke="#6b7280"${dash}/>${text(Number(at), TOP - 26, `${ratio}x`, 'tick')}`;
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-labelledby="title">
+<title id="title">${escaped(title)}</title>
 <style>.row{font-weight:600}.name{text-anchor:end}.tick{text-anchor:middle;fill:#374151}.value{fill:#111827}</style>
 <rect width="100%" height="100%" fill="#ffffff"/>
 ${text(16, 20, title, 'row')}
