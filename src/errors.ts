@@ -13,7 +13,8 @@ export type HttpCacheErrorCode =
   | 'ERR_HTTPCACHE_REQUEST'
   | 'ERR_HTTPCACHE_STORAGE'
   | 'ERR_HTTPCACHE_CODEC'
-  | 'ERR_HTTPCACHE_CLOSED';
+  | 'ERR_HTTPCACHE_CLOSED'
+  | 'ERR_HTTPCACHE_INVALIDATION';
 
 /** The base class of every error httpcache raises. */
 export class HttpCacheError extends Error {
@@ -53,6 +54,17 @@ export class RequestError extends HttpCacheError {
     super('ERR_HTTPCACHE_REQUEST', `Invalid fetch argument \`${argument}\`: ${message}`);
     this.name = 'RequestError';
     this.argument = argument;
+  }
+}
+
+/**
+ * A target of `invalidate()` that names nothing: not a URL string, `URL`, `Request`,
+ * `{ prefix }` or `{ tag }`, or one whose URL, prefix or tag is not valid.
+ */
+export class InvalidationError extends HttpCacheError {
+  constructor(message: string) {
+    super('ERR_HTTPCACHE_INVALIDATION', `Invalid invalidation target: ${message}`);
+    this.name = 'InvalidationError';
   }
 }
 

@@ -4,15 +4,19 @@
  * @module
  */
 
+export type { ForwardReason } from './core/decision.ts';
 export type { UrlNormalization } from './core/key.ts';
 export type { CacheMode, HeaderReader, HeuristicOptions } from './core/types.ts';
+export type { VaryNormalizer } from './core/vary-normalizers.ts';
 export type {
   CacheEventCounts,
   CacheEventListener,
   CacheEvents,
   CacheEventType,
+  ResponseResult,
 } from './engine/events.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
+export type { InvalidationTarget } from './engine/invalidate.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';
 export type { HttpCacheOptions, KeyFunction, KeyRequest } from './engine/options.ts';
 export type { CacheRequestInit, RequestCacheOptions } from './engine/request.ts';
@@ -21,6 +25,7 @@ export {
   CodecError,
   HttpCacheError,
   type HttpCacheErrorCode,
+  InvalidationError,
   isHttpCacheError,
   OptionsError,
   RequestError,

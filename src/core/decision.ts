@@ -12,7 +12,15 @@ import { selectVariants } from './vary.ts';
  */
 
 /** RFC 9211 §2.2 `fwd` reasons this cache reports when it goes to the origin. */
-export type ForwardReason = 'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale';
+export type ForwardReason =
+  | 'bypass'
+  | 'method'
+  | 'uri-miss'
+  | 'vary-miss'
+  | 'request'
+  | 'stale'
+  /** The cache holds part of the response and asks for the rest (RFC 9111 §3.4). */
+  | 'partial';
 
 /** What to do with a request, given what is stored. */
 export type RequestDecision<T extends StoredResponse> =
@@ -65,7 +73,7 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
   const { request, variants, controls, options, now } = input;
   const requestCc = honouredRequestDirectives(input.requestCc, options);
   const onlyIfCached = isOnlyIfCached(requestCc, controls);
-  const selected = selectVariants(variants, request.headers);
+  const selected = selectVariants(variants, request.headers, options.varyNormalizers);
   const entry = selected[0];
   if (entry === undefined) {
     if (onlyIfCached) return GATEWAY_TIMEOUT;
@@ -77,7 +85,7 @@ export function decide<T extends StoredResponse>(input: DecisionInput<T>): Reque
       plainRequest(request) ? conditionalHeaders(undefined, variants) : undefined,
     );
   }
-  const f = freshnessUnder(entry, now, options);
+  const f = freshnessUnder(entry, now, options, controls.maxAge);
   // Fetch standard: force-cache and only-if-cached use a stored response "not paying attention to staleness".
   if (controls.mode === 'force-cache' || controls.mode === 'only-if-cached') {
     if (preconditionsHold(request, entry)) return { type: 'not-modified', entry, freshness: f };

@@ -69,11 +69,8 @@ export function newEntry(
   options: PolicyOptions,
   controls: RequestControls,
 ): NewEntry | undefined {
-  const headers = withDate(
-    headersToStore(input.headers, input.cc, options.shared),
-    input.responseTime,
-  );
-  const vary = varyValues(headers, input.requestHeaders);
+  const headers = withDate(headersToStore(input.headers, input.cc, options), input.responseTime);
+  const vary = varyValues(headers, input.requestHeaders, options.varyNormalizers);
   if (vary === undefined) return undefined;
   const stored: StoredResponse = {
     status: input.status,
@@ -82,6 +79,7 @@ export function newEntry(
     requestTime: input.requestTime,
     responseTime: input.responseTime,
     vary,
+    ...assignedMaxAge(controls.maxAge),
   };
   const f = freshnessUnder(stored, input.responseTime, options);
   const staleAt = input.responseTime + ttlOf(f) * 1000;
@@ -146,10 +144,11 @@ export function freshen<T extends NewEntry>(
   const stored: StoredResponse = {
     status: entry.status,
     statusText: entry.statusText,
-    headers: updateHeaders(kept, fields, newerCc, options.shared),
+    headers: updateHeaders(kept, fields, newerCc, options),
     requestTime,
     responseTime,
     vary: entry.vary,
+    ...assignedMaxAge(controls.maxAge ?? entry.maxAge),
   };
   const f = freshnessUnder(stored, responseTime, options);
   const staleAt = responseTime + ttlOf(f) * 1000;
@@ -159,6 +158,11 @@ export function freshen<T extends NewEntry>(
     staleAt,
     deleteAt: retentionEnd(stored, f, staleAt, options, controls),
   };
+}
+
+/** The per-request `maxAge` a stored response keeps, when one was given. */
+function assignedMaxAge(maxAge: number | undefined): { maxAge?: number } {
+  return maxAge === undefined ? {} : { maxAge };
 }
 
 /**

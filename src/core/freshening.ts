@@ -75,11 +75,15 @@ export function planFreshening<T extends NewEntry>(input: FresheningInput<T>): F
   const freshened = candidates.map((target) => freshening(target, input));
   // RFC 9111 §4.1: never rewrite a stored response this request's Vary values do not select.
   const write = freshened.filter(
-    (f) => matchesVariant(f.target, request.headers) && mayStoreFor(request, f.updated, input),
+    (f) =>
+      matchesVariant(f.target, request.headers, input.options.varyNormalizers) &&
+      mayStoreFor(request, f.updated, input),
   );
   const serve =
     freshened.find((f) => f.target === input.revalidated) ??
-    freshened.find((f) => matchesVariant(f.target, request.headers)) ??
+    freshened.find((f) =>
+      matchesVariant(f.target, request.headers, input.options.varyNormalizers),
+    ) ??
     freshened[0];
   return { write, serve: serve?.updated, invalid: false };
 }
@@ -93,7 +97,9 @@ export function planFreshening<T extends NewEntry>(input: FresheningInput<T>): F
  * stored response to be stale".
  */
 function planHead<T extends NewEntry>(input: FresheningInput<T>): FresheningPlan<T> {
-  const chosen = input.variants.filter((v) => matchesVariant(v, input.request.headers));
+  const chosen = input.variants.filter((v) =>
+    matchesVariant(v, input.request.headers, input.options.varyNormalizers),
+  );
   // A stored response of another status (a 404, a redirect) does not describe what a 200 does.
   if (chosen.some((c) => c.status !== 200 || !describesSame(c.headers, input.headers))) {
     return { ...NOTHING, invalid: true };

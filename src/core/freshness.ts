@@ -27,6 +27,17 @@ export interface Freshness {
   readonly explicit: boolean;
 }
 
+/** Lifetimes the cache's user assigns, beside those RFC 9111 §4.2.1 and §4.2.2 derive. */
+export interface AssignedLifetimes {
+  /** The lifetime of a response with neither explicit nor heuristic freshness (seconds). */
+  readonly defaultMaxAge?: number | undefined;
+  /**
+   * The lifetime to use whatever the response says (seconds); by default the one the request
+   * that stored it assigned ({@link StoredResponse.maxAge}).
+   */
+  readonly maxAge?: number | undefined;
+}
+
 /** Computes {@link Freshness} of `stored` at time `now`. */
 export function freshness(
   stored: StoredResponse,
@@ -34,24 +45,40 @@ export function freshness(
   shared: boolean,
   heuristics: HeuristicOptions | false,
   targetFields: readonly string[] = [],
+  assigned: AssignedLifetimes = {},
 ): Freshness {
   const { cc, targeted } = responseDirectives(stored.headers, targetFields);
+  const age = currentAge(stored, now);
+  const maxAge = assigned.maxAge ?? stored.maxAge;
+  if (maxAge !== undefined) {
+    // Not an RFC 9111 rule: the user's own lifetime replaces what the response says about its
+    // freshness (max-age, Expires, and no-cache, RFC 9111 §5.2.2.4); other directives still apply.
+    const { noCache: _noCache, ...kept } = cc;
+    return { cc: kept, lifetime: maxAge, age, explicit: true };
+  }
   const explicit = explicitLifetime(stored, cc, shared, targeted);
   return {
     cc,
-    lifetime: explicit ?? heuristicLifetime(stored, cc, heuristics),
-    age: currentAge(stored, now),
+    lifetime: explicit ?? implicitLifetime(stored, cc, heuristics, assigned.defaultMaxAge ?? 0),
+    age,
     explicit: explicit !== undefined,
   };
 }
 
-/** {@link freshness} under a cache's policy. */
+/**
+ * {@link freshness} under a cache's policy; `maxAge`, when given, is the request's own lifetime
+ * (per-request `maxAge`), which replaces the stored one.
+ */
 export function freshnessUnder(
   stored: StoredResponse,
   now: number,
   policy: PolicyOptions,
+  maxAge?: number,
 ): Freshness {
-  return freshness(stored, now, policy.shared, policy.heuristics, policy.targeted);
+  return freshness(stored, now, policy.shared, policy.heuristics, policy.targeted, {
+    defaultMaxAge: policy.defaultMaxAge,
+    maxAge,
+  });
 }
 
 /** Remaining freshness in seconds; negative when stale (RFC 9211 `ttl`). */
@@ -105,6 +132,27 @@ export function heuristicLifetime(
   const sinceModified = (dateOf(stored) - lastModified) / 1000;
   if (sinceModified <= 0) return 0;
   return Math.min(sinceModified * heuristics.fraction, heuristics.maxLifetime);
+}
+
+/**
+ * RFC 9111 §4.2.2: "a cache MAY assign a heuristic expiration time when an explicit time is not
+ * specified". The lifetime of a response without explicit expiration: the heuristic one when
+ * heuristics give one, else the cache's `defaultMaxAge`, a fixed heuristic held to the same
+ * rules: never beside explicit expiration, and only for a heuristically cacheable status or a
+ * `public` response.
+ */
+export function implicitLifetime(
+  stored: Pick<StoredResponse, 'headers' | 'responseTime' | 'status'>,
+  cc: CacheControl,
+  heuristics: HeuristicOptions | false,
+  defaultMaxAge: number,
+): number {
+  const heuristic = heuristicLifetime(stored, cc, heuristics);
+  if (heuristic > 0 || defaultMaxAge <= 0) return heuristic;
+  // RFC 9111 §4.2.2: heuristics only for "a status code that is defined as heuristically
+  // cacheable" or a response "marked as explicitly cacheable (e.g., with a public response directive)".
+  if (!HEURISTICALLY_CACHEABLE.has(stored.status) && cc.public !== true) return 0;
+  return defaultMaxAge;
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   planFreshening,
 } from './freshening.ts';
 export {
+  type AssignedLifetimes,
   currentAge,
   DEFAULT_HEURISTICS,
   dateOf,
@@ -47,6 +48,7 @@ export {
   freshness,
   freshnessUnder,
   heuristicLifetime,
+  implicitLifetime,
   isFresh,
   ttlOf,
 } from './freshness.ts';
@@ -62,6 +64,23 @@ export { getHeader, noHeaders, pairsReader } from './headers.ts';
 export { formatHttpDate, parseHttpDate } from './http-date.ts';
 export { invalidatedUrls } from './invalidation.ts';
 export { defaultKey, normalizeUrl } from './key.ts';
+export {
+  answerFromParts,
+  asPart,
+  type Combination,
+  combine,
+  continuesPart,
+  isPart,
+  type PartRange,
+  type PartsAnswer,
+  parseContentRange,
+  partRange,
+  partVariant,
+  type Segment,
+  strongValidator,
+  wholeVariant,
+  withRange,
+} from './partial.ts';
 export { answerRange, type RangeAnswer } from './range.ts';
 export {
   decideResponse,
@@ -124,3 +143,10 @@ export {
   variantId,
   varyValues,
 } from './vary.ts';
+export {
+  DEFAULT_VARY_NORMALIZERS,
+  firstChoiceIs,
+  normalizeWith,
+  type VaryNormalizer,
+  type VaryNormalizers,
+} from './vary-normalizers.ts';

@@ -21,8 +21,9 @@ export type RangeAnswer =
 const FULL: RangeAnswer = { type: 'full' };
 
 /**
- * RFC 9110 §14.2: evaluates a request's `Range` against a stored 200 of `size` bytes. Only a
- * single byte range is served partially; a server (and so a cache) MAY ignore Range otherwise.
+ * RFC 9110 §14.2: evaluates a request's `Range` against a stored representation of `size` bytes
+ * (a complete 200, or a part of one: see `partial.ts`). Only a single byte range is served
+ * partially; a server (and so a cache) MAY ignore Range otherwise.
  */
 export function answerRange(
   request: HeaderReader,
@@ -30,7 +31,7 @@ export function answerRange(
   size: number,
 ): RangeAnswer {
   const range = request.get('range');
-  if (range === null || stored.status !== 200) return FULL;
+  if (range === null || (stored.status !== 200 && stored.status !== 206)) return FULL;
   // RFC 9110 §13.1.5: If-Range: serve the range only if the validator matches the stored response.
   const ifRange = request.get('if-range');
   if (ifRange !== null && !ifRangeMatches(ifRange, stored)) return FULL;

@@ -6,6 +6,7 @@ import { explicitLifetime, type Freshness, freshnessUnder } from './freshness.ts
 import { pairsReader } from './headers.ts';
 import { invalidatedUrls } from './invalidation.ts';
 import { normalizeUrl } from './key.ts';
+import { asPart } from './partial.ts';
 import { canServeStaleOnError, STALE_IF_ERROR_STATUSES } from './stale.ts';
 import { storability } from './storable.ts';
 import { responseDirectives } from './targeted.ts';
@@ -218,7 +219,7 @@ function storing<T extends NewEntry>(
     options,
   );
   if (!verdict.storable) return undefined;
-  const entry = newEntry(
+  const made = newEntry(
     {
       requestHeaders: request.headers,
       status: head.status,
@@ -231,6 +232,8 @@ function storing<T extends NewEntry>(
     options,
     input.controls,
   );
+  // RFC 9111 §3.3: a 206 is stored as a part of the representation, beside the whole one.
+  const entry = made !== undefined && head.status === 206 ? asPart(made) : made;
   if (entry === undefined) return undefined;
   const length = declaredLength(entry);
   if (length !== undefined && length > input.maxBodySize) return undefined;

@@ -11,12 +11,12 @@ export const HEURISTICALLY_CACHEABLE: ReadonlySet<number> = new Set([
 
 /**
  * Final status codes whose caching requirements this cache implements (RFC 9111 §3 "understands
- * the response status code"). 206 is left out: partial content is not combined or stored.
+ * the response status code"), 206 included: partial content is stored and combined (§3.3, §3.4).
  */
 export const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([
-  200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307, 308, 400, 401, 402, 403, 404, 405, 406,
-  407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426, 500, 501, 502, 503, 504,
-  505,
+  200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 307, 308, 400, 401, 402, 403, 404, 405,
+  406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426, 500, 501, 502, 503,
+  504, 505,
 ]);
 
 /** RFC 9110 §9.2.1: methods defined as safe; any other method is treated as unsafe. */

@@ -48,7 +48,7 @@ export function storability(input: StorabilityInput, options: PolicyOptions): St
   // §3: "the response status code is final"
   if (!isFinalStatus(status)) return { storable: false, reason: 'status' };
   // §3: "if the response status code is 206 or 304, or the must-understand cache directive is
-  // present: the cache understands the response status code". Partial content is not stored.
+  // present: the cache understands the response status code". Partial content is (see partial.ts).
   if (
     (status === 206 || status === 304 || cc.mustUnderstand === true) &&
     !UNDERSTOOD_STATUSES.has(status)

@@ -1,6 +1,6 @@
 import type { CacheControl } from './cache-control.ts';
 import { splitList } from './header-values.ts';
-import type { HeaderPairs } from './types.ts';
+import type { HeaderPairs, PolicyOptions } from './types.ts';
 
 /**
  * Which header fields a cache keeps, and which a 304 may replace: RFC 9111 §3.1 and §3.2.
@@ -31,14 +31,17 @@ export const NOT_UPDATED_FIELDS: ReadonlySet<string> = new Set([
   'content-range',
 ]);
 
+/** The settings that decide which fields a cache keeps. */
+export type StoringOptions = Pick<PolicyOptions, 'shared' | 'storeSetCookie'>;
+
 /** The header fields a cache keeps of a response it stores. */
 export function headersToStore(
   headers: Iterable<readonly [string, string]>,
   cc: CacheControl,
-  shared: boolean,
+  options: StoringOptions,
 ): [string, string][] {
   const fields = [...headers];
-  const dropped = droppedFields(fields, cc, shared);
+  const dropped = droppedFields(fields, cc, options);
   const kept: [string, string][] = [];
   for (const [name, value] of fields) {
     const lower = name.toLowerCase();
@@ -50,7 +53,7 @@ export function headersToStore(
 function droppedFields(
   headers: Iterable<readonly [string, string]>,
   cc: CacheControl,
-  shared: boolean,
+  options: StoringOptions,
 ): Set<string> {
   const dropped = new Set<string>();
   for (const [name, value] of headers) {
@@ -61,11 +64,12 @@ function droppedFields(
   }
   // RFC 9111 §5.2.2.4: qualified no-cache fields are not to be reused without revalidation.
   if (Array.isArray(cc.noCache)) for (const f of cc.noCache) dropped.add(f);
-  if (shared) {
+  if (options.shared) {
     // RFC 9111 §5.2.2.7: "a shared cache MUST NOT store the specified field names"
     if (Array.isArray(cc.private)) for (const f of cc.private) dropped.add(f);
-    // A shared cache never hands one user's cookies to another.
-    dropped.add('set-cookie');
+    // RFC 9111 §7.3 lets a cache store Set-Cookie ("does not inhibit caching"), but a shared
+    // cache would then hand one user's cookies to every other: dropped unless the operator asks.
+    if (options.storeSetCookie !== true) dropped.add('set-cookie');
   }
   return dropped;
 }
@@ -79,9 +83,9 @@ export function updateHeaders(
   stored: HeaderPairs,
   newer: Iterable<readonly [string, string]>,
   cc: CacheControl,
-  shared: boolean,
+  options: StoringOptions,
 ): [string, string][] {
-  const replacements = headersToStore(newer, cc, shared).filter(
+  const replacements = headersToStore(newer, cc, options).filter(
     ([name]) => !NOT_UPDATED_FIELDS.has(name),
   );
   if (replacements.length === 0) return stored.map(([n, v]) => [n, v]);

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { VaryNormalizers } from './vary-normalizers.ts';
+
 /** Read access to header fields. The WHATWG `Headers` class satisfies it. */
 export interface HeaderReader {
   /** The field value, lists joined with ", ", or `null` when absent. Names are case-insensitive. */
@@ -44,6 +46,11 @@ export interface StoredResponse {
    * §4.1), keyed by lower-case field name; `null` for a field the request did not have.
    */
   readonly vary: Readonly<Record<string, string | null>>;
+  /**
+   * A freshness lifetime in seconds that the request storing the response assigned (the
+   * per-request `maxAge`): it replaces the one the header fields give. Absent for most entries.
+   */
+  readonly maxAge?: number;
 }
 
 /** Standard fetch cache modes (Fetch standard, `RequestInit.cache`). */
@@ -89,6 +96,21 @@ export interface PolicyOptions {
    * the RFC's behaviour.
    */
   readonly ignoreRequestNoCache?: boolean;
+  /**
+   * The freshness lifetime, in seconds, of a response with no explicit expiration for which
+   * heuristics give none either (RFC 9111 §4.2.2); absent or `0`: none.
+   */
+  readonly defaultMaxAge?: number;
+  /**
+   * Whether a shared cache keeps `Set-Cookie` in what it stores, as RFC 9111 §7.3 allows; `false`
+   * or absent strips it (a private cache always keeps it).
+   */
+  readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields `Vary` names are compared (RFC 9111 §4.1), by lower-case field name;
+   * absent means the defaults (`DEFAULT_VARY_NORMALIZERS`).
+   */
+  readonly varyNormalizers?: VaryNormalizers;
 }
 
 /** Settings of heuristic freshness, RFC 9111 §4.2.2. */
@@ -107,4 +129,9 @@ export interface RequestControls {
   readonly ttl?: number | undefined;
   /** Store the response even where `no-store` (or `private` in a shared cache) forbids it. */
   readonly forceStore?: boolean | undefined;
+  /**
+   * The freshness lifetime, in seconds, of the response this request stores or is served,
+   * whatever its header fields say (see {@link StoredResponse.maxAge}).
+   */
+  readonly maxAge?: number | undefined;
 }

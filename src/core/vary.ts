@@ -1,7 +1,14 @@
 import { dateOf } from './freshness.ts';
-import { parseVary, splitList } from './header-values.ts';
+import { parseVary } from './header-values.ts';
 import { getHeader } from './headers.ts';
 import type { HeaderPairs, HeaderReader, StoredResponse } from './types.ts';
+import {
+  DEFAULT_VARY_NORMALIZERS,
+  firstChoiceIs,
+  normalizerOf,
+  normalizeWith,
+  type VaryNormalizers,
+} from './vary-normalizers.ts';
 
 /**
  * Secondary keys: RFC 9111 §4.1, calculating cache keys with the `Vary` header field.
@@ -9,23 +16,20 @@ import type { HeaderPairs, HeaderReader, StoredResponse } from './types.ts';
  * @module
  */
 
-/** Fields whose values are case-insensitive lists, so they are compared lower-cased. */
-const CASE_INSENSITIVE_FIELDS: ReadonlySet<string> = new Set([
-  'accept',
-  'accept-charset',
-  'accept-encoding',
-  'accept-language',
-]);
-
 /**
  * RFC 9111 §4.1: a header field value normalised so that values with identical semantics compare
- * equal: whitespace around list members removed, several field lines combined, and case folded
- * where the field is case-insensitive.
+ * equal, by the field's {@link VaryNormalizer}: at least whitespace around list members removed
+ * and several field lines combined. "If (after any normalization that might take place) a header
+ * field is absent from a request, it can only match another request if it is also absent there":
+ * an absent field stays `null`.
  */
-export function normalizeFieldValue(name: string, value: string | null): string | null {
+export function normalizeFieldValue(
+  name: string,
+  value: string | null,
+  normalizers: VaryNormalizers = DEFAULT_VARY_NORMALIZERS,
+): string | null {
   if (value === null) return null;
-  const joined = splitList(value).join(',');
-  return CASE_INSENSITIVE_FIELDS.has(name) ? joined.toLowerCase() : joined;
+  return normalizeWith(normalizerOf(name, normalizers), value);
 }
 
 /**
@@ -35,11 +39,12 @@ export function normalizeFieldValue(name: string, value: string | null): string 
 export function varyValues(
   responseHeaders: HeaderPairs,
   request: HeaderReader,
+  normalizers: VaryNormalizers = DEFAULT_VARY_NORMALIZERS,
 ): Record<string, string | null> | undefined {
   const vary = parseVary(getHeader(responseHeaders, 'vary'));
   if (vary === '*') return undefined;
   const values: Record<string, string | null> = {};
-  for (const name of vary) values[name] = normalizeFieldValue(name, request.get(name));
+  for (const name of vary) values[name] = normalizeFieldValue(name, request.get(name), normalizers);
   return values;
 }
 
@@ -54,13 +59,38 @@ export function variantId(values: Readonly<Record<string, string | null>>): stri
   return JSON.stringify(names.map((n) => [n, values[n] ?? null]));
 }
 
-/** RFC 9111 §4.1: whether the request matches the selecting fields of a stored response. */
-export function matchesVariant(stored: StoredResponse, request: HeaderReader): boolean {
+/**
+ * RFC 9111 §4.1: whether the request matches the selecting fields of a stored response, each
+ * compared by its {@link VaryNormalizer}.
+ */
+export function matchesVariant(
+  stored: StoredResponse,
+  request: HeaderReader,
+  normalizers: VaryNormalizers = DEFAULT_VARY_NORMALIZERS,
+): boolean {
   for (const name in stored.vary) {
     if (name === '*') return false;
-    if (normalizeFieldValue(name, request.get(name)) !== stored.vary[name]) return false;
+    const value = request.get(name);
+    if (normalizeFieldValue(name, value, normalizers) === stored.vary[name]) continue;
+    if (!languageSelects(stored, name, value, normalizers)) return false;
   }
   return true;
+}
+
+/**
+ * The `'language'` normaliser: the stored response's one `Content-Language` is the request's
+ * single first choice, so an origin that negotiates by the ranking alone would answer with it.
+ */
+function languageSelects(
+  stored: StoredResponse,
+  name: string,
+  value: string | null,
+  normalizers: VaryNormalizers,
+): boolean {
+  if (name !== 'accept-language' || value === null) return false;
+  if (normalizerOf(name, normalizers) !== 'language') return false;
+  const contentLanguage = getHeader(stored.headers, 'content-language');
+  return contentLanguage !== null && firstChoiceIs(value, contentLanguage);
 }
 
 /**
@@ -75,8 +105,9 @@ export function newestFirst(a: StoredResponse, b: StoredResponse): number {
 export function selectVariants<T extends StoredResponse>(
   variants: readonly T[],
   request: HeaderReader,
+  normalizers: VaryNormalizers = DEFAULT_VARY_NORMALIZERS,
 ): T[] {
-  const matching = variants.filter((v) => matchesVariant(v, request));
+  const matching = variants.filter((v) => matchesVariant(v, request, normalizers));
   if (matching.length > 1) matching.sort(newestFirst);
   return matching;
 }

@@ -1,4 +1,5 @@
 import type { ForwardReason } from '../core/decision.ts';
+import { publish } from './diagnostics-channel.ts';
 
 /**
  * Typed events a cache emits about what it does.
@@ -32,11 +33,38 @@ export interface CacheEvents {
   /** Stored responses were removed because an unsafe request changed their URL (RFC 9111 §4.4). */
   invalidate: EventBase & { readonly urls: readonly string[] };
   /**
-   * A storage operation, or a background revalidation, failed; the request was served from the
-   * origin (or from storage).
+   * A storage operation, a background revalidation, or a `filter` (`operation`
+   * `filter.request` or `filter.response`) failed; the request was served from the origin (or
+   * from storage).
    */
   error: EventBase & { readonly operation: string; readonly error: unknown };
+  /**
+   * The origin answered (`status`) or failed (`error`), `duration` milliseconds after the cache
+   * asked it (until the response head). Background revalidations included.
+   */
+  origin: EventBase & {
+    readonly status: number | undefined;
+    readonly error?: unknown;
+    readonly duration: number;
+  };
+  /**
+   * The cache answered a request: `result` says how, `duration` is the milliseconds until the
+   * response head was ready (or the request failed: `status` is then `undefined`). One per
+   * request; the key is empty for a request that failed before it had one.
+   */
+  response: EventBase & {
+    readonly result: ResponseResult;
+    readonly status: number | undefined;
+    readonly duration: number;
+  };
 }
+
+/**
+ * How the cache answered a request: from storage (`hit`, or `stale`), from the origin (`miss`),
+ * with a stored response the origin confirmed (`revalidated`), with another request's origin
+ * response (`collapsed`), or not at all (`error`: the request failed).
+ */
+export type ResponseResult = 'hit' | 'stale' | 'miss' | 'revalidated' | 'collapsed' | 'error';
 
 /** The name of an event. */
 export type CacheEventType = keyof CacheEvents;
@@ -55,6 +83,8 @@ export const CACHE_EVENT_TYPES: readonly CacheEventType[] = [
   'invalidate',
   'evict',
   'error',
+  'origin',
+  'response',
 ];
 
 /** How many events of each type a cache has emitted. */
@@ -89,9 +119,13 @@ export class Emitter {
     this.#listeners.get(type)?.delete(listener);
   }
 
-  /** Counts an event and calls the listeners of its type. */
+  /**
+   * Counts an event, calls the listeners of its type, and publishes it on the
+   * `httpcache:<type>` diagnostics channel where the runtime has one.
+   */
   emit<T extends CacheEventType>(type: T, event: CacheEvents[T]): void {
     this.#counts[type]++;
+    publish(type, event);
     const set = this.#listeners.get(type);
     if (set === undefined) return;
     for (const listener of set) {

@@ -8,8 +8,10 @@ import {
 } from '../core/response-decision.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import type { Flight, FlightOutcome, Follower } from './coalesce.ts';
+import { acrossProcesses } from './coalesce-processes.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { coalescable, type Exchange, type Forward } from './exchange.ts';
+import { filterStoring } from './filter.ts';
 import { attachMetadata, type CacheMetadata } from './metadata.ts';
 import { originArguments, signalOf } from './request.ts';
 import { gatewayTimeout } from './respond.ts';
@@ -42,7 +44,8 @@ export async function forward(engine: Engine, ex: Exchange, fwd: Forward): Promi
   };
   const work = (async () => {
     try {
-      return await forwardAlone(engine, ex, fwd, { flight, land });
+      const go = () => forwardAlone(engine, ex, fwd, { flight, land });
+      return await acrossProcesses(engine, ex, fwd, go, land);
     } catch (error) {
       for (const follower of land()) follower.settle({ type: 'error', error });
       throw error;
@@ -138,15 +141,20 @@ async function forwardAlone(
   const signal = signalOf(ex.request) === undefined ? undefined : leading?.flight.signal;
   const [input, init] = originArguments(ex.request, fwd.conditions, signal);
   const requestTime = engine.options.clock();
+  const started = performance.now();
   let response: Response;
   try {
     response = await engine.options.fetch(input, init);
   } catch (error) {
+    const duration = performance.now() - started;
+    engine.events.emit('origin', { ...subject(ex), status: undefined, error, duration });
     if (leading !== undefined) {
       for (const follower of leading.land()) follower.settle({ type: 'error', error });
     }
     return settle(engine, ex, fwd, error, { type: 'error' }, undefined);
   }
+  const duration = performance.now() - started;
+  engine.events.emit('origin', { ...subject(ex), status: response.status, duration });
   // A status a Response cannot be built with (600 and up) passes through untouched, as the
   // origin fetch gave it: there is nothing a cache may do with it.
   if (response.status > 599) return attachMetadata(response, passedThrough(ex, fwd));
@@ -269,7 +277,9 @@ async function run(
         ex,
         fwd,
         response,
-        storing: decision.storing,
+        storing: engine.options.filter?.response
+          ? await filterStoring(engine, ex, response, decision.storing)
+          : decision.storing,
         followers: leading?.land(),
         responseTime: origin.type === 'response' ? origin.responseTime : engine.options.clock(),
       });
@@ -342,6 +352,7 @@ function passedThrough(ex: Exchange, fwd: Forward): CacheMetadata {
     createdAt: undefined,
     hits: 0,
     ttl: undefined,
+    stale: false,
     forwarded: fwd.fwd,
   };
 }

@@ -1,3 +1,4 @@
+import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/types.ts';
 import { Flights } from './coalesce.ts';
@@ -10,10 +11,14 @@ import {
   Emitter,
 } from './events.ts';
 import type { Exchange } from './exchange.ts';
+import { type InvalidationTarget, invalidate } from './invalidate.ts';
+import { MetricsRecorder, reportResponse } from './metrics.ts';
+import { formatMetrics } from './metrics-format.ts';
 import { type HttpCacheOptions, resolveOptions } from './options.ts';
 import { handle, keyOf } from './pipeline.ts';
 import type { CacheRequestInit } from './request.ts';
 import { StorageGate } from './storage-gate.ts';
+import { stripTags } from './tags.ts';
 
 /** What {@link HttpCache.stats} returns. */
 export type CacheStats = CacheEventCounts & {
@@ -36,6 +41,7 @@ export type CacheStats = CacheEventCounts & {
 export class HttpCache {
   readonly #engine: Engine;
   readonly #events = new Emitter();
+  readonly #metrics = new MetricsRecorder(this.#events);
   #closed = false;
 
   constructor(options: HttpCacheOptions = {}) {
@@ -54,7 +60,10 @@ export class HttpCache {
       flights: new Flights<Exchange>(),
       revalidating: new Set(),
       keyOf: (head, request) => keyOf(engine, head, request),
-      handle: (input, init) => handle(engine, input, init, this.#closed),
+      handle: resolved.tags.strip
+        ? async (input, init) =>
+            stripTags(await handle(engine, input, init, this.#closed), resolved.tags)
+        : (input, init) => handle(engine, input, init, this.#closed),
     };
     this.#engine = engine;
   }
@@ -79,7 +88,7 @@ export class HttpCache {
    * per-request controls.
    */
   readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
-    this.#engine.handle(input, init);
+    reportResponse(this.#events, input, performance.now(), this.#engine.handle(input, init));
 
   /**
    * Resolves once the cache's background work has settled: bodies being stored (which finish
@@ -98,6 +107,32 @@ export class HttpCache {
     return this.#engine.store.idle();
   }
 
+  /**
+   * Deletes stored entries: every entry for a URL (a string, a `URL` or a `Request`: every
+   * method and variant stored for it), every entry whose URL starts with `{ prefix }`, or every
+   * entry stored with `{ tag }` (from the `tagHeaders` fields). URLs and prefixes are normalised
+   * as stored URLs are. Returns how many entries were deleted. A body being stored meanwhile
+   * may still land. Rejects with an `InvalidationError` for a target that names nothing, and
+   * with the storage's error when it fails.
+   *
+   * @example
+   * ```ts
+   * await cache.invalidate(new URL('https://example.com/products/1'));
+   * await cache.invalidate({ prefix: 'https://example.com/products/' }); // 12
+   * await cache.invalidate({ tag: 'product-1' });
+   * ```
+   */
+  async invalidate(target: InvalidationTarget): Promise<number> {
+    if (this.#closed) throw new ClosedError('HttpCache');
+    return invalidate(this.#engine.store.storage, target);
+  }
+
+  /** Deletes every stored entry (the storage's `clear()`). */
+  async clear(): Promise<void> {
+    if (this.#closed) throw new ClosedError('HttpCache');
+    await this.#engine.store.storage.clear();
+  }
+
   /** Stops storing bodies still being read, waits for background work, and closes storage. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -114,5 +149,22 @@ export class HttpCache {
     const counts = this.#events.counts();
     const total = counts.hit + counts.miss;
     return { ...counts, hitRatio: total === 0 ? 0 : counts.hit / total };
+  }
+
+  /**
+   * The cache's numbers since it was created, in the Prometheus text format: requests by result,
+   * hits, misses, stale responses served, revalidations by outcome, collapsed requests, stores and
+   * stored bytes, evictions, errors, origin requests and errors, and histograms of origin latency
+   * and response time. The README lists the metrics.
+   *
+   * @example
+   * ```ts
+   * server.on('request', (req, res) => {
+   *   if (req.url === '/metrics') res.end(cache.metrics());
+   * });
+   * ```
+   */
+  metrics(): string {
+    return formatMetrics(this.#metrics.snapshot());
   }
 }

@@ -1,3 +1,5 @@
+import type { ForwardReason } from '../core/decision.ts';
+
 /**
  * The metadata attached to every response that passed through the cache.
  *
@@ -24,8 +26,18 @@ export interface CacheMetadata {
   readonly hits: number;
   /** Remaining freshness lifetime in seconds (negative when stale); `undefined` when unknown. */
   readonly ttl: number | undefined;
-  /** The RFC 9211 `fwd` reason when the request went to the origin. */
-  readonly forwarded: string | undefined;
+  /**
+   * The stored response served was stale: served within `stale-while-revalidate`, for
+   * `stale-if-error` or `allowStale`, or because the request allowed it (`max-stale`,
+   * `force-cache`, `only-if-cached`). `false` for a response from the origin.
+   */
+  readonly stale: boolean;
+  /**
+   * The RFC 9211 `fwd` reason when the request went to the origin: `bypass` (the `bypass` control
+   * or a request filter), `method`, `uri-miss`, `vary-miss`, `request` (the request asked for
+   * it) or `stale`.
+   */
+  readonly forwarded: ForwardReason | undefined;
 }
 
 /** Attaches metadata to a response (an own, non-enumerable property). */

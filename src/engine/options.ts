@@ -1,9 +1,13 @@
 import { DEFAULT_HEURISTICS } from '../core/freshness.ts';
 import type { UrlNormalization } from '../core/key.ts';
 import type { HeaderReader, HeuristicOptions, PolicyOptions } from '../core/types.ts';
+import type { VaryNormalizer } from '../core/vary-normalizers.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { type CacheFilter, filterOption } from './filter.ts';
 import { rejectUnknownNames } from './option-names.ts';
+import { resolveTagOptions, type TagOptions } from './tags.ts';
+import { varyNormalizers } from './vary-option.ts';
 
 /** The request a key function sees. */
 export interface KeyRequest {
@@ -34,7 +38,7 @@ export interface HttpCacheOptions {
    * `false`: a private cache, like a browser's, for one user. `true`: a shared cache, like a proxy
    * or CDN: honours `s-maxage` and `proxy-revalidate`, never stores `private` responses or
    * responses to requests with `Authorization` unless allowed (RFC 9111 §3.5), and strips
-   * `Set-Cookie` from what it stores.
+   * `Set-Cookie` from what it stores (see `storeSetCookie`).
    * @default false
    */
   readonly shared?: boolean;
@@ -55,6 +59,18 @@ export interface HttpCacheOptions {
    * @default { fraction: 0.1, maxLifetime: 86400 }
    */
   readonly heuristics?: boolean | Partial<HeuristicOptions>;
+  /**
+   * The freshness lifetime, in seconds, of a storable response that has no explicit freshness
+   * (`max-age`, `s-maxage`, `Expires`) and no heuristic one (no `Last-Modified`, or heuristics
+   * off), as undici's `cacheByDefault` and axios-cache-interceptor's `ttl`. As heuristics, it
+   * applies only to status codes that are heuristically cacheable (200, 203, 204, 300, 301, 308,
+   * 404, 405, 410, 414, 501) or `public` responses, and never to `no-store` ones. Off by default.
+   * How long an entry is kept in storage is `ttl`; the freshness of one request's response is the
+   * per-request `maxAge`.
+   * @default undefined (no default freshness)
+   * @example createFetch({ defaultMaxAge: 60 })
+   */
+  readonly defaultMaxAge?: number;
   /**
    * Serve a stale stored response when the origin fails (a network error, or 500, 502, 503, 504),
    * for up to this many seconds past its freshness (`true`: any staleness), in addition to the
@@ -82,8 +98,33 @@ export interface HttpCacheOptions {
    */
   readonly ignoreRequestNoCache?: boolean;
   /**
+   * Keep `Set-Cookie` in the responses a shared cache stores, as RFC 9111 §7.3 allows (the field
+   * "does not inhibit caching"). Off by default, because every later user would then receive the
+   * cookies the origin set for the first one: a session, a CSRF token. Turn it on only for an
+   * origin whose cacheable responses set cookies meant for everyone (a consent or A/B bucket
+   * cookie), or that marks personal ones with `private="set-cookie"` or `no-cache="set-cookie"`,
+   * which are still honoured. A private cache always keeps `Set-Cookie`.
+   * @default false
+   * @example createProxy({ upstream, storeSetCookie: true })
+   */
+  readonly storeSetCookie?: boolean;
+  /**
+   * How the request fields a response's `Vary` names are compared, by field name (RFC 9111
+   * §4.1): `'list'` (whitespace and line breaks aside), `'weighted'` (a case-insensitive list with
+   * quality values, members of equal weight kept in order), `'unordered'` (the same, in any
+   * order), `'language'` (`Accept-Language` only: `'weighted'`, and a stored `Content-Language`
+   * answers every request whose single first choice it is), or a function returning a value's
+   * canonical form. Named fields replace the defaults; the others keep them. See
+   * {@link VaryNormalizer} for what each one assumes of the origin.
+   * @default { accept: 'weighted', 'accept-charset': 'weighted', 'accept-encoding': 'weighted', 'accept-language': 'weighted' }, others 'list'
+   * @example createFetch({ varyNormalizers: { 'accept-language': 'unordered' } })
+   */
+  readonly varyNormalizers?: Readonly<Record<string, VaryNormalizer>>;
+  /**
    * How long entries stay in storage, in seconds, whatever their freshness. By default an entry
    * is kept while it is fresh or servable stale, and for a day past that when it has a validator.
+   * Keeping is not freshness: a kept stale entry is revalidated before use (see `defaultMaxAge`
+   * and the per-request `maxAge` for freshness).
    * @example createFetch({ ttl: 3600 })
    */
   readonly ttl?: number;
@@ -92,6 +133,23 @@ export interface HttpCacheOptions {
    * @default Infinity
    */
   readonly maxBodySize?: number;
+  /**
+   * Your say on top of RFC 9111 (as Hishel's `FilterPolicy`): `request` decides whether the cache
+   * is used at all for a request (`false`: straight to the origin, as the per-request `bypass`);
+   * `response` decides whether a response that may be stored is stored, and may read its body
+   * (the body is then read once from the origin; the bytes stored are those served). A filter
+   * that throws is an `error` event and counts as `false`; the request itself never fails for it.
+   * @example
+   * ```ts
+   * createFetch({
+   *   filter: {
+   *     request: (req) => new URL(req.url).pathname.startsWith('/api/'),
+   *     response: async (res) => (await res.json()).ok === true,
+   *   },
+   * })
+   * ```
+   */
+  readonly filter?: CacheFilter;
   /**
    * Computes the primary key. The default is the method (HEAD as GET) and the normalised URL.
    * @example createFetch({ key: ({ method, url }) => `${method} ${url.split('?')[0]}` })
@@ -143,6 +201,20 @@ export interface HttpCacheOptions {
    * @default { name: 'httpcache', key: false }
    */
   readonly cacheStatus?: false | { readonly name?: string; readonly key?: boolean };
+  /**
+   * The response fields whose tags are stored with an entry, for `invalidate({ tag })`:
+   * `Surrogate-Key` holds space-separated tags, every other field comma-separated ones. `false`
+   * stores no tags.
+   * @default ['cache-tag', 'surrogate-key']
+   * @example createFetch({ tagHeaders: ['edge-cache-tag'] })
+   */
+  readonly tagHeaders?: readonly string[] | false;
+  /**
+   * Leave the `tagHeaders` fields out of stored entries and of the responses the cache returns,
+   * as a CDN keeps its tags to itself (the tags are still stored with the entry).
+   * @default true when `shared`, else false
+   */
+  readonly stripTagHeaders?: boolean;
 }
 
 /** Options after validation and defaults. */
@@ -151,6 +223,7 @@ export interface ResolvedOptions {
   readonly storage: Storage | undefined;
   readonly policy: PolicyOptions;
   readonly maxBodySize: number;
+  readonly filter: CacheFilter | undefined;
   readonly bodyKey: boolean;
   readonly normalizeUrl: UrlNormalization | undefined;
   readonly refreshTtlOnAccess: boolean;
@@ -158,6 +231,7 @@ export interface ResolvedOptions {
   readonly key: KeyFunction | undefined;
   readonly clock: () => number;
   readonly cacheStatus: { readonly name: string; readonly key: boolean } | false;
+  readonly tags: TagOptions;
 }
 
 /** Every option's name (the `satisfies` keeps the list complete). */
@@ -168,11 +242,15 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   cacheableMethods: true,
   cacheableStatuses: true,
   heuristics: true,
+  defaultMaxAge: true,
   allowStale: true,
   alwaysRevalidate: true,
   ignoreRequestNoCache: true,
+  storeSetCookie: true,
+  varyNormalizers: true,
   ttl: true,
   maxBodySize: true,
+  filter: true,
   key: true,
   targetedCacheControl: true,
   bodyKey: true,
@@ -181,6 +259,8 @@ export const CACHE_OPTION_NAMES: readonly string[] = Object.keys({
   storageTimeout: true,
   clock: true,
   cacheStatus: true,
+  tagHeaders: true,
+  stripTagHeaders: true,
 } satisfies Record<keyof HttpCacheOptions, true>);
 
 /** The methods of {@link Storage}: `true` for those every storage must have. */
@@ -192,6 +272,8 @@ const STORAGE_METHODS = Object.entries({
   touch: true,
   delete: true,
   deleteUrl: true,
+  deleteTag: false,
+  deletePrefix: false,
   list: true,
   stats: true,
   prune: true,
@@ -236,12 +318,16 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
               ),
             ),
       heuristics: heuristics(options.heuristics),
+      defaultMaxAge:
+        options.defaultMaxAge === undefined ? 0 : lifetime('defaultMaxAge', options.defaultMaxAge),
       allowStale:
         options.allowStale === true
           ? Number.POSITIVE_INFINITY
           : seconds('allowStale', options.allowStale || 0),
       alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
       ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
+      storeSetCookie: bool('storeSetCookie', options.storeSetCookie, false),
+      varyNormalizers: varyNormalizers(options.varyNormalizers),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
         'targetedCacheControl',
@@ -253,6 +339,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
       options.maxBodySize === undefined
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
+    filter: filterOption(options.filter),
     bodyKey: bool('bodyKey', options.bodyKey, false),
     normalizeUrl: urlNormalization(options.normalizeUrl),
     refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
@@ -260,6 +347,7 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
     cacheStatus: cacheStatusOption(options.cacheStatus),
+    tags: resolveTagOptions(options.tagHeaders, options.stripTagHeaders, options.shared === true),
   };
 }
 
@@ -274,6 +362,14 @@ function bool(option: string, value: boolean | undefined, fallback: boolean): bo
 function seconds(option: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new OptionsError(option, `must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A freshness lifetime in seconds: finite, as the times storage gets must be. */
+function lifetime(option: string, value: number): number {
+  if (!(seconds(option, value) < 2 ** 31)) {
+    throw new OptionsError(option, `must be a finite number of seconds, got ${String(value)}`);
   }
   return value;
 }

@@ -12,7 +12,9 @@ import { ClosedError } from '../errors.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
+import { usesCache } from './filter.ts';
 import { forward } from './forward.ts';
+import { fromParts, splitParts } from './partial.ts';
 import {
   CALLER_ONLY_FIELDS,
   type CacheRequestInit,
@@ -58,6 +60,7 @@ export async function handle(
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
+    maxAge: request.controls.maxAge,
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
@@ -70,7 +73,9 @@ export async function handle(
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
   };
   const policy = options.policy;
-  if (request.controls.bypass === true) return forward(engine, ex, passing('bypass'));
+  if (request.controls.bypass === true || !usesCache(engine, ex)) {
+    return forward(engine, ex, passing('bypass'));
+  }
   if (request.mode === 'no-store') return forward(engine, ex, passing('request'));
   const lookupMethod = request.method === 'HEAD' ? 'GET' : request.method;
   if (!policy.cacheableMethods.has(lookupMethod) || !policy.cacheableMethods.has(request.method)) {
@@ -84,8 +89,9 @@ export async function handle(
   );
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
   // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
-  const variants =
-    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status));
+  const [variants, parts] = splitParts(
+    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status)),
+  );
   const decision = decide({
     request: head,
     requestCc: ex.requestCc,
@@ -94,7 +100,8 @@ export async function handle(
     options: policy,
     now: options.clock(),
   });
-  return act(engine, ex, variants, decision);
+  const otherwise = () => act(engine, ex, variants, decision);
+  return fromParts(engine, ex, variants, parts, decision, otherwise) ?? otherwise();
 }
 
 /** Runs the policy's decision about a request. */
@@ -131,9 +138,9 @@ function act(
     case 'gateway-timeout':
       return onlyIfCachedTimeout(engine, ex);
     case 'forward':
-      // A range request the cache cannot answer goes as it is: partial responses are not stored.
+      // A range request the cache cannot answer goes as it is; a 206 is stored as a part.
       if (ex.head.headers.get('range') !== null) {
-        return forward(engine, ex, { ...decision, variants, conditions: undefined, store: false });
+        return forward(engine, ex, { ...decision, variants, conditions: undefined, store: true });
       }
       return forward(engine, ex, { ...decision, variants, store: true });
     default:

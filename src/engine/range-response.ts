@@ -1,3 +1,4 @@
+import { isPart, partRange, withRange } from '../core/partial.ts';
 import { answerRange } from '../core/range.ts';
 import type { RequestHead } from '../core/types.ts';
 import type { EntryMeta, StoredBody } from '../storage/types.ts';
@@ -9,34 +10,40 @@ import type { EntryMeta, StoredBody } from '../storage/types.ts';
  */
 
 /**
- * A range request answered from a stored complete response: 206 with the requested bytes, 416
- * when they are out of range, or the whole response.
+ * A range request answered from a stored response: 206 with the requested bytes, 416 when they
+ * are out of range, or the whole response. A stored part (see `core/partial.ts`) answers only
+ * ranges it holds, as `answerFromParts` chose it for: any other request gets the part as it is.
  */
 export function ranged(
   head: RequestHead,
   entry: EntryMeta,
   body: StoredBody,
 ): { entry: EntryMeta; body: StoredBody | null } {
-  const answer = answerRange(head.headers, entry, entry.size);
+  const part = isPart(entry) ? partRange(entry) : undefined;
+  const total = part?.total ?? entry.size;
+  const offset = part?.start ?? 0;
+  const answer = answerRange(head.headers, entry, total);
   if (answer.type === 'full') return { entry, body };
-  const headers = entry.headers.filter(
-    ([name]) => name !== 'content-length' && name !== 'content-range',
-  );
   if (answer.type === 'unsatisfiable') {
-    headers.push(['content-range', `bytes */${entry.size}`]);
+    const headers = entry.headers.filter(
+      ([name]) => name !== 'content-length' && name !== 'content-range',
+    );
+    headers.push(['content-range', `bytes */${total}`]);
     return {
       entry: { ...entry, status: 416, statusText: 'Range Not Satisfiable', headers },
       body: null,
     };
   }
   const { start, end } = answer;
-  headers.push(
-    ['content-range', `bytes ${start}-${end}/${entry.size}`],
-    ['content-length', String(end - start + 1)],
-  );
+  if (start < offset || end >= offset + entry.size) return { entry, body };
   return {
-    entry: { ...entry, status: 206, statusText: 'Partial Content', headers },
-    body: sliceBody(body, start, end),
+    entry: {
+      ...entry,
+      status: 206,
+      statusText: 'Partial Content',
+      headers: withRange(entry.headers, { start, end, total }, end - start + 1),
+    },
+    body: sliceBody(body, start - offset, end - offset),
   };
 }
 

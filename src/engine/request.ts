@@ -13,10 +13,21 @@ import { rejectUnknownNames } from './option-names.ts';
 /** Library-specific controls for one request, passed as `init.httpcache`. */
 export interface RequestCacheOptions {
   /**
-   * How long to keep this response in storage, in seconds (overrides the cache's `ttl`).
+   * How long to keep this response in storage, in seconds (overrides the cache's `ttl`). Keeping
+   * is not freshness: once stale, a kept response is revalidated before use; for freshness, see
+   * `maxAge`.
    * @example cachedFetch(url, { httpcache: { ttl: 60 } })
    */
   readonly ttl?: number;
+  /**
+   * Treat the response as fresh for this many seconds, whatever its header fields say (`max-age`,
+   * `Expires`, `no-cache`): it is served from storage without asking the origin until then. The
+   * response stored keeps this lifetime, and a stored response is fresh for this request when it
+   * is younger. It does not make storable what may not be stored (`no-store`, unless
+   * `forceStore`). Not to be confused with `ttl`, which only sets how long an entry is kept.
+   * @example cachedFetch(url, { httpcache: { maxAge: 60 } })
+   */
+  readonly maxAge?: number;
   /**
    * Store the response even if `no-store` (or, in a shared cache, `private`) forbids it, as
    * Hishel's `force_cache`. Pair with `cache: 'force-cache'` to reuse it regardless of freshness.
@@ -157,6 +168,7 @@ function checkArguments(input: unknown, init: unknown): void {
 /** Every per-request control's name (the `satisfies` keeps the list complete). */
 const CONTROL_NAMES = Object.keys({
   ttl: true,
+  maxAge: true,
   forceStore: true,
   bypass: true,
   key: true,
@@ -170,10 +182,18 @@ function requestControls(value: RequestCacheOptions | undefined | null): Request
     throw new OptionsError('httpcache', `must be an object, got ${typeof value}`);
   }
   rejectUnknownNames(value, CONTROL_NAMES, 'httpcache.');
-  const { ttl, key } = value;
-  if (ttl !== undefined && !(typeof ttl === 'number' && ttl >= 0)) {
-    throw new OptionsError('httpcache.ttl', `must be a number of seconds >= 0, got ${String(ttl)}`);
+  for (const name of ['ttl', 'maxAge'] as const) {
+    const member = value[name];
+    // A lifetime is stored with the entry, so it is finite; a `ttl` may be Infinity (keep forever).
+    const valid = typeof member === 'number' && member >= 0 && (name === 'ttl' || member < 2 ** 31);
+    if (member !== undefined && !valid) {
+      throw new OptionsError(
+        `httpcache.${name}`,
+        `must be a number of seconds >= 0, got ${String(member)}`,
+      );
+    }
   }
+  const { key } = value;
   if (key !== undefined && (typeof key !== 'string' || key === '')) {
     throw new OptionsError('httpcache.key', 'must be a non-empty string');
   }

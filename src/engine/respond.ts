@@ -112,6 +112,7 @@ export function gatewayTimeout(
       createdAt: undefined,
       hits: 0,
       ttl: undefined,
+      stale: false,
       forwarded: undefined,
     },
   });

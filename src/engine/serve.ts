@@ -1,6 +1,6 @@
 import type { CacheStatusEntry } from '../core/cache-status.ts';
 import type { ForwardReason } from '../core/decision.ts';
-import { type Freshness, ttlOf } from '../core/freshness.ts';
+import { type Freshness, isFresh, ttlOf } from '../core/freshness.ts';
 import type { EntryMeta, StoredBody } from '../storage/types.ts';
 import { type Engine, statusEntry, subject } from './context.ts';
 import type { Exchange } from './exchange.ts';
@@ -73,7 +73,7 @@ export function fromStorage(
   entry: EntryMeta,
   f: Freshness,
   body: StoredBody | null,
-  status: Omit<CacheStatusEntry, 'cache'>,
+  status: Omit<CacheStatusEntry, 'cache' | 'fwd'> & { readonly fwd?: ForwardReason | undefined },
   revalidated = false,
 ): Response {
   return buildResponse({
@@ -94,6 +94,7 @@ export function fromStorage(
       createdAt: entry.createdAt,
       hits: entry.hits,
       ttl: ttlOf(f),
+      stale: !isFresh(f),
       forwarded: status.fwd,
     },
   });

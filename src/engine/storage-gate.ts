@@ -1,3 +1,4 @@
+import { isPart } from '../core/partial.ts';
 import { StorageError } from '../errors.ts';
 import type {
   EntryMeta,
@@ -8,6 +9,7 @@ import type {
 } from '../storage/types.ts';
 import { BodyIncompleteError } from './body-tee.ts';
 import type { Emitter } from './events.ts';
+import { putPart } from './partial-store.ts';
 import { isEntryOf, kindOf, sized, syncOf } from './storage-checks.ts';
 
 /**
@@ -210,8 +212,11 @@ export class StorageGate {
     abortStoring: (reason: string) => void,
   ): Promise<boolean> {
     this.#storing.add(abortStoring);
-    const task = this.storage
-      .put(entry, body)
+    // A part of a representation (a 206) is then combined with the stored parts it joins.
+    const put = isPart(entry)
+      ? putPart(this, subject, entry, body, this.#clock())
+      : this.storage.put(entry, body);
+    const task = put
       .then(
         (meta) => this.#stored(subject, meta),
         (error: unknown) => {

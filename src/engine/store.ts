@@ -8,6 +8,7 @@ import { type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, expectedLength, type Forward } from './exchange.ts';
 import { signalOf } from './request.ts';
 import { buildResponse, relayBody } from './respond.ts';
+import { withTags } from './tags.ts';
 
 /**
  * Passing the origin's response on, storing it on the way: a small body of declared length is
@@ -48,7 +49,9 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
   const sharing =
     entry === undefined
       ? []
-      : (h.followers ?? []).filter((f) => matchesVariant(entry, f.context.head.headers));
+      : (h.followers ?? []).filter((f) =>
+          matchesVariant(entry, f.context.head.headers, engine.options.policy.varyNormalizers),
+        );
   const ttl = entry === undefined ? undefined : (entry.staleAt - h.responseTime) / 1000;
   const copies = { sharing, ttl, waitingHeaders: storing?.waitingHeaders ?? [] };
   if (entry === undefined) return answer(engine, h, copies, () => response.body, false);
@@ -188,6 +191,7 @@ function originResponse(
       createdAt: undefined,
       hits: 0,
       ttl: copy.ttl,
+      stale: false,
       forwarded: fwd.fwd,
     },
   });
@@ -201,7 +205,7 @@ function entryToStore(engine: Engine, h: Handing, storing: Storing): EntryToStor
       ? ex.key
       : engine.keyOf({ ...ex.head, method: storing.method }, ex.request);
   return {
-    ...storing.entry,
+    ...withTags(storing.entry, engine.options.tags),
     key,
     url: ex.head.url,
     method: storing.method,

@@ -32,7 +32,7 @@ declare module 'axios' {
   interface AxiosRequestConfig<D = any, P = any> {
     /**
      * httpcache's per-request controls (needs `withCache()`): `cache` (a Fetch cache mode),
-     * `ttl`, `forceStore`, `bypass`, `key`, `bodyKey`.
+     * `maxAge`, `ttl`, `forceStore`, `bypass`, `key`, `bodyKey`.
      * @default undefined (the cache's own behaviour)
      * @example await api.get('/items', { httpcache: { ttl: 60 } })
      */

@@ -1,4 +1,5 @@
 import { HttpCache } from '../engine/http-cache.ts';
+import type { InvalidationTarget } from '../engine/invalidate.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
 import type { CacheRequestInit } from '../engine/request.ts';
 
@@ -9,6 +10,10 @@ export interface CachedFetch {
   readonly cache: HttpCache;
   /** Resolves once background work (stores, revalidations) has settled; see {@link HttpCache.idle}. */
   idle(): Promise<void>;
+  /** Deletes stored entries by URL, `Request`, `{ prefix }` or `{ tag }`; see {@link HttpCache.invalidate}. */
+  invalidate(target: InvalidationTarget): Promise<number>;
+  /** Deletes every stored entry; see {@link HttpCache.clear}. */
+  clear(): Promise<void>;
   /** Stops background work and closes the storage. */
   close(): Promise<void>;
 }
@@ -32,6 +37,8 @@ export function createFetch(options: HttpCacheOptions = {}): CachedFetch {
   return Object.assign(cachedFetch, {
     cache,
     idle: () => cache.idle(),
+    invalidate: (target: InvalidationTarget) => cache.invalidate(target),
+    clear: () => cache.clear(),
     close: () => cache.close(),
   });
 }

@@ -30,7 +30,7 @@ declare module 'undici' {
     interface DispatchOptions {
       /**
        * httpcache's per-request controls (needs `cacheInterceptor()`): `cache` (a Fetch cache
-       * mode), `ttl`, `forceStore`, `bypass`, `key`, `bodyKey`.
+       * mode), `maxAge`, `ttl`, `forceStore`, `bypass`, `key`, `bodyKey`.
        * @default undefined (the cache's own behaviour)
        * @example await request(url, { httpcache: { ttl: 60 } })
        */
@@ -42,8 +42,8 @@ declare module 'undici' {
 /** Dispatch options with httpcache's per-request controls. */
 export interface CacheDispatchOptions extends Dispatcher.DispatchOptions {
   /**
-   * Per-request cache controls: `cache` (a Fetch cache mode), `ttl`, `forceStore`, `bypass`,
-   * `key`, `bodyKey`.
+   * Per-request cache controls: `cache` (a Fetch cache mode), `maxAge`, `ttl`, `forceStore`,
+   * `bypass`, `key`, `bodyKey`.
    * @default undefined (the cache's own behaviour)
    * @example
    * ```ts

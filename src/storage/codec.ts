@@ -12,6 +12,8 @@ import type { EntryMeta } from './types.ts';
 /**
  * The version of the persisted metadata format. Version 2 added `shared`; version 1 is still read,
  * its entries taken as private-stored (a shared cache never serves them). Others are not read.
+ * `tags` is optional within version 2: a reader that does not know it ignores it, and an entry
+ * without it has no tags.
  */
 export const ENTRY_FORMAT_VERSION = 2;
 
@@ -22,6 +24,8 @@ export interface PersistedMeta extends Omit<EntryMeta, 'headers' | 'vary' | 'sha
   readonly vary: Record<string, string | null>;
   /** Absent (and in version 1): private-stored. */
   readonly shared?: boolean;
+  /** Absent: no tags. */
+  readonly tags?: string[];
 }
 
 /** Metadata in its persisted form. */
@@ -45,6 +49,8 @@ export function encodeMeta(meta: EntryMeta): PersistedMeta {
     size: meta.size,
     hits: meta.hits,
     ...(meta.shared === undefined ? {} : { shared: meta.shared }),
+    ...(meta.maxAge === undefined ? {} : { maxAge: meta.maxAge }),
+    ...(meta.tags === undefined ? {} : { tags: [...meta.tags] }),
   };
 }
 
@@ -81,6 +87,9 @@ export function decodeMeta(value: unknown): EntryMeta {
     ...(data.v === 1 || data.shared === undefined
       ? {}
       : { shared: field(data, 'shared', isBoolean) }),
+    // Optional in version 2: a per-request `maxAge` the entry was stored with.
+    ...(data.maxAge === undefined ? {} : { maxAge: field(data, 'maxAge', isSeconds) }),
+    ...(data.tags === undefined ? {} : { tags: field(data, 'tags', isStrings) }),
   };
 }
 
@@ -98,12 +107,20 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
+}
+
 function isBoolean(value: unknown): value is boolean {
   return typeof value === 'boolean';
 }
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && !Number.isNaN(value);
+}
+
+function isSeconds(value: unknown): value is number {
+  return isTime(value) && (value as number) >= 0;
 }
 
 function isCount(value: unknown): value is number {

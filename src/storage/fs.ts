@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { ClosedError, OptionsError, StorageError } from '../errors.ts';
+import { deletePrefixByListing } from './by-listing.ts';
 import { sweepTemps } from './fs/atomic.ts';
 import { BodyFailure } from './fs/body-file.ts';
 import type { Context, Report, Tally } from './fs/context.ts';
@@ -9,9 +10,10 @@ import { defaultDirectory, Layout, sha256 } from './fs/layout.ts';
 import { Listings } from './fs/listings.ts';
 import { withLockFile } from './fs/lock-file.ts';
 import { KeyLocks } from './fs/locks.ts';
-import { pruneKey, pruneUrls } from './fs/prune.ts';
+import { type Indexed, pruneIndex, pruneKey } from './fs/prune.ts';
 import { readEntryBody, readKey } from './fs/read.ts';
 import { evictTo, measure } from './fs/sizes.ts';
+import { deleteTag, tagsRoot } from './fs/tags.ts';
 import { deleteUrl } from './fs/urls.ts';
 import { rewriteEntry, writeEntry } from './fs/write.ts';
 import { count } from './option-checks.ts';
@@ -251,6 +253,19 @@ export class FileSystemStorage implements Storage {
     return this.#run('deleteUrl', () => deleteUrl(this.#ctx, url));
   }
 
+  /** Deletes the entries stored with `tag`, reading only the keys its index files name. */
+  deleteTag(tag: string): Promise<number> {
+    return this.#run('deleteTag', () => deleteTag(this.#ctx, tag));
+  }
+
+  /**
+   * Deletes the entries whose URL starts with `prefix`: a pass over every key's metadata (the
+   * URL index is by hash), then the URL index for each URL found.
+   */
+  deletePrefix(prefix: string): Promise<number> {
+    return deletePrefixByListing(this, prefix);
+  }
+
   async *list(): AsyncIterable<EntryMeta> {
     this.#check();
     try {
@@ -279,11 +294,12 @@ export class FileSystemStorage implements Storage {
     return this.#run('prune', async () => {
       await this.#writeHits();
       const freed: Tally = { entries: 0, bytes: 0 };
-      const indexed = new Set<string>();
+      const indexed: Indexed = { urls: new Set(), tags: new Set() };
       for await (const kh of this.#ctx.layout.keyHashes()) {
         await this.#ctx.exclusive(kh, () => pruneKey(this.#ctx, kh, freed, indexed));
       }
-      await pruneUrls(this.#ctx, indexed);
+      await pruneIndex(this.#ctx.layout.urls, indexed.urls);
+      await pruneIndex(tagsRoot(this.#ctx), indexed.tags);
       return freed;
     });
   }
@@ -295,6 +311,7 @@ export class FileSystemStorage implements Storage {
         await this.#ctx.exclusive(kh, () => deleteKey(this.#ctx, kh));
       }
       await removeTree(this.#ctx.layout.urls);
+      await removeTree(tagsRoot(this.#ctx));
       this.#bytes = 0;
     });
   }

@@ -2,6 +2,7 @@ import { ClosedError } from '../errors.ts';
 import { concat, metaCost } from './bytes.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
+import { TagIndex } from './tag-index.ts';
 import type {
   EntryMeta,
   EntryPatch,
@@ -69,6 +70,8 @@ export class MemoryStorage implements Storage, SyncStorage {
   readonly #byKey = new Map<string, Slot[]>();
   /** Every slot, least recently used first. */
   readonly #lru = new Set<Slot>();
+  /** Slots by tag. */
+  readonly #tags = new TagIndex<Slot>();
   #bytes = 0;
   /** Body bytes of puts in progress: they count against the cap as they arrive. */
   #inFlight = 0;
@@ -107,10 +110,14 @@ export class MemoryStorage implements Storage, SyncStorage {
     if (slots === undefined) return [];
     const now = this.#clock();
     const live: EntryMeta[] = [];
+    let expired: Slot[] | undefined;
     for (const slot of slots) {
-      if (slot.meta.deleteAt <= now) this.#remove(slot);
-      else live.push(slot.meta);
+      if (slot.meta.deleteAt > now) live.push(slot.meta);
+      else if (expired === undefined) expired = [slot];
+      else expired.push(slot);
     }
+    // Removed after the loop: removing splices the array being iterated.
+    if (expired !== undefined) for (const slot of expired) this.#remove(slot);
     return live;
   }
 
@@ -186,6 +193,7 @@ export class MemoryStorage implements Storage, SyncStorage {
       this.#evicted(old.meta.key, old.meta.url);
     }
     this.#lru.add(slot);
+    this.#tags.add(slot, meta.tags);
     this.#bytes += slot.cost;
     this.#evict();
     return meta;
@@ -224,15 +232,20 @@ export class MemoryStorage implements Storage, SyncStorage {
   }
 
   async deleteUrl(url: string): Promise<number> {
+    return this.#deleteWhere((meta) => meta.url === url);
+  }
+
+  /** Deletes the entries stored with `tag`, found through the tag index. */
+  async deleteTag(tag: string): Promise<number> {
     this.#open();
-    let deleted = 0;
-    for (const slot of [...this.#lru]) {
-      if (slot.meta.url === url) {
-        this.#remove(slot);
-        deleted++;
-      }
-    }
-    return deleted;
+    const slots = this.#tags.itemsOf(tag);
+    for (const slot of slots) this.#remove(slot);
+    return slots.length;
+  }
+
+  /** Deletes the entries whose URL starts with `prefix` (a pass over the entries in memory). */
+  async deletePrefix(prefix: string): Promise<number> {
+    return this.#deleteWhere((meta) => meta.url.startsWith(prefix));
   }
 
   async *list(): AsyncIterable<EntryMeta> {
@@ -264,12 +277,26 @@ export class MemoryStorage implements Storage, SyncStorage {
   async clear(): Promise<void> {
     this.#byKey.clear();
     this.#lru.clear();
+    this.#tags.clear();
     this.#bytes = 0;
   }
 
   async close(): Promise<void> {
     await this.clear();
     this.#closed = true;
+  }
+
+  /** Deletes the entries `pick` picks, in one pass; returns how many. */
+  #deleteWhere(pick: (meta: EntryMeta) => boolean): number {
+    this.#open();
+    let deleted = 0;
+    for (const slot of [...this.#lru]) {
+      if (pick(slot.meta)) {
+        this.#remove(slot);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   #find(entry: EntryRef): Slot | undefined {
@@ -284,6 +311,7 @@ export class MemoryStorage implements Storage, SyncStorage {
       if (slots.length === 0) this.#byKey.delete(slot.meta.key);
     }
     if (this.#lru.delete(slot)) this.#bytes -= slot.cost;
+    this.#tags.remove(slot, slot.meta.tags);
   }
 
   #evict(): void {

@@ -1,11 +1,14 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { ClosedError, CodecError, isHttpCacheError, StorageError } from '../errors.ts';
+import { deletePrefixByListing } from './by-listing.ts';
 import { encodeMeta } from './codec.ts';
 import { chunkBody, chunkStream, toBuffer, toBytes } from './redis/body.ts';
+import { Channels } from './redis/channels.ts';
 import { withTimeout } from './redis/client.ts';
 import type { RedisContext } from './redis/context.ts';
-import { bodyProblem, decodeEntry, isKeyHash } from './redis/entries.ts';
+import { bodyProblem, decodeEntry } from './redis/entries.ts';
+import { RedisCoalescer } from './redis/lock.ts';
 import { type RedisStorageOptions, resolveOptions } from './redis/options.ts';
 import {
   APPEND,
@@ -19,6 +22,8 @@ import {
   runScript,
   TOUCH,
 } from './redis/scripts.ts';
+import { deleteTag, indexTags, purgeIndexed } from './redis/tags.ts';
+import { TierFront, type TierListener } from './redis/tiered.ts';
 import { updateEntry } from './redis/update.ts';
 import { clearAll, countEntries, listEntries, pruneEntries } from './redis/walk.ts';
 import type {
@@ -33,6 +38,7 @@ import type {
 } from './types.ts';
 
 export type { RedisStorageOptions } from './redis/options.ts';
+export type { TierEvent, TierListener, TierOptions } from './redis/tiered.ts';
 
 /**
  * {@link RedisStorage}: entries in Redis or a Redis Cluster, shared by every process and machine
@@ -75,6 +81,12 @@ const MAX_TTL = 100 * 365 * 24 * 60 * 60 * 1000;
 export class RedisStorage implements Storage {
   /** The prefix of every key of this storage. */
   readonly prefix: string;
+  /** Coalescing across processes (see {@link RedisStorageOptions.coalesce}), unless off. */
+  readonly coalescer: RedisCoalescer | undefined;
+  readonly #channels: Channels;
+  readonly #tier: TierFront | undefined;
+  /** Drops a key hash from the in-process tier, if there is one. */
+  readonly #forget = (hash: string): void => this.#tier?.forget(hash);
   readonly #ctx: RedisContext;
   readonly #maxBodySize: number;
   readonly #maxVariants: number;
@@ -105,15 +117,47 @@ export class RedisStorage implements Storage {
       discard: (hash, id, key, operation, problem) =>
         this.#discard(hash, id, key, operation, problem),
     };
+    this.#channels = new Channels(client);
+    this.#tier =
+      settings.tier === undefined
+        ? undefined
+        : new TierFront(client, keys, settings.tier, (error) =>
+            this.#reportQuietly('tier', error, undefined),
+          );
+    this.coalescer =
+      settings.coalesce === undefined || !this.#channels.available
+        ? undefined
+        : new RedisCoalescer(
+            this.#ctx,
+            settings.coalesce,
+            this.#channels,
+            (error, key) => this.#reportQuietly('lock', error, key),
+            (hash) => this.#tier?.forget(hash),
+          );
   }
 
   setReporter(reporter: StorageReporter): void {
     this.#report = reporter;
   }
 
+  /**
+   * Listens to the memory tier ({@link RedisStorageOptions.tier}): whether Redis tells of changes,
+   * and each key another process changed that the tier dropped. Returns the function that stops
+   * listening.
+   */
+  onTier(listener: TierListener): () => void {
+    return this.#tier?.on(listener) ?? (() => undefined);
+  }
+
   async get(key: string): Promise<EntryMeta[]> {
+    this.coalescer?.warm();
+    const hash = this.#ctx.keys.hash(key);
+    if (this.#tier === undefined) return this.#get(key, hash);
+    return this.#tier.variants(key, hash, this.#ctx.clock(), () => this.#get(key, hash));
+  }
+
+  async #get(key: string, hash: string): Promise<EntryMeta[]> {
     const { keys, script, clock } = this.#ctx;
-    const hash = keys.hash(key);
     const reply = await script('get', GET, [keys.variants(hash)], [clock()]);
     const fields = Array.isArray(reply) ? reply : [];
     const found: EntryMeta[] = [];
@@ -131,6 +175,8 @@ export class RedisStorage implements Storage {
   async body(entry: EntryMeta): Promise<StoredBody | null> {
     const { keys, script, grace } = this.#ctx;
     const hash = keys.hash(entry.key);
+    const held = this.#tier?.body(hash, entry.id);
+    if (held !== undefined) return held;
     const head = await script('body', HEAD, [keys.variants(hash)], [entry.id], true);
     if (!Array.isArray(head)) return null;
     const size = Number(String(head[0]));
@@ -142,7 +188,10 @@ export class RedisStorage implements Storage {
       return null;
     }
     if (first === null) return new Uint8Array(0);
-    if (chunks === 1) return first;
+    if (chunks === 1) {
+      this.#tier?.keepBody(hash, entry.id, first);
+      return first;
+    }
     const list = keys.body(hash, entry.id);
     return chunkStream({
       first,
@@ -165,10 +214,15 @@ export class RedisStorage implements Storage {
     let written = false;
     let committed = false;
     try {
-      const chunked = await chunkBody(body, this.#maxBodySize, (chunk) => {
-        written = true;
-        return script('put', APPEND, [list], [toBuffer(chunk), WRITE_TTL]);
-      });
+      const chunked = await chunkBody(
+        body,
+        this.#maxBodySize,
+        (chunk) => {
+          written = true;
+          return script('put', APPEND, [list], [toBuffer(chunk), WRITE_TTL]);
+        },
+        () => this.coalescer?.progress(entry.key),
+      );
       const stored: EntryMeta = { ...entry, id, size: chunked.size, hits: 0 };
       const meta = JSON.stringify(encodeMeta(stored));
       const ttl = this.#ttl(entry.deleteAt);
@@ -184,7 +238,11 @@ export class RedisStorage implements Storage {
         [...args, deleteAt, this.#ctx.clock(), variantsCap(this.#maxVariants), ...last],
       );
       committed = true;
-      if (result === 1) await script('put', INDEX, [keys.url(url)], [hash, ttl]);
+      this.#tier?.forget(hash);
+      if (result === 1) {
+        await script('put', INDEX, [keys.url(url)], [hash, ttl]);
+        await indexTags(this.#ctx, entry.tags, hash, ttl);
+      }
       return stored;
     } catch (error) {
       // Left behind, the chunks of a failed write would expire on their own (WRITE_TTL).
@@ -192,11 +250,15 @@ export class RedisStorage implements Storage {
         await this.#send('put', () => client.call('unlink', list)).catch(() => undefined);
       }
       throw error;
+    } finally {
+      // Committed or not, the requests waiting for this key may look again.
+      this.coalescer?.settled(entry.key);
     }
   }
 
   /** A compare-and-set of the entry's metadata, tried again when another writer came first. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    this.#tier?.forget(this.#ctx.keys.hash(entry.key));
     return updateEntry(this.#ctx, entry, patch, (deleteAt) => this.#ttl(deleteAt));
   }
 
@@ -208,21 +270,23 @@ export class RedisStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     const { keys, script, grace } = this.#ctx;
-    await script('delete', DELETE, [keys.variants(keys.hash(key))], [grace]);
+    const hash = keys.hash(key);
+    this.#tier?.forget(hash);
+    await script('delete', DELETE, [keys.variants(hash)], [grace]);
   }
 
   async deleteUrl(url: string): Promise<number> {
-    const { keys, script, client, grace } = this.#ctx;
-    const index = keys.url(url);
-    const reply = await this.#send('deleteUrl', () => client.call('smembers', index));
-    const hashes = (Array.isArray(reply) ? reply : []).filter(isKeyHash);
-    if (hashes.length === 0) return 0;
-    // Out of the index first: a put that commits meanwhile indexes itself again after its commit.
-    await this.#send('deleteUrl', () => client.call('srem', index, ...hashes));
-    const removed = await Promise.all(
-      hashes.map((hash) => script('deleteUrl', DELETE, [keys.variants(hash)], [grace, url])),
-    );
-    return removed.reduce<number>((sum, n) => sum + Number(n), 0);
+    return purgeIndexed(this.#ctx, 'deleteUrl', this.#ctx.keys.url(url), DELETE, url, this.#forget);
+  }
+
+  /** Deletes the entries stored with `tag`, visiting only the keys of its set. */
+  async deleteTag(tag: string): Promise<number> {
+    return deleteTag(this.#ctx, tag, this.#forget);
+  }
+
+  /** Deletes the entries whose URL starts with `prefix`: a SCAN of every entry, then `deleteUrl`. */
+  async deletePrefix(prefix: string): Promise<number> {
+    return deletePrefixByListing(this, prefix);
   }
 
   /** Every live entry, by SCAN over every master: for tools, its cost grows with the entries. */
@@ -245,6 +309,7 @@ export class RedisStorage implements Storage {
 
   /** Deletes every key with this storage's prefix, and nothing else. */
   async clear(): Promise<void> {
+    this.#tier?.forgetAll();
     await clearAll(this.#ctx);
   }
 
@@ -254,8 +319,12 @@ export class RedisStorage implements Storage {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Released before the storage refuses exchanges: the releases are under way once it does.
+    this.coalescer?.close();
     this.#closed = true;
     await Promise.allSettled([...this.#inFlight]);
+    this.#channels.close();
+    this.#tier?.close();
     if (!this.#closeClient) return;
     try {
       await withTimeout(this.#ctx.client.quit(), this.#timeout);

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ClosedError, OptionsError } from '../errors.ts';
+import { deletePrefixByListing } from './by-listing.ts';
 import { BodyFailure } from './fs/body-file.ts';
 import { sha256 } from './fs/layout.ts';
 import { KeyLocks } from './fs/locks.ts';
@@ -8,7 +9,7 @@ import { applyPatch } from './patch.ts';
 import { readEntryBody } from './s3/body.ts';
 import { Bucket, storageError } from './s3/bucket.ts';
 import type { Context } from './s3/context.ts';
-import { deleteKey, deleteUrl } from './s3/delete.ts';
+import { deleteKey, deleteTag, deleteUrl } from './s3/delete.ts';
 import { Layout } from './s3/layout.ts';
 import { readPage, readVariants } from './s3/read.ts';
 import { clear, measure, prune } from './s3/sweep.ts';
@@ -202,6 +203,19 @@ export class S3Storage implements Storage {
 
   deleteUrl(url: string): Promise<number> {
     return this.#run('deleteUrl', (ctx) => deleteUrl(ctx, url));
+  }
+
+  /** Deletes the entries stored with `tag`, reading only the keys its index objects name. */
+  deleteTag(tag: string): Promise<number> {
+    return this.#run('deleteTag', (ctx) => deleteTag(ctx, tag));
+  }
+
+  /**
+   * Deletes the entries whose URL starts with `prefix`: a listing of every entry (the URL index
+   * is by hash), then the URL index for each URL found.
+   */
+  deletePrefix(prefix: string): Promise<number> {
+    return deletePrefixByListing(this, prefix);
   }
 
   /** Every live entry, listed page by page with ListObjectsV2 and each page's metadata read. */

@@ -235,6 +235,16 @@ export class SqliteStorage implements Storage, SyncStorage {
     return this.#run('deleteUrl', () => Number(this.#sql.deleteUrl.run(url).changes));
   }
 
+  /** Deletes the entries stored with `tag`, found through the `tags` table. */
+  async deleteTag(tag: string): Promise<number> {
+    return this.#run('deleteTag', () => Number(this.#sql.deleteTag.run(tag).changes));
+  }
+
+  /** Deletes the entries whose URL starts with `prefix`, a range of the URL index. */
+  async deletePrefix(prefix: string): Promise<number> {
+    return this.#run('deletePrefix', () => Number(this.#sql.deletePrefix.run(prefix).changes));
+  }
+
   async *list(): AsyncIterable<EntryMeta> {
     this.#hits.write();
     let after = 0;

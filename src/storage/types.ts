@@ -22,6 +22,11 @@ export interface EntryMeta extends NewEntry {
   readonly size: number;
   /** How many times it has been served; kept by storages that support {@link Storage.touch}. */
   readonly hits: number;
+  /**
+   * The tags it was stored with (from `Cache-Tag` or `Surrogate-Key`), for
+   * {@link Storage.deleteTag}. Absent when it has none.
+   */
+  readonly tags?: readonly string[];
 }
 
 /** An entry to store: everything but what storage assigns. */
@@ -88,6 +93,17 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Deletes every entry stored for `url`, whatever its key; returns how many were deleted. */
   deleteUrl(url: string): Promise<number>;
+  /**
+   * Deletes every entry stored with `tag` (in its {@link EntryMeta.tags}); returns how many were
+   * deleted. Finds them through an index, never by reading every entry. Optional: the cache falls
+   * back to {@link list} and {@link delete} for a storage without it.
+   */
+  deleteTag?(tag: string): Promise<number>;
+  /**
+   * Deletes every entry whose URL starts with `prefix`; returns how many were deleted. Optional:
+   * the cache falls back to {@link list} and {@link deleteUrl} for a storage without it.
+   */
+  deletePrefix?(prefix: string): Promise<number>;
   /** Every live entry's metadata, in no particular order, for tools. */
   list(): AsyncIterable<EntryMeta>;
   /** What is stored. */

@@ -42,7 +42,7 @@ describe.concurrent('bad arguments: a one-line error, the usage, exit code 2', (
       /'--body' cannot be used with option '--json'$/,
       'httpcache show',
     ],
-    [['purge'], /^error: missing required argument 'key-or-url'$/, 'httpcache purge'],
+    [['purge'], /^error: purge needs a key or URL, --prefix URL or --tag TAG$/, 'httpcache purge'],
     [
       ['proxy', '--port', '80'],
       /^error: required option '--upstream <url>' not specified$/,

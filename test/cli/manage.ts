@@ -14,6 +14,9 @@ beforeAll(async () => {
       body: 'body of a\n',
     },
     '/b': { headers: { 'cache-control': 'max-age=600' }, body: 'b'.repeat(1000) },
+    '/tagged/1': { headers: { 'cache-control': 'max-age=600', 'cache-tag': 'group, one' } },
+    '/tagged/2': { headers: { 'cache-control': 'max-age=600', 'surrogate-key': 'group two' } },
+    '/tagged/3': { headers: { 'cache-control': 'max-age=600' } },
   });
 });
 afterAll(async () => {
@@ -184,6 +187,28 @@ export function manageSuite(backend: Backend): void {
         `nothing stored for ${origin.url}/b\n`,
       );
       expect(await json('ls')).toEqual([]);
+    });
+
+    it('purge --tag and --prefix delete by tag and by URL prefix', async () => {
+      const storage = open();
+      const cachedFetch = createFetch({ storage });
+      for (const n of [1, 2, 3]) await (await cachedFetch(`${origin.url}/tagged/${n}`)).text();
+      await cachedFetch.close();
+      expect(await json('purge', '--tag', 'one')).toEqual({ purged: 1 });
+      expect((await cli('purge', '--prefix', `${origin.url}/tagged/`)).stdout.toString()).toBe(
+        `purged 2 entries for prefix ${origin.url}/tagged/\n`,
+      );
+      expect((await cli('purge', '--tag', 'group')).stdout.toString()).toBe(
+        'nothing stored for tag group\n',
+      );
+      const bad = await cli('purge', '--prefix', '/tagged');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(
+        /^error: Invalid invalidation target: the prefix must be an absolute/,
+      );
+      const both = await cli('purge', `${origin.url}/a`, '--tag', 'group');
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/^error: purge takes one of a key or URL, --prefix and --tag/);
     });
 
     it('clear deletes everything and says how much', async () => {

@@ -5,6 +5,7 @@
  */
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { HttpCache } from '../../src/engine/http-cache.ts';
+import type { HttpCacheOptions } from '../../src/engine/options.ts';
 import { createFetch } from '../../src/index.ts';
 import { createProxy } from '../../src/integrations/server/index.ts';
 import { cacheInterceptor } from '../../src/integrations/undici.ts';
@@ -20,12 +21,15 @@ export interface DoorClient {
   close(): Promise<void>;
 }
 
+/** Cache options a test sets beyond the door's own (`shared`, the clock, the origin). */
+export type DoorOptions = Omit<HttpCacheOptions, 'fetch' | 'shared' | 'clock'>;
+
 /** A way into the cache. */
 export interface Door {
   readonly name: string;
   /** The `shared` settings it runs with. */
   readonly modes: readonly boolean[];
-  open(shared: boolean, origin: string): Promise<DoorClient>;
+  open(shared: boolean, origin: string, options?: DoorOptions): Promise<DoorClient>;
 }
 
 const clock = conformanceClock.read;
@@ -44,8 +48,8 @@ export const DOORS: readonly Door[] = [
   {
     name: 'fetch',
     modes: [false, true],
-    async open(shared) {
-      const cachedFetch = createFetch({ shared, clock });
+    async open(shared, _origin, options) {
+      const cachedFetch = createFetch({ ...options, shared, clock });
       return {
         fetch: cachedFetch,
         idle: () => cachedFetch.idle(),
@@ -57,8 +61,8 @@ export const DOORS: readonly Door[] = [
   {
     name: 'undici',
     modes: [false, true],
-    async open(shared) {
-      const interceptor = cacheInterceptor({ shared, clock });
+    async open(shared, _origin, options) {
+      const interceptor = cacheInterceptor({ ...options, shared, clock });
       const agent = new Agent().compose(interceptor);
       return {
         fetch: (url, init) =>
@@ -77,8 +81,8 @@ export const DOORS: readonly Door[] = [
   {
     name: 'proxy',
     modes: [true],
-    async open(shared, origin) {
-      const proxy = await createProxy({ upstream: origin, shared, clock });
+    async open(shared, origin, options) {
+      const proxy = await createProxy({ ...options, upstream: origin, shared, clock });
       return {
         async fetch(url, init) {
           const response = await fetch(proxy.url + url.slice(origin.length), init);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startOrigin, type TestOrigin } from '../helpers/origin.ts';
-import { chosenDoors, type DoorClient } from './doors.ts';
+import { chosenDoors, type DoorClient, type DoorOptions } from './doors.ts';
 
 /** What the tests of one door and mode reach, once `beforeAll` has run. */
 export interface DoorContext {
@@ -12,9 +12,13 @@ export interface DoorContext {
   readonly client: DoorClient;
 }
 
-/** Defines `tests` once per door and mode; `context()` is valid inside the tests. */
+/**
+ * Defines `tests` once per door and mode, each door's cache opened with `options`; `context()` is
+ * valid inside the tests.
+ */
 export function describeEachDoor(
   tests: (shared: boolean, context: () => DoorContext) => void,
+  options?: DoorOptions,
 ): void {
   let origin: TestOrigin | undefined;
   beforeAll(async () => {
@@ -29,7 +33,7 @@ export function describeEachDoor(
         let client: DoorClient | undefined;
         beforeAll(async () => {
           if (origin === undefined) throw new Error('the origin did not start');
-          client = await door.open(shared, origin.url);
+          client = await door.open(shared, origin.url, options);
         });
         afterAll(async () => {
           await client?.close();

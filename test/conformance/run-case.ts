@@ -54,8 +54,10 @@ function requestOf(
   previous: Received | undefined,
 ): RequestInit & { headers: [string, string][] } {
   const headers: [string, string][] = [];
-  // Upstream's non-browser client sends these on every request (fetch() workarounds); a
-  // proxy sees them. Browser runs use the fetch cache mode instead, which is not ours to set.
+  // Upstream's non-browser client sends these (fetch() workarounds): without a Pragma and a
+  // Cache-Control of its own, fetch() adds `no-cache` ones to a conditional request, which the
+  // undici and proxy doors would then forward. Sent on every request here; a proxy sees them.
+  // Browser runs use the fetch cache mode instead, which is not ours to set.
   if (!browser) headers.push(['Pragma', 'foo'], ['Cache-Control', 'nothing-to-see-here']);
   const previousNow = Number.parseInt(previous?.headers.get('server-now') ?? '', 10);
   for (const h of step.request_headers ?? []) {

@@ -34,7 +34,7 @@ describe('RFC 9111 §3.1 storing header fields', () => {
       [name, 'x'],
       ['etag', '"a"'],
     ];
-    expect(headersToStore(input, {}, false)).toEqual([
+    expect(headersToStore(input, {}, { shared: false })).toEqual([
       ['content-type', 'text/plain'],
       ['etag', '"a"'],
     ]);
@@ -206,7 +206,7 @@ describe('RFC 9111 §3.1 storing header fields', () => {
     ],
     ['no fields', [], true, []],
   ])('%s', (_name, input, shared, expected) => {
-    expect(headersToStore(input, ccOf(input), shared)).toEqual(expected);
+    expect(headersToStore(input, ccOf(input), { shared })).toEqual(expected);
   });
 
   it('reads any iterable of pairs, such as Headers', () => {
@@ -216,7 +216,7 @@ describe('RFC 9111 §3.1 storing header fields', () => {
       ['X-Hop', '1'],
       ['Cache-Control', 'max-age=5'],
     ]);
-    expect(headersToStore(headers, { maxAge: 5 }, false)).toEqual([
+    expect(headersToStore(headers, { maxAge: 5 }, { shared: false })).toEqual([
       ['cache-control', 'max-age=5'],
       ['content-type', 'text/plain'],
     ]);
@@ -228,10 +228,41 @@ describe('RFC 9111 §3.1 storing header fields', () => {
       yield ['etag', '"a"'];
       yield ['x-kept', '1'];
     }
-    expect(headersToStore(fields(), {}, false)).toEqual([
+    expect(headersToStore(fields(), {}, { shared: false })).toEqual([
       ['etag', '"a"'],
       ['x-kept', '1'],
     ]);
+  });
+});
+
+describe('storeSetCookie: a shared cache that keeps Set-Cookie (RFC 9111 §7.3)', () => {
+  const withCookie: Pairs = [
+    ['set-cookie', 'a=1'],
+    ['cache-control', 'public, max-age=60'],
+  ];
+
+  it('keeps Set-Cookie in what a shared cache stores', () => {
+    const options = { shared: true, storeSetCookie: true };
+    expect(headersToStore(withCookie, ccOf(withCookie), options)).toEqual(withCookie);
+  });
+
+  it('still drops it where the response names it in private= or no-cache=', () => {
+    const options = { shared: true, storeSetCookie: true };
+    for (const directive of ['private="set-cookie"', 'no-cache="Set-Cookie"']) {
+      const input: Pairs = [
+        ['set-cookie', 'a=1'],
+        ['cache-control', `${directive}, max-age=60`],
+      ];
+      expect(headersToStore(input, ccOf(input), options)).toEqual([input[1]]);
+    }
+  });
+
+  it('lets a 304 replace the stored Set-Cookie', () => {
+    const stored: Pairs = [['set-cookie', 'old=1']];
+    const newer: Pairs = [['set-cookie', 'new=2']];
+    const options = { shared: true, storeSetCookie: true };
+    expect(updateHeaders(stored, newer, {}, options)).toEqual(newer);
+    expect(updateHeaders(stored, newer, {}, { shared: true })).toEqual(stored);
   });
 });
 
@@ -362,15 +393,15 @@ describe('RFC 9111 §3.2 updating stored header fields', () => {
     ],
     ['an empty 304 changes nothing', [], false, storedPairs],
   ])('%s', (_name, newer, shared, expected) => {
-    expect(updateHeaders(storedPairs, newer, ccOf(newer), shared)).toEqual(expected);
+    expect(updateHeaders(storedPairs, newer, ccOf(newer), { shared })).toEqual(expected);
   });
 
   it('returns a copy, leaving the stored pairs untouched', () => {
     const before = structuredClone(storedPairs);
-    const out = updateHeaders(storedPairs, [], {}, false);
+    const out = updateHeaders(storedPairs, [], {}, { shared: false });
     expect(out).not.toBe(storedPairs);
     out.push(['x', 'y']);
-    const replaced = updateHeaders(storedPairs, [['etag', '"v2"']], {}, false);
+    const replaced = updateHeaders(storedPairs, [['etag', '"v2"']], {}, { shared: false });
     expect(replaced.filter(([n]) => n === 'etag')).toEqual([['etag', '"v2"']]);
     expect(storedPairs).toEqual(before);
   });

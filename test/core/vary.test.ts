@@ -130,7 +130,8 @@ describe('RFC 9111 §4.1 matching selecting header fields', () => {
       true,
     ],
     ['different value', { 'accept-encoding': 'gzip,br' }, { 'accept-encoding': 'gzip' }, false],
-    // Reordering is a normalisation RFC 9111 allows but does not require; this cache does not.
+    // Members of equal weight keep their order by default (RFC 9110 §12.5.4: some recipients
+    // read it as a preference); `unordered` ignores it (test/core/vary-normalizers.test.ts).
     ['different order', { 'accept-encoding': 'gzip,br' }, { 'accept-encoding': 'br, gzip' }, false],
     ['case kept for other fields', { 'x-custom': 'A' }, { 'x-custom': 'a' }, false],
     // "If (after any normalization that might take place) a header field is absent from a request,

@@ -23,6 +23,13 @@ export interface OriginOptions {
    * @default true
    */
   readonly keepAlive?: boolean;
+  /**
+   * How long, in ms, an idle kept-alive connection stays open. A test whose cache blocks the
+   * event loop for longer (large synchronous SQLite writes) raises it, so that its next request
+   * never goes out on a connection the origin is just closing.
+   * @default 5000 (Node's)
+   */
+  readonly keepAliveTimeout?: number;
 }
 
 /** A real HTTP origin on 127.0.0.1 that records what it receives. */
@@ -73,6 +80,7 @@ export async function startOrigin(
       res.end(received.method === 'HEAD' ? undefined : (route.body ?? ''));
     });
   });
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
   await listen(server, 0);
   const { port } = server.address() as AddressInfo;
   const stop = (): Promise<void> =>

@@ -110,6 +110,22 @@ describe('httpcache proxy, hardened', () => {
     expect(upstream.requests).toHaveLength(10 - hits);
   });
 
+  it('--purge-token: a PURGE needs the bearer token; without the flag it goes upstream', async () => {
+    upstream = await startUpstream();
+    const token = 'a-purge-token-of-some-length';
+    const { url } = await startCli(['--upstream', upstream.url, '--purge-token', token]);
+    const purge = (lines: string[]) =>
+      exchange(
+        url,
+        `PURGE /page HTTP/1.1\r\nHost: s\r\n${lines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`,
+      ).then(({ text }) => responses(text)[0]);
+    expect((await purge([]))?.status).toBe(403);
+    const done = await purge([`Authorization: Bearer ${token}`]);
+    expect(done?.status).toBe(200);
+    expect(JSON.parse(done?.body ?? '')).toEqual({ purged: 0 });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('a 502 says Bad Gateway to the client and the cause on stderr', async () => {
     const dead = createServer();
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));

@@ -8,6 +8,7 @@ import type {
   StoredBody,
 } from '../../src/storage/types.ts';
 import { type ManualClock, manualClock } from '../helpers/clock.ts';
+import { invalidationContract } from './contract-invalidation.ts';
 
 /**
  * The storage contract: one suite every backend runs (memory, SQLite, file system, and later
@@ -38,6 +39,8 @@ export interface ContractCapabilities {
   readonly persistent?: boolean;
   /** The storage honours `maxBytes`, evicting the least recently used entries (stored or touched). */
   readonly maxBytes?: boolean;
+  /** The storage has `deleteTag` (through a tag index) and `deletePrefix`. */
+  readonly invalidation?: boolean;
 }
 
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -455,6 +458,19 @@ export function storageContract(
         clock.advance(10);
         expect(await storage.get('k')).toEqual([extended]);
       });
+
+      // The cache drops one variant (a combined part) by moving its deleteAt into the past.
+      test('update with a past deleteAt hides that variant, not its siblings', async () => {
+        const storage = await open();
+        const first = await storage.put(entry(clock, 'k', { variant: 'a' }), streamOf(text('a')));
+        const second = await storage.put(entry(clock, 'k', { variant: 'b' }), streamOf(text('b')));
+        const third = await storage.put(entry(clock, 'k', { variant: 'c' }), streamOf(text('c')));
+        expect(await storage.update(first, { deleteAt: 0 })).toBe(true);
+        expect(await storage.update(second, { deleteAt: 0 })).toBe(true);
+        expect(await storage.get('k')).toEqual([third]);
+        expect(await storage.get('k')).toEqual([third]);
+        expect(await readText(await storage.body(third))).toBe('c');
+      });
     });
 
     if (capabilities.maxBytes === true) {
@@ -580,6 +596,17 @@ export function storageContract(
         await storage.close();
       });
     });
+
+    if (capabilities.invalidation === true) {
+      describe('invalidation', () => {
+        invalidationContract({
+          test,
+          open: () => open(),
+          clock: () => clock,
+          persistent: capabilities.persistent === true,
+        });
+      });
+    }
 
     if (capabilities.persistent === true) {
       describe('persistence', () => {

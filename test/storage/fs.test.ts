@@ -35,7 +35,7 @@ for (const [name, serializer] of serializers) {
         clock,
         ...(maxBytes === undefined ? {} : { maxBytes }),
       }),
-    { persistent: true, maxBytes: true },
+    { persistent: true, maxBytes: true, invalidation: true },
   );
 }
 

@@ -5,5 +5,5 @@ storageContract(
   'MemoryStorage',
   ({ clock, maxBytes }) =>
     new MemoryStorage(maxBytes === undefined ? { clock } : { clock, maxBytes }),
-  { maxBytes: true },
+  { maxBytes: true, invalidation: true },
 );

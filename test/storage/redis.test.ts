@@ -76,7 +76,7 @@ describe.skipIf(!available)(title, () => {
     'RedisStorage (redis-server)',
     ({ clock, location }) =>
       new RedisStorage({ client, prefix: `contract:${location}:`, clock, maxBodySize: 64 * MiB }),
-    { persistent: true },
+    { persistent: true, invalidation: true },
   );
 
   storageContract(
@@ -88,7 +88,7 @@ describe.skipIf(!available)(title, () => {
         clock,
         maxBodySize: 64 * MiB,
       }),
-    { persistent: true },
+    { persistent: true, invalidation: true },
   );
 
   let prefixes = 0;
@@ -492,6 +492,59 @@ describe.skipIf(!available)(title, () => {
       expect(result.stderr).toMatch(
         /^error: Storage open failed: cannot connect to Redis at 127\.0\.0\.1:1: connect ECONNREFUSED.*\n$/,
       );
+    });
+  });
+
+  storageContract(
+    'RedisStorage with a memory tier (redis-server)',
+    ({ clock, location }) =>
+      new RedisStorage({
+        client,
+        prefix: `tiered:${location}:`,
+        clock,
+        maxBodySize: 64 * MiB,
+        tier: { maxBytes: 8 * MiB },
+      }),
+    { persistent: true },
+  );
+
+  describe('memory tier and coalescing: options and fallback', () => {
+    it('checks their options; coalescing is on unless turned off', () => {
+      expect(() => new RedisStorage({ client, coalesce: { lockTtl: 0 } })).toThrow(/lockTtl/);
+      expect(() => new RedisStorage({ client, coalesce: { maxWait: 0.5 } })).toThrow(/maxWait/);
+      expect(() => new RedisStorage({ client, tier: { maxBytes: 0 } })).toThrow(/tier.maxBytes/);
+      expect(open().coalescer).toBeDefined();
+      expect(open({ coalesce: false }).coalescer).toBeUndefined();
+    });
+
+    it('where Redis refuses client tracking: holds entries fallbackTtl ms, and says so', async () => {
+      const refusing = await startRedis(join(directory, 'no-tracking'), [
+        '--rename-command',
+        'CLIENT',
+        '',
+      ]);
+      const own = await connectRedis(refusing.port);
+      clients.push(own);
+      const storage = new RedisStorage({ client: own, tier: { maxBytes: MiB, fallbackTtl: 50 } });
+      const origin = await startOrigin({
+        '/f': { headers: { 'cache-control': 'max-age=600' }, body: 'tiered' },
+      });
+      const cachedFetch = createFetch({ storage });
+      try {
+        const fallback = new Promise((resolve) => storage.onTier(resolve));
+        const reported = nextEvent(cachedFetch.cache, 'error');
+        expect(await (await cachedFetch(`${origin.url}/f`)).text()).toBe('tiered');
+        expect(await fallback).toMatchObject({ type: 'fallback', ttl: 50 });
+        expect(await reported).toMatchObject({ operation: 'tier' });
+        await cachedFetch.idle();
+        const hit = await cachedFetch(`${origin.url}/f`);
+        expect(await hit.text()).toBe('tiered');
+        expect(cacheStatus(hit)?.fromCache).toBe(true);
+      } finally {
+        await cachedFetch.close();
+        await origin.close();
+        await refusing.stop();
+      }
     });
   });
 

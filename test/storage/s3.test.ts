@@ -45,7 +45,7 @@ storageContract(
       clock,
       partSize: 5 * MiB,
     }),
-  { persistent: true },
+  { persistent: true, invalidation: true },
 );
 
 /** A storage under a fresh prefix, reporting into `reported`. */

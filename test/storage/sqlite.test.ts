@@ -37,14 +37,14 @@ storageContract(
       clock,
       ...(maxBytes === undefined ? {} : { maxBytes }),
     }),
-  { persistent: true, maxBytes: true },
+  { persistent: true, maxBytes: true, invalidation: true },
 );
 
 storageContract(
   "SqliteStorage (':memory:')",
   ({ clock, maxBytes }) =>
     new SqliteStorage({ path: ':memory:', clock, ...(maxBytes === undefined ? {} : { maxBytes }) }),
-  { maxBytes: true },
+  { maxBytes: true, invalidation: true },
 );
 
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -271,6 +271,38 @@ describe('SqliteStorage: schema version', () => {
     const db = raw(path);
     expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(SCHEMA_VERSION);
     expect(count(db, 'readers')).toBe(0);
+  });
+
+  it('migrates a version 2 database to the tag index; its entries have no tags', async () => {
+    const path = newPath();
+    const v2 = raw(path);
+    v2.exec(`${MIGRATIONS[0]}; ${MIGRATIONS[1]}; PRAGMA user_version = 2`);
+    v2.close();
+    const storage = open(path);
+    const tagged = await storage.put({ ...entry('t'), tags: ['x'] }, streamOf(new Uint8Array(1)));
+    expect(await storage.get('t')).toEqual([tagged]);
+    const db = raw(path);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(SCHEMA_VERSION);
+    expect(count(db, 'tags')).toBe(1);
+    expect(await storage.deleteTag('x')).toBe(1);
+    expect(count(db, 'tags')).toBe(0);
+  });
+
+  it('purges a tag and a prefix through indexes, never a scan of the entries', () => {
+    const db = raw(newPath());
+    db.exec(MIGRATIONS.join(';'));
+    const plan = (sql: string) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all('x')
+        .map((row) => String(row.detail))
+        .join('; ');
+    const tag = plan('DELETE FROM entries WHERE id IN (SELECT entry_id FROM tags WHERE tag = ?)');
+    expect(tag).not.toMatch(/SCAN (entries|tags)/);
+    const prefix = plan(
+      'DELETE FROM entries WHERE url >= ?1 AND url < ?1 || char(1114111) AND substr(url, 1, length(?1)) = ?1',
+    );
+    expect(prefix).toMatch(/entries_by_url/);
   });
 
   it('refuses a database of another application, and a file that is no database', () => {

@@ -6,6 +6,7 @@ import {
   type CacheStats,
   cacheStatus,
   createFetch,
+  type ForwardReason,
   HttpCache,
   type HttpCacheOptions,
   isHttpCacheError,
@@ -13,6 +14,7 @@ import {
   type RequestCacheOptions,
   type Storage,
 } from '../../src/index.ts';
+import type { CachedAxiosResponse } from '../../src/integrations/axios.ts';
 
 // These assertions are checked by `npm run typecheck`; at run time they do nothing.
 describe('public types', () => {
@@ -41,6 +43,12 @@ describe('public types', () => {
     expectTypeOf(cacheStatus).returns.toEqualTypeOf<CacheMetadata | undefined>();
     expectTypeOf<CacheMetadata['fromCache']>().toEqualTypeOf<boolean>();
     expectTypeOf<CacheMetadata['createdAt']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CacheMetadata['stale']>().toEqualTypeOf<boolean>();
+    expectTypeOf<CacheMetadata['forwarded']>().toEqualTypeOf<ForwardReason | undefined>();
+    expectTypeOf<ForwardReason>().toEqualTypeOf<
+      'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
+    >();
+    expectTypeOf<CachedAxiosResponse['cached']>().toEqualTypeOf<boolean>();
   });
 
   it('storages implement the Storage contract', () => {
@@ -53,7 +61,7 @@ describe('public types', () => {
     const cache = new HttpCache();
     cache.on('miss', (event) =>
       expectTypeOf(event.reason).toEqualTypeOf<
-        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale'
+        'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
       >(),
     );
     // @ts-expect-error: there is no such event
@@ -70,6 +78,7 @@ describe('public types', () => {
         | 'ERR_HTTPCACHE_STORAGE'
         | 'ERR_HTTPCACHE_CODEC'
         | 'ERR_HTTPCACHE_CLOSED'
+        | 'ERR_HTTPCACHE_INVALIDATION'
       >();
   });
 });

@@ -3,7 +3,13 @@ import { isHttpCacheError } from '../../errors.ts';
 import { CliError, ExitCode } from '../exit-codes.ts';
 import { colorsFor, type Io } from '../io.ts';
 import { type StoreOptions, storeOption } from '../options.ts';
-import { defaultProxyStore, formatStoreUri, openStore, storePath } from '../store-uri.ts';
+import {
+  defaultProxyStore,
+  formatStoreUri,
+  openStore,
+  type StoreSpec,
+  storePath,
+} from '../store-uri.ts';
 
 /**
  * `httpcache proxy`: a caching reverse proxy (`createProxy` of `httpcache/server`) in front of
@@ -23,6 +29,12 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly maxBodySize: number;
   /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
   readonly ignoreRequestNoCache?: boolean;
+  /** Processes behind the port (default: one per core for a shared store, 1 for `memory:`). */
+  readonly workers?: number;
+  /** Where to serve Prometheus metrics on `/metrics`. */
+  readonly metricsPort?: number;
+  /** Turns on PURGE requests with `Authorization: Bearer <token>`. */
+  readonly purgeToken?: string;
 }
 
 /** The proxy's default `--max-body-size`: 16 MiB. */
@@ -58,14 +70,73 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
       '--ignore-request-no-cache',
       "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
     )
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'processes serving the port (node:cluster); a dead one is restarted, SIGTERM drains them all',
+      )
+        .argParser(parseWorkers)
+        .default(undefined, 'one per core; 1 for memory:'),
+    )
+    .addOption(
+      new Option(
+        '--metrics-port <n>',
+        'serve Prometheus metrics on /metrics at this port (per worker and summed)',
+      ).argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--purge-token <token>',
+        'accept PURGE requests with Authorization: Bearer <token> (at least 16 characters)',
+      ).env('HTTPCACHE_PURGE_TOKEN'),
+    )
     .addOption(storeOption())
     .action(async (options: ProxyCommandOptions) => done(await proxy(options, io)));
 }
 
 /** Runs the proxy until the process is told to stop; returns the exit code. */
 export async function proxy(options: ProxyCommandOptions, io: Io): Promise<number> {
-  const { createProxy } = await import('../../integrations/server/proxy.ts');
   const spec = options.store ?? (await defaultProxyStore());
+  const c = colorsFor(io.stderr, io.env);
+  const store = formatStoreUri(spec, await storePath(spec));
+  const workers = options.workers ?? (await defaultWorkers(spec));
+  const banner = (url: string): string =>
+    `${c.bold('httpcache proxy')} listening on ${c.cyan(url)} → ${options.upstream} (store ${store}${workers > 1 ? `, ${workers} workers` : ''})`;
+  const { isPrimary } = (await import('node:cluster')).default;
+  if (!isPrimary) {
+    try {
+      return await serveOne(options, io, spec, banner);
+    } finally {
+      // Its IPC channel must not keep a worker alive once it has stopped (its exit code stays).
+      process.channel?.unref();
+    }
+  }
+  if (workers > 1) {
+    if (spec.type === 'memory') {
+      io.stderr.write('note: with memory: each worker has its own cache\n');
+    }
+    const { runPrimary } = await import('../cluster.ts');
+    return runPrimary({
+      workers,
+      host: options.host,
+      metricsPort: options.metricsPort,
+      io,
+      banner,
+    });
+  }
+  return serveOne(options, io, spec, banner);
+}
+
+/** Runs one proxy process, alone or as a worker, until it is told to stop. */
+async function serveOne(
+  options: ProxyCommandOptions,
+  io: Io,
+  spec: StoreSpec,
+  banner: (url: string) => string,
+): Promise<number> {
+  const c = colorsFor(io.stderr, io.env);
+  const { createProxy } = await import('../../integrations/server/proxy.ts');
+  const { serveUntilStopped } = await import('../cluster-worker.ts');
   const storage = await openStore(spec);
   let running: Awaited<ReturnType<typeof createProxy>>;
   try {
@@ -77,6 +148,7 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
       ignoreRequestNoCache: options.ignoreRequestNoCache === true,
       storage,
       maxBodySize: options.maxBodySize,
+      ...(options.purgeToken === undefined ? {} : { purgeToken: options.purgeToken }),
     });
   } catch (error) {
     await storage.close();
@@ -85,27 +157,23 @@ export async function proxy(options: ProxyCommandOptions, io: Io): Promise<numbe
     }
     throw error;
   }
-  const c = colorsFor(io.stderr, io.env);
   // The client got the status text alone; the operator gets the detail.
   running.on('error', ({ status, url, error }) => {
     io.stderr.write(`${c.red(String(status))} ${url}: ${detail(error)}\n`);
   });
-  const store = formatStoreUri(spec, await storePath(spec));
-  io.stderr.write(
-    `${c.bold('httpcache proxy')} listening on ${c.cyan(running.url)} → ${options.upstream} (store ${store})\n`,
-  );
-  await new Promise<void>((resolve) => {
-    // A second signal while closing ends the process the default way.
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  await serveUntilStopped(running, {
+    io,
+    host: options.host,
+    metricsPort: options.metricsPort,
+    banner: banner(running.url),
   });
-  await running.close();
   return ExitCode.ok;
+}
+
+/** One worker per core where the store is shared across processes; one for `memory:`. */
+async function defaultWorkers(spec: StoreSpec): Promise<number> {
+  if (spec.type === 'memory') return 1;
+  return (await import('node:os')).availableParallelism();
 }
 
 function parseUpstream(value: string): string {
@@ -130,6 +198,14 @@ function parseByteCount(value: string): number {
     throw new InvalidArgumentError('expected a whole number of bytes');
   }
   return bytes;
+}
+
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1 || workers > 1024) {
+    throw new InvalidArgumentError('expected a number of processes from 1 to 1024');
+  }
+  return workers;
 }
 
 function parsePort(value: string): number {

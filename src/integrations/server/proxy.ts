@@ -13,6 +13,7 @@ import {
   validate,
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
+import { purgeEndpoint } from './purge.ts';
 import { ErrorReporter, type ProxyErrorListener } from './report.ts';
 import { sendError, sendInterim, sendResponse } from './send.ts';
 import { sendUpstream, UpstreamTimeoutError } from './upstream.ts';
@@ -77,6 +78,7 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     timeout = 30_000,
     via,
     trustProxy,
+    purgeToken,
     ...rest
   } = options;
   const base = upstreamBase(upstream);
@@ -124,9 +126,11 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
   const errors = new ErrorReporter();
+  const purge = purgeEndpoint(cache, purgeToken, (path) => upstreamUrl(base, path));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    if (method === 'PURGE' && purge !== undefined) return purge(req, res);
     const target = req.url ?? '';
     const url = upstreamUrl(base, target);
     if (url === undefined) {

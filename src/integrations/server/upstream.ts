@@ -1,4 +1,5 @@
 import type { IncomingMessage, request as nodeRequest } from 'node:http';
+import { originResponse } from '../origin-response.ts';
 import { fromNodeReadable } from '../streams.ts';
 import { endToEnd, rawPairs } from './hop-by-hop.ts';
 
@@ -124,7 +125,7 @@ function toResponse(response: IncomingMessage, upstream: UpstreamRequest): Respo
   if (empty) response.resume();
   // Once the head is here, silence is the body's business: the timeout errors the body.
   response.on('error', () => {});
-  const result = new Response(empty ? null : fromNodeReadable(response), {
+  const result = originResponse(empty ? null : fromNodeReadable(response), {
     status,
     statusText: response.statusMessage ?? '',
     headers: endToEnd(rawPairs(response.rawHeaders)),

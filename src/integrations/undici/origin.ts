@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { originResponse } from '../origin-response.ts';
 import { asArrayBufferView } from '../streams.ts';
 import { responseLines } from './headers.ts';
 
@@ -86,7 +87,7 @@ export function dispatchToResponse(
                   },
                   { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
                 );
-          response = new Response(stream, {
+          response = originResponse(stream, {
             status,
             statusText: statusText ?? '',
             headers: responseLines(c.rawHeaders, headers),

@@ -8,6 +8,7 @@ import { unlinkQuietly } from './files.ts';
 import { sha256 } from './layout.ts';
 import { readMetaFile, writeMetaFile } from './meta-file.ts';
 import { capVariants } from './sizes.ts';
+import { indexTags } from './tags.ts';
 import { indexUrl } from './urls.ts';
 
 /**
@@ -37,8 +38,9 @@ export async function writeEntry(
     writeBody(handle, body, reserve),
   );
   const meta: EntryMeta = { ...entry, id, size, hits: 0 };
-  // The URL index goes first, so that every visible entry is found by deleteUrl.
+  // The URL and tag indexes go first, so that every visible entry is found by deleteUrl and deleteTag.
   await indexUrl(ctx, meta.url, kh);
+  await indexTags(ctx, meta.tags, kh);
   const written = await ctx.exclusive(kh, () => commit(ctx, kh, vh, meta));
   return { meta, bytes: written + size };
 }

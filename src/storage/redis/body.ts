@@ -20,13 +20,14 @@ export interface ChunkedBody {
 /**
  * Reads `body` into chunks of {@link CHUNK_SIZE} bytes and hands every chunk but the last to
  * `append`, waiting for each (back-pressure). The last one is returned, to be written with the
- * commit: a body of one chunk costs no write of its own. Past `maxSize` bytes the body's stream is
+ * commit: a body of one chunk costs no write of its own. `progress` is told of each read. Past `maxSize` bytes the body's stream is
  * cancelled and a {@link StorageError} thrown; a stream that errors throws its own error.
  */
 export async function chunkBody(
   body: ReadableStream<Bytes>,
   maxSize: number,
   append: (chunk: Bytes) => Promise<unknown>,
+  progress: () => void = () => undefined,
 ): Promise<ChunkedBody> {
   const reader = body.getReader();
   let buffer = new Uint8Array(CHUNK_SIZE);
@@ -37,6 +38,7 @@ export async function chunkBody(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      progress();
       size += value.byteLength;
       if (size > maxSize) {
         throw new StorageError('put', `the body is larger than maxBodySize (${maxSize} bytes)`);

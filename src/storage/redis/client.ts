@@ -29,8 +29,28 @@ export interface RedisClientLike {
   quit(): Promise<unknown>;
   /** A Cluster's connections to its nodes; absent on a client of one server. */
   nodes?(role: 'master'): RedisClientLike[];
+  /**
+   * A new connection with the same options (`override` merged in, for a client of one server),
+   * for pub/sub: what coalescing across processes and the memory tier's invalidations listen on.
+   * Without it, neither is available.
+   */
+  duplicate?(...override: unknown[]): RedisSubscriberLike;
   /** The client's options; a `keyPrefix` there is refused (use the storage's `prefix`). */
   readonly options?: { readonly keyPrefix?: string | undefined };
+}
+
+/** A connection that subscribes to channels: an ioredis `Redis` or `Cluster`. */
+export interface RedisSubscriberLike {
+  /** Sends a command (before subscribing, on a connection of the RESP2 protocol). */
+  call(command: string, ...args: RedisArgument[]): Promise<unknown>;
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  /** `messageBuffer`: a message as Buffers (an array of them for a tracking invalidation). */
+  on(event: 'messageBuffer', listener: (channel: Buffer, message: unknown) => void): unknown;
+  /** `ready`: connected (again), `close`: disconnected, `error`: a connection error. */
+  on(event: 'ready' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
+  /** Closes the connection at once. */
+  disconnect(): void;
 }
 
 /** A Redis call that did not answer in time. */
@@ -64,4 +84,16 @@ export function scanReply(reply: unknown): { cursor: string; keys: string[] } {
     throw new Error('SCAN answered something else than [cursor, keys]');
   }
   return { cursor: reply[0], keys: reply[1].filter((key) => typeof key === 'string') };
+}
+
+/**
+ * A new connection like `client`'s, with `override` merged into its options (a Cluster's
+ * startup nodes kept), or `undefined` when the client cannot make one.
+ */
+export function duplicateOf(
+  client: RedisClientLike,
+  override: Record<string, unknown>,
+): RedisSubscriberLike | undefined {
+  if (client.duplicate === undefined) return undefined;
+  return client.nodes === undefined ? client.duplicate(override) : client.duplicate([], override);
 }

@@ -9,6 +9,9 @@ import { OptionsError } from '../../errors.ts';
  * - `<prefix>{<hash>}:e:<id>`: a hash, the entry: `meta` (versioned JSON), `size`, `chunks`,
  *   `hits`, `url`, `variant`, `cost` (body plus metadata bytes) and `deleteAt`.
  * - `<prefix>{<hash>}:b:<id>`: a list, the body in chunks of {@link CHUNK_SIZE} bytes.
+ * - `<prefix>{<hash>}:lock`: a string, the token of the process fetching the key from the origin
+ *   (coalescing across processes), and `<prefix>{<hash>}:done` the channel it publishes on once
+ *   it released it.
  * - `<prefix>{<sha256(url)>}:url`: a set of the key hashes with entries for the URL (a slot of
  *   its own), for `deleteUrl`.
  *
@@ -22,6 +25,7 @@ export const CHUNK_SIZE = 256 * 1024;
 export class RedisKeys {
   readonly prefix: string;
   readonly #entryKey: RegExp;
+  readonly #variantsKey: RegExp;
 
   constructor(prefix: string) {
     if (prefix === '' || /[{}]/.test(prefix)) {
@@ -32,6 +36,7 @@ export class RedisKeys {
     }
     this.prefix = prefix;
     this.#entryKey = new RegExp(`^${escapeRegExp(prefix)}\\{([0-9a-f]{64})\\}:e:([\\w-]+)$`);
+    this.#variantsKey = new RegExp(`^${escapeRegExp(prefix)}\\{([0-9a-f]{64})\\}:v$`);
   }
 
   /** The hash tag's content for a primary key. */
@@ -51,6 +56,15 @@ export class RedisKeys {
     return `${this.prefix}{${hash}}:b:${id}`;
   }
 
+  lock(hash: string): string {
+    return `${this.prefix}{${hash}}:lock`;
+  }
+
+  /** The pub/sub channel a key's lock holder publishes on when it releases the lock. */
+  done(hash: string): string {
+    return `${this.prefix}{${hash}}:done`;
+  }
+
   url(url: string): string {
     return `${this.prefix}{${sha256(url)}}:url`;
   }
@@ -63,6 +77,11 @@ export class RedisKeys {
   /** A SCAN pattern for every key of this storage (and none of another prefix). */
   get everything(): string {
     return `${escapeGlob(this.prefix)}{*`;
+  }
+
+  /** The key hash of a variants hash's name; `undefined` for any other key. */
+  variantsHash(name: string): string | undefined {
+    return this.#variantsKey.exec(name)?.[1];
   }
 
   /** The key hash and id of an entry hash's name; `undefined` for any other key. */

@@ -2,6 +2,8 @@ import { OptionsError } from '../../errors.ts';
 import { count, milliseconds, positive } from '../option-checks.ts';
 import type { RedisClientLike } from './client.ts';
 import { RedisKeys } from './keys.ts';
+import type { CoalesceSettings } from './lock.ts';
+import type { TierOptions } from './tiered.ts';
 
 /**
  * The options of {@link RedisStorage}, and their checks.
@@ -65,6 +67,30 @@ export interface RedisStorageOptions {
    */
   readonly closeClient?: boolean;
   /**
+   * Coalescing across processes: concurrent misses on one key in every process that shares this
+   * Redis and prefix make one origin request. The first takes a lock in Redis (`SET NX PX`),
+   * renewed while the origin answers and the body streams in; the others wait for the entry to be
+   * committed (a pub/sub message) and serve it from Redis (`Cache-Status: …; collapsed`). When the
+   * lock's holder dies or stalls, its lock expires after `lockTtl` and one waiting request takes
+   * over; none waits longer than `maxWait` before it goes to the origin itself. Needs a client
+   * that can open a second connection (`duplicate()`, as ioredis clients can). `false` turns it
+   * off.
+   * @default { lockTtl: 5000, maxWait: 15000 }
+   * @example new RedisStorage({ client, coalesce: { lockTtl: 2000, maxWait: 5000 } })
+   */
+  readonly coalesce?: false | { readonly lockTtl?: number; readonly maxWait?: number };
+  /**
+   * An in-process memory tier in front of Redis: the variants of recently used keys and their
+   * bodies (up to one 256 KiB chunk each) are served from this process's memory, without a round
+   * trip. It is kept coherent by Redis server-assisted client-side caching (`CLIENT TRACKING` in
+   * broadcast mode for the prefix, on a connection of its own to each server): an entry that any
+   * process changes or deletes leaves every process's tier as soon as Redis tells it. Where Redis
+   * refuses tracking, the tier holds entries `fallbackTtl` ms only, and says so
+   * ({@link RedisStorage.onTier}, and an `error` event). Off by default.
+   * @example new RedisStorage({ client, tier: { maxBytes: 64 * 1024 * 1024 } })
+   */
+  readonly tier?: TierOptions;
+  /**
    * The clock (ms since the epoch) against which entries expire. Redis expiries are set relative
    * to it (`deleteAt` minus now), so they hold whatever the skew between the hosts' clocks.
    * @default Date.now
@@ -83,6 +109,8 @@ export interface RedisSettings {
   readonly timeout: number;
   readonly closeClient: boolean;
   readonly clock: () => number;
+  readonly coalesce: CoalesceSettings | undefined;
+  readonly tier: Required<TierOptions> | undefined;
 }
 
 /** Checks the options; throws {@link OptionsError} naming a bad one. */
@@ -103,5 +131,29 @@ export function resolveOptions(options: RedisStorageOptions): RedisSettings {
     timeout: milliseconds('timeout', options.timeout ?? 2000, 1),
     closeClient: options.closeClient ?? false,
     clock: options.clock ?? Date.now,
+    coalesce: coalesceSettings(options.coalesce),
+    tier: tierSettings(options.tier),
+  };
+}
+
+function coalesceSettings(option: RedisStorageOptions['coalesce']): CoalesceSettings | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined && (option === null || typeof option !== 'object')) {
+    throw new OptionsError('coalesce', 'must be false or { lockTtl?, maxWait? }');
+  }
+  return {
+    lockTtl: milliseconds('coalesce.lockTtl', option?.lockTtl ?? 5000, 10),
+    maxWait: milliseconds('coalesce.maxWait', option?.maxWait ?? 15_000, 1),
+  };
+}
+
+function tierSettings(option: TierOptions | undefined): Required<TierOptions> | undefined {
+  if (option === undefined) return undefined;
+  if (option === null || typeof option !== 'object') {
+    throw new OptionsError('tier', 'must be { maxBytes, fallbackTtl? }');
+  }
+  return {
+    maxBytes: positive('tier.maxBytes', option.maxBytes),
+    fallbackTtl: milliseconds('tier.fallbackTtl', option.fallbackTtl ?? 1000),
   };
 }

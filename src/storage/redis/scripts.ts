@@ -44,7 +44,7 @@ local function drop(id, grace)
 end
 `;
 
-function script(name: string, body: string): LuaScript {
+export function script(name: string, body: string): LuaScript {
   const source = `${PRELUDE}${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
@@ -186,6 +186,8 @@ if ttl <= 0 then
 end
 redis.call('HSET', entry, 'meta', ARGV[2], 'deleteAt', ARGV[5],
   'cost', tonumber(size) + string.len(ARGV[2]))
+-- Rewritten, the pointer tells the processes that hold the key in memory that it changed.
+redis.call('HSET', KEYS[1], redis.call('HGET', entry, 'variant'), id)
 redis.call('PEXPIRE', entry, ttl)
 redis.call('PEXPIRE', base .. 'b:' .. id, ttl)
 extend(KEYS[1], ttl)
@@ -238,6 +240,26 @@ if ARGV[3] ~= '' then
 end
 drop(id, tonumber(ARGV[2]))
 return tonumber(fields[1]) or 0`,
+);
+
+/** KEYS: lock. ARGV: token, ttl. Extends a lock still held with `token`; 1, or 0 when lost. */
+export const RENEW = script(
+  'renew',
+  `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`,
+);
+
+/**
+ * KEYS: lock. ARGV: token, channel. Deletes a lock still held with `token` (compare and delete),
+ * and tells the requests waiting on `channel` to look again (the entry is stored, or will not be).
+ */
+export const UNLOCK = script(
+  'unlock',
+  `local held = redis.call('GET', KEYS[1]) == ARGV[1]
+if held then redis.call('DEL', KEYS[1]) end
+redis.call('PUBLISH', ARGV[2], 'done')
+return held and 1 or 0`,
 );
 
 /**

@@ -5,8 +5,8 @@ import { HASH } from './layout.ts';
 import { readVariants } from './read.ts';
 
 /**
- * Deleting the entries of a key, and of a URL through the URL index. Stale URL index objects are
- * left for `prune`: removing them here could race a writer that has just indexed its entry.
+ * Deleting the entries of a key, of a URL through the URL index, and of a tag through the tag
+ * index. Stale index objects are left for `prune`: removing them here could race a writer that has just indexed its entry.
  *
  * @module
  */
@@ -17,14 +17,30 @@ export async function deleteKey(ctx: Context, kh: string): Promise<void> {
 }
 
 /** Deletes every entry for `url` of the keys the URL index names; returns how many. */
-export async function deleteUrl(ctx: Context, url: string): Promise<number> {
+export function deleteUrl(ctx: Context, url: string): Promise<number> {
   const dir = ctx.layout.urlDir(sha256(url));
+  return deleteIndexed(ctx, dir, 'deleteUrl', (meta) => meta.url === url);
+}
+
+/** Deletes every entry stored with `tag` of the keys the tag index names; returns how many. */
+export function deleteTag(ctx: Context, tag: string): Promise<number> {
+  const dir = ctx.layout.tagDir(sha256(tag));
+  return deleteIndexed(ctx, dir, 'deleteTag', (meta) => meta.tags?.includes(tag) === true);
+}
+
+/** Deletes the entries `pick` picks of the keys whose index objects are under `dir`. */
+async function deleteIndexed(
+  ctx: Context,
+  dir: string,
+  operation: string,
+  pick: (meta: EntryMeta) => boolean,
+): Promise<number> {
   let deleted = 0;
   for await (const page of ctx.bucket.list(dir)) {
     for (const { key: marker } of page) {
       const kh = marker.slice(dir.length);
       if (!HASH.test(kh)) continue;
-      deleted += await deleteVariants(ctx, kh, 'deleteUrl', (meta) => meta.url === url);
+      deleted += await deleteVariants(ctx, kh, operation, pick);
     }
   }
   return deleted;

@@ -7,12 +7,14 @@ import { OptionsError } from '../../errors.ts';
  * <prefix>/entries/<kh>/<vh>.json   metadata of one variant (codec.ts), naming its body by id
  * <prefix>/bodies/<id>              the body, exactly as served
  * <prefix>/urls/<uh>/<kh>           empty: "an entry of key kh has url uh", for deleteUrl
+ * <prefix>/tags/<th>/<kh>           empty: "an entry of key kh has tag th", for deleteTag
  * ```
  *
- * `kh`, `vh` and `uh` are the SHA-256 (hex) of the key, the variant and the URL; `id` is the
+ * `kh`, `vh`, `uh` and `th` are the SHA-256 (hex) of the key, the variant, the URL and the tag; `id` is the
  * entry's random id. A body is uploaded before the metadata that names it and the replaced body
  * deleted after, so a reader never sees metadata naming an incomplete body. Bodies no metadata
- * names (a writer that died between the two) and stale URL index objects are swept by `prune`.
+ * names (a writer that died between the two) and stale URL and tag index objects are swept by
+ * `prune`.
  *
  * @module
  */
@@ -28,6 +30,7 @@ export class Layout {
   readonly entries: string;
   readonly bodies: string;
   readonly urls: string;
+  readonly tags: string;
 
   constructor(prefix: string) {
     if (typeof prefix !== 'string') {
@@ -38,6 +41,7 @@ export class Layout {
     this.entries = `${this.root}entries/`;
     this.bodies = `${this.root}bodies/`;
     this.urls = `${this.root}urls/`;
+    this.tags = `${this.root}tags/`;
   }
 
   /** The folder of the variants of key `kh`. */
@@ -62,6 +66,14 @@ export class Layout {
     return `${this.urlDir(uh)}${kh}`;
   }
 
+  tagDir(th: string): string {
+    return `${this.tags}${th}/`;
+  }
+
+  tagMarker(th: string, kh: string): string {
+    return `${this.tagDir(th)}${kh}`;
+  }
+
   /** The key and variant hashes of a metadata object's key, if it is one. */
   parseMeta(objectKey: string): { kh: string; vh: string } | undefined {
     if (!objectKey.startsWith(this.entries)) return undefined;
@@ -79,15 +91,25 @@ export class Layout {
 
   /** `<uh>/<kh>` of a URL index object's key, if it is one. */
   parseUrlMarker(objectKey: string): string | undefined {
-    if (!objectKey.startsWith(this.urls)) return undefined;
-    const rest = objectKey.slice(this.urls.length);
-    const [uh, kh, ...more] = rest.split('/');
-    return uh !== undefined &&
-      HASH.test(uh) &&
-      kh !== undefined &&
-      HASH.test(kh) &&
-      more.length === 0
-      ? rest
-      : undefined;
+    return parseMarker(this.urls, objectKey);
   }
+
+  /** `<th>/<kh>` of a tag index object's key, if it is one. */
+  parseTagMarker(objectKey: string): string | undefined {
+    return parseMarker(this.tags, objectKey);
+  }
+}
+
+/** `<hash>/<kh>` of an index object's key under `folder`, if it is one. */
+function parseMarker(folder: string, objectKey: string): string | undefined {
+  if (!objectKey.startsWith(folder)) return undefined;
+  const rest = objectKey.slice(folder.length);
+  const [hash, kh, ...more] = rest.split('/');
+  return hash !== undefined &&
+    HASH.test(hash) &&
+    kh !== undefined &&
+    HASH.test(kh) &&
+    more.length === 0
+    ? rest
+    : undefined;
 }

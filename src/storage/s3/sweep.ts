@@ -33,19 +33,22 @@ export async function measure(ctx: Context): Promise<Tally> {
 }
 
 /**
- * Removes expired and unreadable entries, then bodies no metadata names and URL index objects
- * that name no live entry, once they are {@link ORPHAN_AGE} old. Returns what was freed.
+ * Removes expired and unreadable entries, then bodies no metadata names and URL and tag index
+ * objects that name no live entry, once they are {@link ORPHAN_AGE} old. Returns what was freed.
  */
 export async function prune(ctx: Context): Promise<Tally> {
   const freed: Tally = { entries: 0, bytes: 0 };
   const referenced = new Set<string>();
   const indexed = new Set<string>();
+  const tagged = new Set<string>();
   const now = ctx.clock();
   for await (const page of ctx.bucket.list(ctx.layout.entries)) {
     for (const { meta, bytes } of await readPage(ctx, page, { operation: 'prune', freed })) {
       if (meta.deleteAt > now) {
         referenced.add(meta.id);
-        indexed.add(`${sha256(meta.url)}/${sha256(meta.key)}`);
+        const kh = sha256(meta.key);
+        indexed.add(`${sha256(meta.url)}/${kh}`);
+        for (const tag of meta.tags ?? []) tagged.add(`${sha256(tag)}/${kh}`);
       } else if (await expire(ctx, meta, now)) {
         freed.entries++;
         freed.bytes += bytes + meta.size;
@@ -62,6 +65,10 @@ export async function prune(ctx: Context): Promise<Tally> {
     const marker = layout.parseUrlMarker(object.key);
     return marker !== undefined && !indexed.has(marker) && object.modified < settled;
   });
+  await sweep(ctx, layout.tags, (object) => {
+    const marker = layout.parseTagMarker(object.key);
+    return marker !== undefined && !tagged.has(marker) && object.modified < settled;
+  });
   return freed;
 }
 
@@ -72,7 +79,7 @@ export async function clear(ctx: Context): Promise<void> {
 
 /** The folders of a storage's objects. */
 function folders(ctx: Context): string[] {
-  return [ctx.layout.entries, ctx.layout.bodies, ctx.layout.urls];
+  return [ctx.layout.entries, ctx.layout.bodies, ctx.layout.urls, ctx.layout.tags];
 }
 
 /** Deletes an expired entry if it is still the stored one; whether it did. */

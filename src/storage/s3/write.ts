@@ -25,10 +25,15 @@ export async function writeEntry(
   const vh = sha256(entry.variant);
   const id = randomBytes(16).toString('hex');
   const bodyName = ctx.layout.body(id);
-  // The URL index object goes up with the body, so that every visible entry is found by deleteUrl.
+  // The URL and tag index objects go up with the body, so that every visible entry is found by
+  // deleteUrl and deleteTag.
   const [uploaded, indexed] = await Promise.allSettled([
     uploadBody(ctx.bucket, bodyName, body, ctx.partSize),
-    ctx.bucket.put(ctx.layout.urlMarker(sha256(entry.url), kh), new Uint8Array(0), 'text/plain'),
+    Promise.all(
+      [ctx.layout.urlMarker(sha256(entry.url), kh)]
+        .concat((entry.tags ?? []).map((tag) => ctx.layout.tagMarker(sha256(tag), kh)))
+        .map((marker) => ctx.bucket.put(marker, new Uint8Array(0), 'text/plain')),
+    ),
   ]);
   if (uploaded.status === 'rejected') throw uploaded.reason;
   const meta: EntryMeta = { ...entry, id, size: uploaded.value, hits: 0 };

@@ -21,6 +21,8 @@ import { transaction } from './rows.ts';
  * - `readers` (version 2): bodies being streamed (those of more than one chunk). The chunks of a
  *   deleted or replaced entry with a reader stay; the last reader to finish deletes them. A
  *   reader that crashed is swept like a write, and the chunks it held with it.
+ * - `tags` (version 3): one row per tag of an entry, keyed by tag, so that purging a tag reads
+ *   only its own rows. Deleting an entry deletes its tags (a trigger).
  *
  * The schema version is `PRAGMA user_version`; older versions are migrated when the storage
  * opens, and a newer one (written by a newer httpcache) makes the constructor throw a
@@ -33,7 +35,7 @@ import { transaction } from './rows.ts';
 export const CHUNK_SIZE = 256 * 1024;
 
 /** The schema version this code reads and writes, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** `PRAGMA application_id` of httpcache databases ("htcp"), so a foreign database is refused. */
 const APPLICATION_ID = 0x68_74_63_70;
@@ -97,6 +99,16 @@ export const MIGRATIONS: readonly string[] = [
      UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.cost WHERE id = 0;
      DELETE FROM chunks WHERE entry_id = OLD.id
        AND NOT EXISTS (SELECT 1 FROM readers WHERE entry_id = OLD.id);
+   END;`,
+  // Version 3: the tag index. Entries stored before it have no tags.
+  `CREATE TABLE tags (
+     tag TEXT NOT NULL,
+     entry_id INTEGER NOT NULL,
+     PRIMARY KEY (tag, entry_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX tags_by_entry ON tags (entry_id);
+   CREATE TRIGGER entries_untagged AFTER DELETE ON entries BEGIN
+     DELETE FROM tags WHERE entry_id = OLD.id;
    END;`,
 ];
 

@@ -54,6 +54,12 @@ export function prepare(db: DatabaseSync) {
     deleteId: sql('DELETE FROM entries WHERE id = ?'),
     deleteKey: sql('DELETE FROM entries WHERE key = ?'),
     deleteUrl: sql('DELETE FROM entries WHERE url = ?'),
+    insertTag: sql('INSERT OR IGNORE INTO tags (tag, entry_id) VALUES (?, ?)'),
+    deleteTag: sql('DELETE FROM entries WHERE id IN (SELECT entry_id FROM tags WHERE tag = ?)'),
+    // URLs are ASCII (WHATWG URL serialisation): the range finds them through entries_by_url.
+    deletePrefix: sql(
+      'DELETE FROM entries WHERE url >= ?1 AND url < ?1 || char(1114111) AND substr(url, 1, length(?1)) = ?1',
+    ),
     expired: sql(
       'SELECT count(*) AS entries, total(cost) AS bytes FROM entries WHERE delete_at <= ?',
     ),

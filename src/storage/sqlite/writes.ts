@@ -80,6 +80,7 @@ export function commit(ctx: SqliteContext, entry: EntryToStore, write: Write): E
       ctx.clock(),
       entry.deleteAt,
     );
+    for (const tag of entry.tags ?? []) sql.insertTag.run(tag, id);
     for (const old of sql.deleteOldVariants.all(entry.key, ctx.maxVariants)) {
       ctx.evicted(String(old.key), String(old.url));
     }

@@ -1,0 +1,142 @@
+import type {
+  CacheEventListener,
+  CacheEvents,
+  CacheEventType,
+  Emitter,
+  ResponseResult,
+} from './events.ts';
+import { type CacheMetadata, cacheStatus } from './metadata.ts';
+import {
+  DURATION_BUCKETS,
+  emptyHistogram,
+  emptySnapshot,
+  label,
+  type MetricsSnapshot,
+  slot,
+} from './metrics-format.ts';
+
+/**
+ * Metrics from a cache's events: counters and histograms kept as plain numbers, so that a
+ * snapshot crosses process boundaries as JSON. Runtime-agnostic. The names and their meaning are
+ * in {@link METRIC_FAMILIES}.
+ *
+ * @module
+ */
+
+/** Anything that emits cache events: an `HttpCache`, or the engine's emitter. */
+export interface EventSource {
+  on<T extends CacheEventType>(type: T, listener: CacheEventListener<T>): () => void;
+}
+
+/** Counts a cache's events into Prometheus metrics from the moment it is created. */
+export class MetricsRecorder {
+  readonly #snapshot: MetricsSnapshot = emptySnapshot();
+
+  constructor(source: EventSource) {
+    source.on('hit', ({ stale }) => {
+      this.#count('httpcache_hits_total');
+      if (stale) this.#count('httpcache_stale_served_total', 'cause="stale-hit"');
+    });
+    source.on('miss', ({ reason }) =>
+      this.#count('httpcache_misses_total', label('reason', reason)),
+    );
+    source.on('store', ({ size }) => {
+      this.#count('httpcache_stores_total');
+      this.#count('httpcache_stored_bytes_total', '', size);
+    });
+    source.on('revalidate', ({ status }) =>
+      this.#count('httpcache_revalidations_total', revalidation(status)),
+    );
+    source.on('coalesced', () => this.#count('httpcache_collapsed_total'));
+    source.on('evict', () => this.#count('httpcache_evictions_total'));
+    source.on('invalidate', () => this.#count('httpcache_invalidations_total'));
+    source.on('stale-if-error', () => {
+      this.#count('httpcache_stale_served_total', 'cause="stale-if-error"');
+      this.#count('httpcache_revalidations_total', 'outcome="failed"');
+    });
+    source.on('error', ({ operation }) => {
+      this.#count('httpcache_errors_total', label('operation', operation));
+      if (operation === 'revalidate') {
+        this.#count('httpcache_revalidations_total', 'outcome="failed"');
+      }
+    });
+    source.on('origin', (event) => this.#origin(event));
+    source.on('response', ({ result, duration }) => {
+      const labels = label('result', result);
+      this.#count('httpcache_requests_total', labels);
+      this.#observe('httpcache_response_duration_seconds', labels, duration);
+    });
+  }
+
+  /** A copy of the numbers so far. */
+  snapshot(): MetricsSnapshot {
+    return structuredClone(this.#snapshot);
+  }
+
+  #origin({ status, duration }: CacheEvents['origin']): void {
+    const outcome = status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
+    this.#count('httpcache_origin_requests_total', label('status', outcome));
+    if (status === undefined || status >= 500) this.#count('httpcache_origin_errors_total');
+    this.#observe('httpcache_origin_duration_seconds', '', duration);
+  }
+
+  #count(name: string, labels = '', by = 1): void {
+    const samples = slot(this.#snapshot.counters, name, () => ({}));
+    samples[labels] = (samples[labels] ?? 0) + by;
+  }
+
+  /** Adds an observation in milliseconds to a histogram in seconds. */
+  #observe(name: string, labels: string, milliseconds: number): void {
+    const seconds = milliseconds / 1000;
+    const samples = slot(this.#snapshot.histograms, name, () => ({}));
+    const data = slot(samples, labels, emptyHistogram);
+    let bucket = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
+    if (bucket === -1) bucket = DURATION_BUCKETS.length;
+    data.counts[bucket] = (data.counts[bucket] ?? 0) + 1;
+    data.sum += seconds;
+  }
+}
+
+/** The outcome label of a revalidation the origin answered. */
+function revalidation(status: number): string {
+  return status === 304 ? 'outcome="not-modified"' : 'outcome="modified"';
+}
+
+/**
+ * Emits the `response` event of a request once `response` settles: how the cache answered (read
+ * from the response's metadata) and how long it took since `started` (`performance.now()`).
+ * Returns `response` itself, so the caller waits no longer for it.
+ */
+export function reportResponse(
+  events: Emitter,
+  input: RequestInfo | URL,
+  started: number,
+  response: Promise<Response>,
+): Promise<Response> {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  response.then(
+    (res) => {
+      const metadata = cacheStatus(res);
+      events.emit('response', {
+        key: metadata?.key ?? '',
+        url,
+        result: resultOf(metadata),
+        status: res.status,
+        duration: performance.now() - started,
+      });
+    },
+    () => {
+      const duration = performance.now() - started;
+      events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
+    },
+  );
+  return response;
+}
+
+function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
+  if (metadata === undefined) return 'miss';
+  if (metadata.collapsed) return 'collapsed';
+  if (metadata.revalidated) return 'revalidated';
+  if (!metadata.fromCache) return 'miss';
+  return metadata.ttl !== undefined && metadata.ttl < 0 ? 'stale' : 'hit';
+}
