@@ -15,6 +15,7 @@ export type {
   CacheEventType,
   ResponseResult,
 } from './engine/events.ts';
+export type { CacheFilter } from './engine/filter.ts';
 export { type CacheStats, HttpCache } from './engine/http-cache.ts';
 export type { InvalidationTarget } from './engine/invalidate.ts';
 export { type CacheMetadata, cacheStatus } from './engine/metadata.ts';

@@ -165,8 +165,15 @@ export class StorageGate {
 
   /** Writes a freshened entry's new fields over the stored ones; whether it was there to update. */
   async update(subject: Subject, entry: EntryMeta): Promise<boolean> {
-    const { headers, requestTime, responseTime, staleAt, deleteAt } = entry;
-    const patch = { headers, requestTime, responseTime, staleAt, deleteAt };
+    const { headers, requestTime, responseTime, staleAt, deleteAt, maxAge } = entry;
+    const patch = {
+      headers,
+      requestTime,
+      responseTime,
+      staleAt,
+      deleteAt,
+      ...(maxAge === undefined ? {} : { maxAge }),
+    };
     try {
       return await this.#bounded('update', this.storage.update(entry, patch));
     } catch (error) {

@@ -20,5 +20,6 @@ export function applyPatch(current: EntryMeta, patch: EntryPatch): EntryMeta {
     responseTime: patch.responseTime ?? current.responseTime,
     staleAt: patch.staleAt ?? current.staleAt,
     deleteAt: patch.deleteAt ?? current.deleteAt,
+    ...(patch.maxAge === undefined ? {} : { maxAge: patch.maxAge }),
   };
 }

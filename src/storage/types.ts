@@ -40,7 +40,7 @@ export type EntryRef = Pick<EntryMeta, 'key' | 'variant' | 'id'>;
  * §4.3.4) or a TTL refresh changes. Each field given replaces the stored one; the others stay.
  */
 export type EntryPatch = Partial<
-  Pick<EntryMeta, 'headers' | 'requestTime' | 'responseTime' | 'staleAt' | 'deleteAt'>
+  Pick<EntryMeta, 'headers' | 'requestTime' | 'responseTime' | 'staleAt' | 'deleteAt' | 'maxAge'>
 >;
 
 /** A body as storage hands it back: whole bytes, or a stream for large or remote bodies. */

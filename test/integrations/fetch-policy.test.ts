@@ -152,6 +152,35 @@ describe('per-request maxAge: freshness whatever the headers say', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('a revalidation with maxAge gives the stored response that lifetime (memory and SQLite)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'httpcache-maxage-'));
+    let clock = manualClock();
+    origin.route('/etag', (req, res) => {
+      const date = new Date(clock()).toUTCString();
+      const headers = { 'cache-control': 'max-age=0', etag: '"e"', date };
+      if (req.headers['if-none-match'] === '"e"') res.writeHead(304, headers).end();
+      else res.writeHead(200, headers).end('e');
+    });
+    const url = `${origin.url}/etag`;
+    for (const storage of [undefined, new SqliteStorage({ path: join(dir, 'c.db') })]) {
+      clock = manualClock();
+      const cachedFetch = createFetch({ clock, ...(storage === undefined ? {} : { storage }) });
+      const before = origin.count('/etag');
+      await (await cachedFetch(url)).text();
+      clock.advance(100);
+      const revalidated = await cachedFetch(url, { httpcache: { maxAge: 60 } });
+      expect(await revalidated.text()).toBe('e');
+      expect(cacheStatus(revalidated)).toMatchObject({ revalidated: true, ttl: 60 });
+      clock.advance(30);
+      const hit = await cachedFetch(url);
+      expect(await hit.text()).toBe('e');
+      expect(cacheStatus(hit)).toMatchObject({ fromCache: true, revalidated: false, ttl: 30 });
+      expect(origin.count('/etag') - before).toBe(2);
+      await cachedFetch.close();
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('rejects a value that is not a number of seconds', async () => {
     const cachedFetch = createFetch();
     for (const maxAge of [-1, '60', Number.POSITIVE_INFINITY]) {

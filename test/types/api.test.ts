@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type CachedFetch,
+  type CacheFilter,
   type CacheMetadata,
   type CacheRequestInit,
   type CacheStats,
@@ -49,6 +50,19 @@ describe('public types', () => {
       'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale' | 'partial'
     >();
     expectTypeOf<CachedAxiosResponse['cached']>().toEqualTypeOf<boolean>();
+  });
+
+  it('policy options: filter, defaultMaxAge, per-request maxAge', () => {
+    expectTypeOf<HttpCacheOptions['filter']>().toEqualTypeOf<CacheFilter | undefined>();
+    expectTypeOf<NonNullable<CacheFilter['response']>>().returns.toEqualTypeOf<
+      boolean | Promise<boolean>
+    >();
+    expectTypeOf<NonNullable<CacheFilter['request']>>().parameter(0).toEqualTypeOf<Request>();
+    expectTypeOf<HttpCacheOptions['defaultMaxAge']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RequestCacheOptions['maxAge']>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error: a request filter answers synchronously
+    const wrong: CacheFilter = { request: async () => true };
+    void wrong;
   });
 
   it('storages implement the Storage contract', () => {
