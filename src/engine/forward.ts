@@ -297,7 +297,9 @@ async function write(
 ): Promise<EntryMeta[]> {
   const written: EntryMeta[] = [];
   for (const { updated } of freshenings) {
-    if (await engine.store.update(subject(ex), updated)) written.push(updated);
+    // An in-process storage updates at once: no promise, no turn of the event loop.
+    const done = engine.store.update(subject(ex), updated);
+    if (done instanceof Promise ? await done : done) written.push(updated);
   }
   return written;
 }

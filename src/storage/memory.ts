@@ -201,6 +201,10 @@ export class MemoryStorage implements Storage, SyncStorage {
 
   /** Patches the entry in place: nothing runs between its read and its write. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.updateSync(entry, patch);
+  }
+
+  updateSync(entry: EntryRef, patch: EntryPatch): boolean {
     this.#open();
     const slot = this.#find(entry);
     if (slot === undefined) return false;

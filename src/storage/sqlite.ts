@@ -206,6 +206,10 @@ export class SqliteStorage implements Storage, SyncStorage {
 
   /** Reads, patches and writes the entry's row in one write transaction. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.updateSync(entry, patch);
+  }
+
+  updateSync(entry: EntryRef, patch: EntryPatch): boolean {
     const id = Number(entry.id);
     if (!Number.isSafeInteger(id)) return false;
     return this.#run('update', () =>

@@ -36,7 +36,7 @@ const storages: [string, () => Promise<Storage & Required<SyncStorage>>][] = [
 ];
 
 describe.each(storages)('%s: synchronous operations', (_name, open) => {
-  it('putBytesSync stores at once; getSync and bodySync answer as get and body do', async () => {
+  it('putBytesSync stores at once; getSync, bodySync and updateSync answer as their counterparts', async () => {
     const storage = await open();
     const bytes = new TextEncoder().encode('hello') as Uint8Array<ArrayBuffer>;
     const stored = storage.putBytesSync(entry(clock, 'k'), bytes);
@@ -50,6 +50,9 @@ describe.each(storages)('%s: synchronous operations', (_name, open) => {
     const again = storage.putBytesSync(entry(clock, 'k'), new Uint8Array(3));
     expect(storage.getSync('k').map((e) => e.id)).toEqual([again.id]);
     expect(storage.bodySync(stored)).toBeNull();
+    expect(storage.updateSync(again, { staleAt: clock() + 5 })).toBe(true);
+    expect(storage.getSync('k')[0]?.staleAt).toBe(clock() + 5);
+    expect(storage.updateSync(stored, { staleAt: 0 })).toBe(false);
     await storage.close();
   });
 
