@@ -298,8 +298,9 @@ async function write(
   const written: EntryMeta[] = [];
   for (const { updated } of freshenings) {
     // An in-process storage updates at once: no promise, no turn of the event loop.
-    const done = engine.store.update(subject(ex), updated);
-    if (done instanceof Promise ? await done : done) written.push(updated);
+    const update = engine.store.update(subject(ex), updated);
+    const done: boolean = update instanceof Promise ? await update : update;
+    if (done) written.push(updated);
   }
   return written;
 }
