@@ -254,7 +254,8 @@ export class StorageGate {
     bytes: Uint8Array<ArrayBuffer>,
   ): boolean | Promise<boolean> {
     const { putBytesSync } = this.#sync;
-    if (putBytesSync !== undefined) {
+    // A part goes the way of store(), to be combined with the stored parts it joins.
+    if (putBytesSync !== undefined && !isPart(entry)) {
       try {
         return this.#stored(subject, putBytesSync.call(this.storage, entry, bytes));
       } catch (error) {
