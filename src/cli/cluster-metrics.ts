@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../integrations/server/listen.ts';
+import { CliError, ExitCode } from './exit-codes.ts';
 
 /**
  * The `--metrics-port` server: `GET /metrics` answers with the Prometheus text format, anything
@@ -18,7 +19,7 @@ export interface MetricsServer {
 /** The Content-Type of the Prometheus text format. */
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** Serves `collect()`'s text on `/metrics` at `host:port`. */
+/** Serves `collect()`'s text on `/metrics` at `host:port`; a `CliError` when it cannot listen. */
 export async function serveMetrics(
   port: number,
   host: string,
@@ -40,17 +41,16 @@ export async function serveMetrics(
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  let origin: string;
+  try {
+    origin = await listen(server, port, host);
+  } catch (error) {
+    throw new CliError(`cannot serve metrics: ${(error as Error).message}`, ExitCode.failure, {
+      cause: error,
     });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  }
   return {
-    url: `http://${shownHost}:${address.port}/metrics`,
+    url: `${origin}/metrics`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -40,7 +40,11 @@ export async function serveUntilStopped(
     if (options.metricsPort !== undefined) {
       const metrics = await serveMetrics(options.metricsPort, options.host, () =>
         running.cache.metrics(),
-      );
+      ).catch(async (error: unknown) => {
+        stop();
+        await running.close();
+        throw error;
+      });
       options.io.stderr.write(`metrics on ${metrics.url}\n`);
       closeMetrics = metrics.close;
     }

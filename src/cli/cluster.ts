@@ -157,7 +157,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   };
 
   if (options.metricsPort !== undefined) {
-    metrics = await serveMetrics(options.metricsPort, options.host, collect);
+    metrics = await serveMetrics(options.metricsPort, options.host, collect).catch(
+      (error: unknown) => {
+        signal.stop();
+        throw error;
+      },
+    );
     io.stderr.write(`metrics on ${metrics.url}\n`);
   }
   for (const slot of slots) fork(slot);

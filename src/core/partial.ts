@@ -56,9 +56,12 @@ export function partRange(
   return parseContentRange(getHeader(stored.headers, 'content-range'));
 }
 
-/** The variant a part starting at `start` is stored under, beside the complete response's. */
-export function partVariant(variant: string, start: number): string {
-  return `${variant}#bytes=${start}`;
+/**
+ * The variant a part holding `range` is stored under, beside the complete response's: one per
+ * range, so that a part never replaces a stored part of other bytes (a shorter one, say).
+ */
+export function partVariant(variant: string, range: Pick<PartRange, 'start' | 'end'>): string {
+  return `${variant}#bytes=${range.start}-${range.end}`;
 }
 
 /** The variant of the complete response a stored entry (a part or not) belongs to. */
@@ -81,7 +84,7 @@ export function asPart<T extends NewEntry>(entry: T): T | undefined {
   }
   const length = getHeader(entry.headers, 'content-length');
   if (length !== null && Number(length) !== range.end - range.start + 1) return undefined;
-  return { ...entry, variant: partVariant(entry.variant, range.start) };
+  return { ...entry, variant: partVariant(entry.variant, range) };
 }
 
 /**
@@ -241,7 +244,7 @@ function combinedEntry(
       }
     : {
         ...part,
-        variant: partVariant(base, range.start),
+        variant: partVariant(base, range),
         headers: withRange(headers, range, range.end - range.start + 1),
       };
 }

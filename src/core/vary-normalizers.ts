@@ -110,6 +110,8 @@ function listForm(value: string): string {
 /** The canonical form of a weighted list; `ordered` keeps the order of equal weights. */
 function weightedForm(value: string, ordered: boolean): string {
   const lower = value.toLowerCase();
+  // No parameters: every weight is 1, so the ordered form is the list itself.
+  if (ordered && !lower.includes(';')) return listForm(lower);
   const members = weightedMembers(lower);
   if (members === undefined) return listForm(lower);
   // Array sorting is stable: with `ordered`, members of equal weight keep the request's order.

@@ -18,7 +18,7 @@ import {
 
 /**
  * RFC 9111 §4.1: a header field value normalised so that values with identical semantics compare
- * equal, by the field's {@link VaryNormalizer}: at least whitespace around list members removed
+ * equal, by the field's `VaryNormalizer`: at least whitespace around list members removed
  * and several field lines combined. "If (after any normalization that might take place) a header
  * field is absent from a request, it can only match another request if it is also absent there":
  * an absent field stays `null`.
@@ -61,7 +61,7 @@ export function variantId(values: Readonly<Record<string, string | null>>): stri
 
 /**
  * RFC 9111 §4.1: whether the request matches the selecting fields of a stored response, each
- * compared by its {@link VaryNormalizer}.
+ * compared by its `VaryNormalizer`.
  */
 export function matchesVariant(
   stored: StoredResponse,

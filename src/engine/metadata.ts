@@ -35,7 +35,7 @@ export interface CacheMetadata {
   /**
    * The RFC 9211 `fwd` reason when the request went to the origin: `bypass` (the `bypass` control
    * or a request filter), `method`, `uri-miss`, `vary-miss`, `request` (the request asked for
-   * it) or `stale`.
+   * it), `stale`, or `partial` (a stored part was completed with the bytes it lacked).
    */
   readonly forwarded: ForwardReason | undefined;
 }

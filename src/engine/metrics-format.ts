@@ -74,7 +74,7 @@ export const METRIC_FAMILIES: Readonly<Record<string, Family>> = {
   },
   httpcache_errors_total: {
     type: 'counter',
-    help: 'Storage operations and background revalidations that failed, by operation.',
+    help: 'Failures the request survived (error events: storage, background revalidation, filters), by operation.',
     labelled: true,
   },
   httpcache_origin_requests_total: {
@@ -216,7 +216,18 @@ function braces(labels: string): string {
   return labels === '' ? '' : `{${labels}}`;
 }
 
+/** Labels already rendered: each request renders at least one. */
+const renderedLabels = new Map<string, string>();
+
 /** One label, its value escaped as the text format asks. */
 export function label(name: string, value: string): string {
-  return `${name}="${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`;
+  const id = `${name}\0${value}`;
+  let rendered = renderedLabels.get(id);
+  if (rendered === undefined) {
+    rendered = `${name}="${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`;
+    // The values are few (results, reasons, operations); the bound is for safety's sake.
+    if (renderedLabels.size >= 1000) renderedLabels.clear();
+    renderedLabels.set(id, rendered);
+  }
+  return rendered;
 }

@@ -113,13 +113,12 @@ export function reportResponse(
   started: number,
   response: Promise<Response>,
 ): Promise<Response> {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   response.then(
     (res) => {
       const metadata = cacheStatus(res);
       events.emit('response', {
         key: metadata?.key ?? '',
-        url,
+        url: urlOf(input),
         result: resultOf(metadata),
         status: res.status,
         duration: performance.now() - started,
@@ -127,10 +126,19 @@ export function reportResponse(
     },
     () => {
       const duration = performance.now() - started;
+      const url = urlOf(input);
       events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
     },
   );
   return response;
+}
+
+/** The URL a request was made with; empty for an argument that is not one (it failed). */
+function urlOf(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  const url = (input as { url?: unknown } | null | undefined)?.url;
+  return typeof url === 'string' ? url : '';
 }
 
 function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
@@ -138,5 +146,5 @@ function resultOf(metadata: CacheMetadata | undefined): ResponseResult {
   if (metadata.collapsed) return 'collapsed';
   if (metadata.revalidated) return 'revalidated';
   if (!metadata.fromCache) return 'miss';
-  return metadata.ttl !== undefined && metadata.ttl < 0 ? 'stale' : 'hit';
+  return metadata.stale ? 'stale' : 'hit';
 }

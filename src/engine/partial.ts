@@ -4,6 +4,7 @@ import {
   continuesPart,
   isPart,
   type PartsAnswer,
+  wholeVariant,
   withRange,
 } from '../core/partial.ts';
 import type { HeaderReader } from '../core/types.ts';
@@ -25,8 +26,13 @@ import { serveStored } from './serve.ts';
  * @module
  */
 
-/** Stored entries split into complete responses and parts. */
-export function splitParts(entries: readonly EntryMeta[]): [EntryMeta[], EntryMeta[]] {
+const NO_PARTS: readonly EntryMeta[] = [];
+
+/** Stored entries split into complete responses and parts (most keys have no parts at all). */
+export function splitParts(
+  entries: readonly EntryMeta[],
+): [readonly EntryMeta[], readonly EntryMeta[]] {
+  if (!entries.some(isPart)) return [entries, NO_PARTS];
   const whole: EntryMeta[] = [];
   const parts: EntryMeta[] = [];
   for (const entry of entries) (isPart(entry) ? parts : whole).push(entry);
@@ -59,16 +65,26 @@ export function fromParts(
   });
   switch (answer.type) {
     case 'serve':
-      return Promise.resolve(
-        serveStored(engine, ex, answer.entry, answer.freshness, answer.stale),
-      ).then((served) => served ?? otherwise());
+      return serve(engine, ex, answer, otherwise);
     case 'complete':
       // RFC 9111 §5.2.1.7: only-if-cached never goes to the origin.
       if (decision.type === 'gateway-timeout') return undefined;
-      return complete(engine, ex, variants, answer, otherwise);
+      return complete(engine, ex, { variants, parts }, answer, otherwise);
     default:
       return undefined;
   }
+}
+
+/** Serves a stored part; `otherwise` when its body is gone. */
+async function serve(
+  engine: Engine,
+  ex: Exchange,
+  answer: PartsAnswer<EntryMeta> & { type: 'serve' },
+  otherwise: () => Promise<Response> | Response,
+): Promise<Response> {
+  return (
+    (await serveStored(engine, ex, answer.entry, answer.freshness, answer.stale)) ?? otherwise()
+  );
 }
 
 /**
@@ -82,15 +98,15 @@ export function fromParts(
 async function complete(
   engine: Engine,
   ex: Exchange,
-  variants: readonly EntryMeta[],
+  stored: { readonly variants: readonly EntryMeta[]; readonly parts: readonly EntryMeta[] },
   answer: PartsAnswer<EntryMeta> & { type: 'complete' },
   otherwise: () => Promise<Response> | Response,
 ): Promise<Response> {
-  const stored = await engine.store.body(subject(ex), answer.entry);
-  if (stored === undefined) return otherwise();
+  const body = await engine.store.body(subject(ex), answer.entry);
+  if (body === undefined) return otherwise();
   const fwd: Forward = {
     fwd: 'partial',
-    variants,
+    variants: stored.variants,
     entry: undefined,
     freshness: undefined,
     conditions: answer.conditions,
@@ -102,15 +118,20 @@ async function complete(
   try {
     response = await forward(engine, { ...ex, head: { ...ex.head, headers } }, fwd);
   } catch (error) {
-    await cancel(stored);
+    await cancel(body);
     throw error;
   }
   if (continuesPart(answer, response.status, [...response.headers])) {
-    return stitched(answer, stored, response);
+    return stitched(answer, body, response);
   }
-  await cancel(stored);
+  await cancel(body);
   if (response.status === 200) {
-    engine.store.track(engine.store.update(subject(ex), { ...answer.entry, deleteAt: 0 }));
+    // The representation the parts were of is gone (or the origin sends whole ones only).
+    const variant = wholeVariant(answer.entry);
+    for (const part of stored.parts) {
+      if (wholeVariant(part) !== variant) continue;
+      engine.store.track(engine.store.update(subject(ex), { ...part, deleteAt: 0 }));
+    }
   }
   if (response.status !== 206 && response.status !== 416) return response;
   await response.body?.cancel();
@@ -153,8 +174,8 @@ function stitched(
       createdAt: undefined,
       hits: 0,
       ttl: undefined,
-      stale: false,
       forwarded: 'partial',
+      stale: false,
     },
     origin: response,
   });

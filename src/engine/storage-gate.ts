@@ -254,7 +254,7 @@ export class StorageGate {
     bytes: Uint8Array<ArrayBuffer>,
   ): boolean | Promise<boolean> {
     const { putBytesSync } = this.#sync;
-    // A part goes the way of store(), to be combined with the stored parts it joins.
+    // A part goes the way of {@link store}, to be combined with the stored parts.
     if (putBytesSync !== undefined && !isPart(entry)) {
       try {
         return this.#stored(subject, putBytesSync.call(this.storage, entry, bytes));

@@ -12,7 +12,7 @@
  * passes it on untouched, as it does `fetch`'s own, and never stores it.
  */
 export function originResponse(
-  body: ReadableStream<Uint8Array> | null,
+  body: BodyInit | null,
   init: ResponseInit & { readonly status: number },
 ): Response {
   if (init.status >= 200 && init.status <= 599) return new Response(body, init);

@@ -267,4 +267,27 @@ describe('httpcache proxy --metrics-port, one process', () => {
     }
     expect(await exited).toBe(0);
   });
+
+  it('exits 1 when the metrics port is taken, and the proxy does not stay up', async () => {
+    const origin = await startOrigin();
+    const taken = new URL(origin.url).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [MAIN, 'proxy', '--upstream', origin.url, '--port', '0', '--metrics-port', taken].concat([
+          '--store',
+          'memory:',
+        ]),
+        { env: baseEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const lines = new Lines(child);
+      expect(await exited).toBe(1);
+      expect(lines.all).toContain(
+        `error: cannot serve metrics: listen EADDRINUSE: address already in use 127.0.0.1:${taken}`,
+      );
+    } finally {
+      await origin.close();
+    }
+  });
 });

@@ -1,12 +1,16 @@
 /**
  * The doors a conformance case reaches the cache through: `createFetch()` (private and shared),
- * the undici interceptor under undici's `fetch` (private and shared) and the reverse proxy under a
- * plain `fetch` (shared). Each door opens a fresh cache on the conformance clock.
+ * the undici interceptor under undici's `fetch` (private and shared), the reverse proxy under a
+ * plain `fetch` (shared) and `withCache()` on an axios instance with its Node.js http adapter
+ * (private and shared). Each door opens a fresh cache on the conformance clock.
  */
+import axios, { type AxiosResponse } from 'axios';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { HttpCache } from '../../src/engine/http-cache.ts';
 import type { HttpCacheOptions } from '../../src/engine/options.ts';
 import { createFetch } from '../../src/index.ts';
+import { withCache } from '../../src/integrations/axios.ts';
+import { originResponse } from '../../src/integrations/origin-response.ts';
 import { createProxy } from '../../src/integrations/server/index.ts';
 import { cacheInterceptor } from '../../src/integrations/undici.ts';
 import { conformanceClock } from './origin.ts';
@@ -43,6 +47,45 @@ function errorsOf(cache: Pick<HttpCache, 'on'>): string[] {
   return errors;
 }
 
+/** The statuses whose responses have no body. */
+const NO_BODY = new Set([204, 205, 304]);
+
+/**
+ * An axios request for a fetch-style one: header lines of one name combined, any status kept,
+ * the body as text.
+ */
+function axiosRequest(url: string, init: RequestInit) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of new Headers(init.headers)) headers[name] = value;
+  return {
+    url,
+    method: init.method ?? 'GET',
+    headers,
+    data: init.body ?? undefined,
+    maxRedirects: init.redirect === 'manual' ? 0 : 5,
+    responseType: 'text' as const,
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    // The Fetch cache mode of browser runs, as the axios integration takes it.
+    ...(init.cache === undefined ? {} : { httpcache: { cache: init.cache } }),
+  };
+}
+
+/** The axios response as a fetch `Response`, its `Set-Cookie` lines kept apart. */
+function asResponse(response: AxiosResponse<string>): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (Array.isArray(value)) for (const line of value) headers.append(name, String(line));
+    else if (value !== undefined && value !== null) headers.set(name, String(value));
+  }
+  const body = NO_BODY.has(response.status) ? null : String(response.data ?? '');
+  return originResponse(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
 /** The doors, in the order they run. */
 export const DOORS: readonly Door[] = [
   {
@@ -75,6 +118,19 @@ export const DOORS: readonly Door[] = [
           await agent.close();
           await interceptor.close();
         },
+      };
+    },
+  },
+  {
+    name: 'axios',
+    modes: [false, true],
+    async open(shared, _origin, options) {
+      const instance = withCache(axios.create(), { ...options, shared, clock });
+      return {
+        fetch: async (url, init) => asResponse(await instance.request(axiosRequest(url, init))),
+        idle: () => instance.httpcache.idle(),
+        errors: errorsOf(instance.httpcache),
+        close: () => instance.httpcache.close(),
       };
     },
   },

@@ -29,7 +29,7 @@ function part(
   };
   return {
     ...stored({ status: 206, statusText: 'Partial Content', headers, responseAt: -at }),
-    variant: partVariant('', start),
+    variant: partVariant('', { start, end }),
     staleAt: NOW + 3600 * S,
     deleteAt: NOW + 7200 * S,
     name: `${start}-${end}`,
@@ -57,7 +57,7 @@ describe('RFC 9110 §14.4 Content-Range of a part', () => {
 describe('RFC 9111 §3.3 storing a 206 as a part', () => {
   it('gets a variant of its own, beside the complete response', () => {
     const entry = { ...part(5, 9, 10), variant: '' };
-    expect(asPart(entry)?.variant).toBe('#bytes=5');
+    expect(asPart(entry)?.variant).toBe('#bytes=5-9');
     expect(wholeVariant(asPart(entry) ?? entry)).toBe('');
   });
   it.each([
@@ -103,7 +103,7 @@ describe('RFC 9111 §3.4 combining parts', () => {
     const stored = part(0, 4, 20);
     const plan = combine(part(5, 9, 20), [stored]);
     expect(plan.entry.status).toBe(206);
-    expect(plan.entry.variant).toBe(partVariant('', 0));
+    expect(plan.entry.variant).toBe('#bytes=0-9');
     expect(plan.entry.headers).toContainEqual(['content-range', 'bytes 0-9/20']);
     expect(plan.entry.headers).toContainEqual(['content-length', '10']);
     expect(plan.segments).toEqual([

@@ -30,29 +30,22 @@ describe('MetricsRecorder and the text format', () => {
     events.emit('error', { ...subject, operation: 'revalidate', error: new Error('x') });
     events.emit('error', { ...subject, operation: 'get "odd"', error: new Error('x') });
     const text = formatMetrics(recorder.snapshot());
-    expect(samples(text, 'httpcache_hits_total')).toEqual(['httpcache_hits_total 2']);
-    expect(samples(text, 'httpcache_misses_total')).toEqual([
+    const counters = text
+      .split('\n')
+      .filter((line) => /^httpcache_\w+_total/.test(line) && !line.includes('origin'));
+    expect(counters).toEqual([
+      'httpcache_hits_total 2',
       'httpcache_misses_total{reason="uri-miss"} 1',
-    ]);
-    expect(samples(text, 'httpcache_stale_served_total')).toEqual([
       'httpcache_stale_served_total{cause="stale-hit"} 1',
       'httpcache_stale_served_total{cause="stale-if-error"} 1',
-    ]);
-    expect(samples(text, 'httpcache_revalidations_total')).toEqual([
       'httpcache_revalidations_total{outcome="not-modified"} 1',
       'httpcache_revalidations_total{outcome="modified"} 1',
       'httpcache_revalidations_total{outcome="failed"} 2',
-    ]);
-    expect(samples(text, 'httpcache_stored_bytes_total')).toEqual([
+      'httpcache_collapsed_total 1',
+      'httpcache_stores_total 2',
       'httpcache_stored_bytes_total 312',
-    ]);
-    expect(samples(text, 'httpcache_stores_total')).toEqual(['httpcache_stores_total 2']);
-    expect(samples(text, 'httpcache_collapsed_total')).toEqual(['httpcache_collapsed_total 1']);
-    expect(samples(text, 'httpcache_evictions_total')).toEqual(['httpcache_evictions_total 1']);
-    expect(samples(text, 'httpcache_invalidations_total')).toEqual([
+      'httpcache_evictions_total 1',
       'httpcache_invalidations_total 0',
-    ]);
-    expect(samples(text, 'httpcache_errors_total')).toEqual([
       'httpcache_errors_total{operation="revalidate"} 1',
       'httpcache_errors_total{operation="get \\"odd\\""} 1',
     ]);
@@ -134,15 +127,16 @@ describe('MetricsRecorder and the text format', () => {
   });
 });
 
-describe('cache.metrics()', () => {
-  let origin: TestOrigin;
-  beforeAll(async () => {
-    origin = await startOrigin({
-      '/fresh': { headers: { 'cache-control': 'max-age=60' }, body: 'fresh body' },
-    });
+let origin: TestOrigin;
+beforeAll(async () => {
+  origin = await startOrigin({
+    '/fresh': { headers: { 'cache-control': 'max-age=60' }, body: 'fresh body' },
+    '/page': { headers: { 'cache-control': 'max-age=60' }, body: 'page' },
   });
-  afterAll(() => origin.close());
+});
+afterAll(() => origin.close());
 
+describe('cache.metrics()', () => {
   it('counts what a cache did, one result per request', async () => {
     const cachedFetch = createFetch({ shared: true });
     const first = await cachedFetch(`${origin.url}/fresh`);
@@ -188,14 +182,6 @@ describe('cache.metrics()', () => {
 });
 
 describe('diagnostics_channel', () => {
-  let origin: TestOrigin;
-  beforeAll(async () => {
-    origin = await startOrigin({
-      '/page': { headers: { 'cache-control': 'max-age=60' }, body: 'page' },
-    });
-  });
-  afterAll(() => origin.close());
-
   it('publishes each event on httpcache:<type>', async () => {
     const seen: [string, unknown][] = [];
     const names = ['httpcache:miss', 'httpcache:hit', 'httpcache:store', 'httpcache:response'];

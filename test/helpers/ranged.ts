@@ -62,6 +62,8 @@ export interface RangedOptions {
   readonly cacheControl?: string;
   /** Answer every request with the whole representation, as an origin without range support. */
   readonly ignoreRange?: boolean;
+  /** More fields for every response. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -76,6 +78,7 @@ export function rangedRoute(options: RangedOptions): Route {
       'cache-control': options.cacheControl ?? 'max-age=3600',
       'content-type': 'application/octet-stream',
       'accept-ranges': 'bytes',
+      ...options.headers,
     };
     if (etag !== null) headers.etag = etag;
     const range = options.ignoreRange ? undefined : requestedRange(req, size, etag);

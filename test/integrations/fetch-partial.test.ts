@@ -98,6 +98,23 @@ describe('partial content (RFC 9111 §3.3, §3.4)', () => {
     await cachedFetch.close();
   });
 
+  it('a shorter part of the same bytes leaves the longer one whole', async () => {
+    origin.route('/r', rangedRoute({ size: 100 }));
+    const cachedFetch = createFetch({ storage });
+    const url = `${origin.url}/r`;
+    for (const range of ['bytes=10-60', 'bytes=10-49']) {
+      await (
+        await cachedFetch(url, { headers: { range, 'cache-control': 'no-cache' } })
+      ).arrayBuffer();
+      await cachedFetch.idle();
+    }
+    expect(await stored()).toEqual(['206 bytes 10-60/100']);
+    const hit = await cachedFetch(url, { headers: { range: 'bytes=55-58' } });
+    expect(await bytes(hit)).toEqual(bytesOf(55, 58));
+    expect(origin.count('/r')).toBe(2);
+    await cachedFetch.close();
+  });
+
   it('asks the origin only for the missing bytes, with If-Range, and stitches them', async () => {
     origin.route('/r', rangedRoute({ size: 100 }));
     const cachedFetch = createFetch({ storage });
@@ -143,8 +160,10 @@ describe('partial content (RFC 9111 §3.3, §3.4)', () => {
     origin.route('/r', rangedRoute({ size: 100 }));
     const cachedFetch = createFetch({ storage });
     const url = `${origin.url}/r`;
-    await (await cachedFetch(url, { headers: { range: 'bytes=0-39' } })).arrayBuffer();
-    await cachedFetch.idle();
+    for (const range of ['bytes=0-39', 'bytes=60-79']) {
+      await (await cachedFetch(url, { headers: { range } })).arrayBuffer();
+      await cachedFetch.idle();
+    }
     origin.route('/r', rangedRoute({ size: 80, etag: '"v2"', seed: 1 }));
 
     const whole = await cachedFetch(url);
@@ -194,6 +213,23 @@ describe('partial content (RFC 9111 §3.3, §3.4)', () => {
     expect(hit.status).toBe(206);
     expect(await bytes(hit)).toEqual(bytesOf(0, 4));
     expect(origin.count('/r')).toBe(1);
+    await cachedFetch.close();
+  });
+
+  it('parts and what they combine into keep their tags', async () => {
+    origin.route('/r', rangedRoute({ size: 100, headers: { 'cache-tag': 'big' } }));
+    const cachedFetch = createFetch({ storage });
+    const url = `${origin.url}/r`;
+    for (const range of ['bytes=0-49', 'bytes=80-89', 'bytes=50-99']) {
+      await (await cachedFetch(url, { headers: { range } })).arrayBuffer();
+      await cachedFetch.idle();
+    }
+    expect(await stored()).toEqual(['200']);
+    for await (const entry of storage.list()) expect(entry.tags).toEqual(['big']);
+    await cachedFetch(url, { headers: { range: 'bytes=0-9', 'cache-control': 'no-cache' } });
+    await cachedFetch.idle();
+    expect(await cachedFetch.invalidate({ tag: 'big' })).toBeGreaterThan(0);
+    expect(await stored()).toEqual([]);
     await cachedFetch.close();
   });
 

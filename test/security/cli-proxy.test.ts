@@ -110,6 +110,23 @@ describe('httpcache proxy, hardened', () => {
     expect(upstream.requests).toHaveLength(10 - hits);
   });
 
+  it.each([
+    [[], undefined],
+    [['--store-set-cookie'], 'session=first'],
+  ])('%j: what a hit carries of the first response’s Set-Cookie', async (flags, expected) => {
+    upstream = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'public, max-age=600', 'set-cookie': 'session=first' });
+      res.end('hi');
+    });
+    const { url } = await startCli(['--upstream', upstream.url, ...flags]);
+    expect((await get(url))?.headers['set-cookie']).toBe('session=first');
+    // The process stores in the background: ask until the stored response answers.
+    let hit: Awaited<ReturnType<typeof get>>;
+    do hit = await get(url);
+    while (!/; hit/.test(String(hit?.headers['cache-status'])));
+    expect(hit?.headers['set-cookie']).toBe(expected);
+  });
+
   it('--purge-token: a PURGE needs the bearer token; without the flag it goes upstream', async () => {
     upstream = await startUpstream();
     const token = 'a-purge-token-of-some-length';

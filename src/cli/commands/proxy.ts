@@ -29,6 +29,8 @@ export interface ProxyCommandOptions extends StoreOptions {
   readonly maxBodySize: number;
   /** Serve fresh stored responses to requests with `no-cache` or `max-age` (origin protection). */
   readonly ignoreRequestNoCache?: boolean;
+  /** Keep `Set-Cookie` in stored responses (RFC 9111 §7.3 allows it; every user then gets it). */
+  readonly storeSetCookie?: boolean;
   /** Processes behind the port (default: one per core for a shared store, 1 for `memory:`). */
   readonly workers?: number;
   /** Where to serve Prometheus metrics on `/metrics`. */
@@ -69,6 +71,10 @@ export function proxyCommand(io: Io, done: (code: number) => void): Command {
     .option(
       '--ignore-request-no-cache',
       "serve fresh stored responses although clients send Cache-Control: no-cache or max-age, or Pragma: no-cache (protects the upstream; departs from RFC 9111's default)",
+    )
+    .option(
+      '--store-set-cookie',
+      'keep Set-Cookie in stored responses, as RFC 9111 allows: every later client receives the cookies set for the first one (only for origins whose cacheable responses set no personal cookie)',
     )
     .addOption(
       new Option(
@@ -146,6 +152,7 @@ async function serveOne(
       host: options.host,
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ignoreRequestNoCache: options.ignoreRequestNoCache === true,
+      storeSetCookie: options.storeSetCookie === true,
       storage,
       maxBodySize: options.maxBodySize,
       ...(options.purgeToken === undefined ? {} : { purgeToken: options.purgeToken }),

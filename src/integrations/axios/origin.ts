@@ -1,5 +1,6 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { replayedBody } from '../body.ts';
+import { originResponse } from '../origin-response.ts';
 import { fromNodeReadable, isNodeReadable } from '../streams.ts';
 import { toHeaders } from './headers.ts';
 
@@ -72,7 +73,7 @@ function toResponse(response: AxiosResponse, url: string, method: string | undef
   const headers = toHeaders(
     response.headers as Iterable<[string, string | string[] | undefined]> | Record<string, string>,
   );
-  const result = new Response(body, {
+  const result = originResponse(body, {
     status: response.status,
     statusText: response.statusText ?? '',
     headers,

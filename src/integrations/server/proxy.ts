@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { HttpCache } from '../../engine/http-cache.ts';
 import type { CacheRequestInit } from '../../engine/request.ts';
 import { bodyKeyed, bodyMembers, replayedBody } from '../body.ts';
@@ -13,6 +13,7 @@ import {
   validate,
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
+import { listen } from './listen.ts';
 import { purgeEndpoint } from './purge.ts';
 import { ErrorReporter, type ProxyErrorListener } from './report.ts';
 import { sendError, sendInterim, sendResponse } from './send.ts';
@@ -209,18 +210,10 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
           : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, port, host);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url,
     server,
     cache,
     on: (_type, listener) => errors.on(listener),
