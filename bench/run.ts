@@ -19,6 +19,7 @@ import { integrations } from './integrations.ts';
 import { large } from './large.ts';
 import { misses } from './misses.ts';
 import { startOrigin } from './origin.ts';
+import { proxy } from './proxy.ts';
 import { redis } from './redis.ts';
 import { size } from './size.ts';
 import { storage } from './storage.ts';
@@ -32,6 +33,7 @@ const GROUPS: Record<string, Group> = {
   storage,
   redis,
   integrations,
+  proxy,
   size,
 };
 

@@ -13,9 +13,7 @@ const SP = 0x20;
 const DQUOTE = 0x22;
 const STAR = 0x2a;
 const COMMA = 0x2c;
-const SLASH = 0x2f;
 const DIGIT_0 = 0x30;
-const UPPER_W = 0x57;
 const BACKSLASH = 0x5c;
 
 /** The value RFC 9111 §1.2.2 substitutes for a delta-seconds value too large to represent. */
@@ -42,10 +40,19 @@ function isOws(c: number): boolean {
   return c === SP || c === HTAB;
 }
 
-/** RFC 9110 §8.8.3: etagc = %x21 / %x23-7E / obs-text (no DQUOTE, no whitespace, no escapes). */
-function isEtagc(c: number): boolean {
-  return c === 0x21 || (c >= 0x23 && c <= 0x7e) || (c >= 0x80 && c <= 0xff);
-}
+/**
+ * RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/" (case-sensitive);
+ * opaque-tag = DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (no DQUOTE, no
+ * whitespace, no escapes). The opaque-tag is the group.
+ */
+const ENTITY_TAG = '(?:W/)?("[\\x21\\x23-\\x7e\\x80-\\xff]*")';
+/**
+ * A well-formed If-None-Match member at the sticky index: `*` or an entity-tag, then OWS and a
+ * comma or the end.
+ */
+const MEMBER = /* @__PURE__ */ new RegExp(`(\\*|${ENTITY_TAG})[ \\t]*(?:,|$)`, 'y');
+/** Exactly one entity-tag, with OWS around it. */
+const ONE_ENTITY_TAG = /* @__PURE__ */ new RegExp(`^[ \\t]*${ENTITY_TAG}[ \\t]*$`);
 
 /**
  * Skips a quoted-string that opens at `i` (RFC 9110 §5.6.4), honouring `\` escapes.
@@ -272,53 +279,23 @@ export function parseEntityTags(value: string | null | undefined): '*' | readonl
       i++;
       continue;
     }
-    const start = i;
-    let end = -1;
-    if (c === STAR) {
-      // RFC 9110 §13.1.2: If-None-Match = "*" / #entity-tag.
-      end = start + 1;
-    } else {
-      // RFC 9110 §8.8.3: entity-tag = [ weak ] opaque-tag; weak = %s"W/" (case-sensitive).
-      let j = c === UPPER_W && value.charCodeAt(i + 1) === SLASH ? i + 2 : i;
-      if (value.charCodeAt(j) === DQUOTE) {
-        j++;
-        // RFC 9110 §8.8.3: opaque-tag = DQUOTE *etagc DQUOTE.
-        while (j < len && isEtagc(value.charCodeAt(j))) j++;
-        if (j < len && value.charCodeAt(j) === DQUOTE) end = j + 1;
-      }
+    MEMBER.lastIndex = i;
+    const member = MEMBER.exec(value);
+    if (member === null) {
+      // Malformed member: drop everything up to the next comma.
+      const comma = value.indexOf(',', i);
+      i = comma < 0 ? len : comma;
+      continue;
     }
-    if (end >= 0) {
-      let k = end;
-      while (k < len && isOws(value.charCodeAt(k))) k++;
-      // A well-formed member is followed only by OWS, then a comma or the end.
-      if (k >= len || value.charCodeAt(k) === COMMA) {
-        // Any member "*" stands for the whole value, as for Vary.
-        if (c === STAR) return '*';
-        const tag = value.slice(start, end);
-        if (tags === undefined) tags = [tag];
-        else tags.push(tag);
-        i = k + 1;
-        continue;
-      }
-    }
-    // Malformed member: drop everything up to the next comma.
-    while (i < len && value.charCodeAt(i) !== COMMA) i++;
+    // RFC 9110 §13.1.2: If-None-Match = "*" / #entity-tag; any member "*" stands for the whole
+    // value, as for Vary.
+    const tag = member[1] ?? '';
+    if (tag === '*') return '*';
+    if (tags === undefined) tags = [tag];
+    else tags.push(tag);
+    i = MEMBER.lastIndex;
   }
   return tags ?? EMPTY;
-}
-
-/**
- * Where the opaque-tag of the entity-tag in `tag[start, end)` begins (past any `W/`), or -1 when
- * that range is not exactly one entity-tag (RFC 9110 §8.8.3).
- */
-function opaqueTagStart(tag: string, start: number, end: number): number {
-  let i = start;
-  // RFC 9110 §8.8.3: weak = %s"W/", case-sensitive.
-  if (tag.charCodeAt(i) === UPPER_W && tag.charCodeAt(i + 1) === SLASH) i += 2;
-  const last = end - 1;
-  if (last - i < 1 || tag.charCodeAt(i) !== DQUOTE || tag.charCodeAt(last) !== DQUOTE) return -1;
-  for (let k = i + 1; k < last; k++) if (!isEtagc(tag.charCodeAt(k))) return -1;
-  return i;
 }
 
 /**
@@ -332,22 +309,7 @@ function opaqueTagStart(tag: string, start: number, end: number): number {
  * @param b - Another entity-tag.
  */
 export function weakEtagMatch(a: string, b: string): boolean {
-  let ea = a.length;
-  let eb = b.length;
-  while (ea > 0 && isOws(a.charCodeAt(ea - 1))) ea--;
-  while (eb > 0 && isOws(b.charCodeAt(eb - 1))) eb--;
-  let sa = 0;
-  let sb = 0;
-  while (sa < ea && isOws(a.charCodeAt(sa))) sa++;
-  while (sb < eb && isOws(b.charCodeAt(sb))) sb++;
-  sa = opaqueTagStart(a, sa, ea);
-  sb = opaqueTagStart(b, sb, eb);
-  if (sa < 0 || sb < 0) return false;
-  const n = ea - sa;
-  if (n !== eb - sb) return false;
   // RFC 9110 §8.8.3.2: weak comparison ignores the W/ prefix and compares opaque-tags exactly.
-  for (let k = 0; k < n; k++) {
-    if (a.charCodeAt(sa + k) !== b.charCodeAt(sb + k)) return false;
-  }
-  return true;
+  const opaque = ONE_ENTITY_TAG.exec(a)?.[1];
+  return opaque !== undefined && opaque === ONE_ENTITY_TAG.exec(b)?.[1];
 }

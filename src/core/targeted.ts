@@ -86,93 +86,57 @@ export function parseTargetedCacheControl(value: string): CacheControl | undefin
   return cc;
 }
 
+/** RFC 8941 §3.1.2: key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" ). */
+const KEY = '[a-z*][a-z0-9_\\-.*]*';
+
+/**
+ * RFC 8941 §3.3: a bare item, captured by kind when `capture`: Integer or Decimal, Boolean,
+ * String (printable ASCII, `\\` escaping only `"` and `\\`), then Token or Byte Sequence.
+ */
+function bareItem(capture: boolean): string {
+  const group = capture ? '(' : '(?:';
+  return [
+    `${group}-?\\d{1,15}(?:\\.\\d{1,3})?)`,
+    `\\?${group}[01])`,
+    `"${group}(?:[ !#-\\[\\]-~]|\\\\["\\\\])*)"`,
+    `${group}[A-Za-z*][!#$%&'*+\\-.^_\`|~0-9A-Za-z:/]*|:[A-Za-z0-9+/=]*:)`,
+  ].join('|');
+}
+
+/**
+ * RFC 8941 §3.2: one Dictionary member at the sticky index, its key and item captured, its
+ * parameters (RFC 8941 §3.1.2) matched and dropped, then OWS.
+ */
+const MEMBER = /* @__PURE__ */ new RegExp(
+  `(${KEY})(?:=(?:${bareItem(true)}))?(?:; *${KEY}(?:=(?:${bareItem(false)}))?)*[ \\t]*`,
+  'y',
+);
+
+/** The item of a {@link MEMBER} match: Boolean true when the member has none. */
+function itemOf(match: RegExpExecArray): Item {
+  const [, , number, boolean, string, token] = match;
+  if (number !== undefined) return Number(number);
+  if (boolean !== undefined) return boolean === '1';
+  if (string !== undefined) return string.replace(/\\(.)/g, '$1');
+  return token === undefined ? true : { token };
+}
+
 /** RFC 8941 §4.2.2: a Dictionary's members (parameters are parsed and dropped). */
 function parseDictionary(input: string): [string, Item][] | undefined {
   const members: [string, Item][] = [];
-  let i = skipSpaces(input, 0);
-  if (i === input.length) return members;
-  for (;;) {
-    const key = parseKey(input, i);
-    if (key === undefined) return undefined;
-    i = key.end;
-    let item: Item = true;
-    if (input[i] === '=') {
-      const parsed = parseBareItem(input, i + 1);
-      if (parsed === undefined) return undefined;
-      item = parsed.value;
-      i = parsed.end;
-    }
-    const params = skipParameters(input, i);
-    if (params === undefined) return undefined;
-    i = skipOws(input, params);
-    members.push([key.value, item]);
-    if (i === input.length) return members;
+  let i = 0;
+  while (input[i] === ' ') i++;
+  while (i < input.length) {
+    MEMBER.lastIndex = i;
+    const match = MEMBER.exec(input);
+    if (match === null) return undefined;
+    members.push([match[1] ?? '', itemOf(match)]);
+    i = MEMBER.lastIndex;
+    if (i === input.length) break;
     if (input[i] !== ',') return undefined;
-    i = skipOws(input, i + 1);
+    i++;
+    while (input[i] === ' ' || input[i] === '\t') i++;
     if (i === input.length) return undefined;
   }
-}
-
-function parseKey(input: string, start: number): { value: string; end: number } | undefined {
-  const first = input[start];
-  if (first === undefined || !/[a-z*]/.test(first)) return undefined;
-  let end = start + 1;
-  while (end < input.length && /[a-z0-9_\-.*]/.test(input[end] ?? '')) end++;
-  return { value: input.slice(start, end), end };
-}
-
-function parseBareItem(input: string, start: number): { value: Item; end: number } | undefined {
-  const rest = input.slice(start);
-  const number = /^-?\d{1,15}(\.\d{1,3})?/.exec(rest);
-  if (number !== null) return { value: Number(number[0]), end: start + number[0].length };
-  if (rest.startsWith('?0') || rest.startsWith('?1'))
-    return { value: rest[1] === '1', end: start + 2 };
-  if (rest.startsWith('"')) {
-    let out = '';
-    for (let i = 1; i < rest.length; i++) {
-      const ch = rest[i] ?? '';
-      if (ch === '\\') {
-        const next = rest[i + 1];
-        if (next !== '"' && next !== '\\') return undefined;
-        out += next;
-        i++;
-      } else if (ch === '"') return { value: out, end: start + i + 1 };
-      else if (ch < ' ' || ch > '~') return undefined;
-      else out += ch;
-    }
-    return undefined;
-  }
-  const token = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/.exec(rest);
-  if (token !== null) return { value: { token: token[0] }, end: start + token[0].length };
-  const bytes = /^:[A-Za-z0-9+/=]*:/.exec(rest);
-  if (bytes !== null) return { value: { token: bytes[0] }, end: start + bytes[0].length };
-  return undefined;
-}
-
-function skipParameters(input: string, start: number): number | undefined {
-  let i = start;
-  while (input[i] === ';') {
-    i = skipSpaces(input, i + 1);
-    const key = parseKey(input, i);
-    if (key === undefined) return undefined;
-    i = key.end;
-    if (input[i] === '=') {
-      const item = parseBareItem(input, i + 1);
-      if (item === undefined) return undefined;
-      i = item.end;
-    }
-  }
-  return i;
-}
-
-function skipSpaces(input: string, start: number): number {
-  let i = start;
-  while (input[i] === ' ') i++;
-  return i;
-}
-
-function skipOws(input: string, start: number): number {
-  let i = start;
-  while (input[i] === ' ' || input[i] === '\t') i++;
-  return i;
+  return members;
 }

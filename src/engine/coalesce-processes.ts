@@ -1,4 +1,3 @@
-import { formatCacheStatus, parseCacheStatus } from '../core/cache-status.ts';
 import { coalescerOf, type Lease } from '../storage/coalescer.ts';
 import type { Follower } from './coalesce.ts';
 import { type Engine, subject } from './context.ts';
@@ -119,24 +118,26 @@ async function lookAgain(engine: Engine, ex: Exchange, counted: boolean): Promis
   return response;
 }
 
-/** A Cache-Status field with its last member (this cache's) marked `collapsed` (RFC 9211 §2.6). */
+/**
+ * A Cache-Status field with its last member (this cache's, as the engine wrote it) marked
+ * `collapsed` (RFC 9211 §2.6), where the engine writes that parameter: before `key` and
+ * `detail`, which come last.
+ */
 function collapsedStatus(field: string): string {
-  const start = lastMemberStart(field);
-  const [own] = parseCacheStatus(field.slice(start));
-  if (own === undefined) return field;
-  const member = formatCacheStatus({ ...own, collapsed: true });
-  return start === 0 ? member : `${field.slice(0, start).trimEnd()} ${member}`;
-}
-
-/** Where the last member of a list field starts: after its last comma outside a quoted string. */
-function lastMemberStart(field: string): number {
   let start = 0;
+  let at = -1;
   let quoted = false;
   for (let i = 0; i < field.length; i++) {
     const ch = field[i];
     if (quoted && ch === '\\') i++;
     else if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) start = i + 1;
+    else if (quoted) continue;
+    else if (ch === ',') {
+      // The last member starts after the last comma outside a quoted string.
+      start = i + 1;
+      at = -1;
+    } else if (at < 0 && ch === ';' && /^; (?:key|detail)=/.test(field.slice(i, i + 9))) at = i;
   }
-  return start;
+  if (field.slice(start).trim() === '') return field;
+  return at < 0 ? `${field}; collapsed` : `${field.slice(0, at)}; collapsed${field.slice(at)}`;
 }

@@ -23,6 +23,8 @@ export interface Exchange {
   readonly controls: RequestControls;
   /** A cacheable request keyed by its body: a query, which invalidates nothing. */
   readonly bodyKeyed: boolean;
+  /** A door asked for stored responses as their parts (see `answer.ts`). */
+  readonly parts?: boolean;
 }
 
 /** What the cache knew before going to the origin. */

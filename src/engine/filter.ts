@@ -2,7 +2,7 @@ import type { Storing } from '../core/response-decision.ts';
 import { OptionsError } from '../errors.ts';
 import type { Engine } from './context.ts';
 import type { Exchange } from './exchange.ts';
-import { rejectUnknownNames } from './option-names.ts';
+import { fn, nested } from './option-checks.ts';
 import type { IncomingRequest } from './request.ts';
 
 /**
@@ -36,16 +36,9 @@ export interface CacheFilter {
 /** The `filter` option, checked: an object whose `request` and `response` are functions. */
 export function filterOption(value: CacheFilter | undefined): CacheFilter | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) {
-    throw new OptionsError('filter', `must be an object, got ${String(value)}`);
-  }
-  rejectUnknownNames(value, ['request', 'response'], 'filter.');
-  for (const name of ['request', 'response'] as const) {
-    const member = value[name];
-    if (member !== undefined && typeof member !== 'function') {
-      throw new OptionsError(`filter.${name}`, `must be a function, got ${typeof member}`);
-    }
-  }
+  nested('filter', value, ['request', 'response']);
+  fn('filter.request', value.request);
+  fn('filter.response', value.response);
   return value.request === undefined && value.response === undefined ? undefined : value;
 }
 

@@ -1,6 +1,7 @@
 import { ClosedError } from '../errors.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/types.ts';
+import { ANSWER, type Answer } from './answer.ts';
 import { Flights } from './coalesce.ts';
 import type { Engine } from './context.ts';
 import { debugLogging } from './debug.ts';
@@ -89,6 +90,15 @@ export class HttpCache {
    */
   readonly fetch = (input: RequestInfo | URL, init?: CacheRequestInit): Promise<Response> =>
     reportResponse(this.#events, input, performance.now(), this.#engine.handle(input, init));
+
+  /**
+   * For the doors (undici, axios, the proxy): {@link fetch}, except that a stored response whose
+   * body is in memory comes back as its parts, to be written in the door's own shape.
+   */
+  [ANSWER](input: RequestInfo | URL, init?: CacheRequestInit): Promise<Answer> {
+    const answer = handle(this.#engine, input, init, this.#closed, true);
+    return reportResponse(this.#events, input, performance.now(), answer);
+  }
 
   /**
    * Resolves once the cache's background work has settled: bodies being stored (which finish

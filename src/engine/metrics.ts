@@ -1,3 +1,4 @@
+import { type Answer, isStoredAnswer } from './answer.ts';
 import type {
   CacheEventListener,
   CacheEvents,
@@ -107,15 +108,15 @@ function revalidation(status: number): string {
  * from the response's metadata) and how long it took since `started` (`performance.now()`).
  * Returns `response` itself, so the caller waits no longer for it.
  */
-export function reportResponse(
+export function reportResponse<T extends Answer>(
   events: Emitter,
   input: RequestInfo | URL,
   started: number,
-  response: Promise<Response>,
-): Promise<Response> {
+  response: Promise<T>,
+): Promise<T> {
   response.then(
     (res) => {
-      const metadata = cacheStatus(res);
+      const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
       events.emit('response', {
         key: metadata?.key ?? '',
         url: urlOf(input),

@@ -5,6 +5,7 @@ import type { VaryNormalizer } from '../core/vary-normalizers.ts';
 import { OptionsError } from '../errors.ts';
 import type { Storage } from '../storage/types.ts';
 import { type CacheFilter, filterOption } from './filter.ts';
+import { bool, fn, nested } from './option-checks.ts';
 import { rejectUnknownNames } from './option-names.ts';
 import { resolveTagOptions, type TagOptions } from './tags.ts';
 import { varyNormalizers } from './vary-option.ts';
@@ -351,13 +352,6 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
   };
 }
 
-function bool(option: string, value: boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new OptionsError(option, `must be a boolean, got ${typeof value}`);
-  return value;
-}
-
 /** A non-negative number (seconds or bytes). */
 function seconds(option: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
@@ -382,12 +376,6 @@ function list<T>(option: string, value: readonly T[], valid: (item: T) => boolea
   return [...value];
 }
 
-function fn<T>(option: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function')
-    throw new OptionsError(option, 'must be a function');
-  return value;
-}
-
 /** A storage: an object with every method {@link Storage} requires. */
 function storageOption(value: Storage | undefined): Storage | undefined {
   if (value === undefined) return undefined;
@@ -404,14 +392,6 @@ function storageOption(value: Storage | undefined): Storage | undefined {
     );
   }
   return value;
-}
-
-/** A nested options object: an object whose members are all in `known`. */
-function nested(option: string, value: object, known: readonly string[]): void {
-  if (typeof value !== 'object' || value === null) {
-    throw new OptionsError(option, `must be an object, got ${String(value)}`);
-  }
-  rejectUnknownNames(value, known, `${option}.`);
 }
 
 function heuristics(value: HttpCacheOptions['heuristics']): HeuristicOptions | false {

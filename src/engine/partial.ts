@@ -9,6 +9,7 @@ import {
 } from '../core/partial.ts';
 import type { HeaderReader } from '../core/types.ts';
 import type { EntryMeta, StoredBody } from '../storage/types.ts';
+import type { Answer } from './answer.ts';
 import { type Engine, subject } from './context.ts';
 import type { Exchange, Forward } from './exchange.ts';
 import { forward } from './forward.ts';
@@ -49,8 +50,8 @@ export function fromParts(
   variants: readonly EntryMeta[],
   parts: readonly EntryMeta[],
   decision: RequestDecision<EntryMeta>,
-  otherwise: () => Promise<Response> | Response,
-): Promise<Response> | undefined {
+  otherwise: () => Promise<Answer> | Answer,
+): Promise<Answer> | undefined {
   const nothingWhole =
     decision.type === 'gateway-timeout' ||
     (decision.type === 'forward' && decision.entry === undefined);
@@ -80,8 +81,8 @@ async function serve(
   engine: Engine,
   ex: Exchange,
   answer: PartsAnswer<EntryMeta> & { type: 'serve' },
-  otherwise: () => Promise<Response> | Response,
-): Promise<Response> {
+  otherwise: () => Promise<Answer> | Answer,
+): Promise<Answer> {
   return (
     (await serveStored(engine, ex, answer.entry, answer.freshness, answer.stale)) ?? otherwise()
   );
@@ -100,8 +101,8 @@ async function complete(
   ex: Exchange,
   stored: { readonly variants: readonly EntryMeta[]; readonly parts: readonly EntryMeta[] },
   answer: PartsAnswer<EntryMeta> & { type: 'complete' },
-  otherwise: () => Promise<Response> | Response,
-): Promise<Response> {
+  otherwise: () => Promise<Answer> | Answer,
+): Promise<Answer> {
   const body = await engine.store.body(subject(ex), answer.entry);
   if (body === undefined) return otherwise();
   const fwd: Forward = {

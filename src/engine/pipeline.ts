@@ -10,6 +10,7 @@ import { defaultKey, keyUrl } from '../core/key.ts';
 import type { HeaderReader, RequestControls, RequestHead } from '../core/types.ts';
 import { ClosedError } from '../errors.ts';
 import type { EntryMeta } from '../storage/types.ts';
+import type { Answer } from './answer.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, type Forward, passing, validUrl } from './exchange.ts';
 import { usesCache } from './filter.ts';
@@ -35,13 +36,30 @@ import { notModified, serveStored } from './serve.ts';
  * @module
  */
 
-/** Handles one request through the cache. */
+/**
+ * Handles one request through the cache. With `asParts`, a stored response whose body is in
+ * memory comes back as its parts (a door writes them in its own shape).
+ */
+export function handle(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+): Promise<Response>;
+export function handle(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+  asParts: true,
+): Promise<Answer>;
 export async function handle(
   engine: Engine,
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
   closed: boolean,
-): Promise<Response> {
+  asParts = false,
+): Promise<Answer> {
   if (closed) throw new ClosedError('HttpCache');
   const { options } = engine;
   let request = describeRequest(input, init);
@@ -71,6 +89,7 @@ export async function handle(
     key: digest === undefined ? key : `${key} body:${digest}`,
     controls,
     bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
+    parts: asParts,
   };
   const policy = options.policy;
   if (request.controls.bypass === true || !usesCache(engine, ex)) {
@@ -110,7 +129,7 @@ function act(
   ex: Exchange,
   variants: readonly EntryMeta[],
   decision: RequestDecision<EntryMeta>,
-): Promise<Response> | Response {
+): Promise<Answer> | Answer {
   switch (decision.type) {
     case 'fresh':
     case 'stale':
@@ -160,10 +179,10 @@ function serveOr(
   f: Freshness,
   stale: boolean,
   fwd?: 'stale',
-): Response | Promise<Response> {
+): Answer | Promise<Answer> {
   const served = serveStored(engine, ex, entry, f, stale, fwd);
   return served instanceof Promise
-    ? served.then((response) => response ?? originInstead(engine, ex, variants))
+    ? served.then((answer) => answer ?? originInstead(engine, ex, variants))
     : (served ?? originInstead(engine, ex, variants));
 }
 

@@ -2,7 +2,7 @@ import { noHeaders } from '../core/headers.ts';
 import type { CacheMode, HeaderReader } from '../core/types.ts';
 import { CONDITIONAL_FIELDS } from '../core/validation.ts';
 import { OptionsError, RequestError } from '../errors.ts';
-import { rejectUnknownNames } from './option-names.ts';
+import { bool, nested } from './option-checks.ts';
 
 /**
  * Reading what the cache needs from `fetch` arguments, without building a `Request`.
@@ -178,10 +178,7 @@ const CONTROL_NAMES = Object.keys({
 /** `init.httpcache`, checked member by member; an `OptionsError` names the one at fault. */
 function requestControls(value: RequestCacheOptions | undefined | null): RequestCacheOptions {
   if (value === undefined || value === null) return NO_CONTROLS;
-  if (typeof value !== 'object') {
-    throw new OptionsError('httpcache', `must be an object, got ${typeof value}`);
-  }
-  rejectUnknownNames(value, CONTROL_NAMES, 'httpcache.');
+  nested('httpcache', value, CONTROL_NAMES);
   for (const name of ['ttl', 'maxAge'] as const) {
     const member = value[name];
     // A lifetime is stored with the entry, so it is finite; a `ttl` may be Infinity (keep forever).
@@ -198,10 +195,7 @@ function requestControls(value: RequestCacheOptions | undefined | null): Request
     throw new OptionsError('httpcache.key', 'must be a non-empty string');
   }
   for (const flag of ['forceStore', 'bypass', 'bodyKey'] as const) {
-    const member = value[flag];
-    if (member !== undefined && typeof member !== 'boolean') {
-      throw new OptionsError(`httpcache.${flag}`, `must be a boolean, got ${typeof member}`);
-    }
+    bool(`httpcache.${flag}`, value[flag], undefined);
   }
   return value;
 }
@@ -223,11 +217,16 @@ export function originArguments(
   const { input } = request;
   const init = signal === undefined ? request.init : { ...request.init, signal };
   if (extraHeaders === undefined) return [input, init];
-  const headers = new Headers(
-    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
-  );
+  const headers = headersCopy(request);
   for (const name in extraHeaders) headers.set(name, extraHeaders[name] ?? '');
   return [input, { ...init, headers }];
+}
+
+/** A copy of the request's header fields: those of `init`, else those of the `Request`. */
+function headersCopy({ input, init }: IncomingRequest): Headers {
+  return new Headers(
+    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
+  );
 }
 
 /** The caller's abort signal, if any. */
@@ -246,10 +245,8 @@ export const CALLER_ONLY_FIELDS: ReadonlySet<string> = new Set(['range', ...COND
  * and without the caller's abort signal, which ends with the caller's response.
  */
 export function plainRequest(request: IncomingRequest): IncomingRequest {
-  const { input, init } = request;
-  const headers = new Headers(
-    init?.headers ?? (typeof input === 'object' && 'headers' in input ? input.headers : undefined),
-  );
+  const { init } = request;
+  const headers = headersCopy(request);
   for (const name of CALLER_ONLY_FIELDS) headers.delete(name);
   return { ...request, headers, init: { ...init, headers, signal: null } };
 }

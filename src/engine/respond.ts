@@ -48,6 +48,33 @@ export interface ResponseParts {
 export function buildResponse(parts: ResponseParts): Response {
   // One list of pairs for the Response constructor: building a Headers object and passing that
   // instead validates and copies every field twice, a third of the cost of a hit.
+  const headers = answerHeaders(parts);
+  const body = answerHasBody(parts.status)
+    ? parts.body instanceof Uint8Array
+      ? byteStream(parts.body)
+      : parts.body
+    : null;
+  const response = new Response(body, {
+    status: parts.status,
+    statusText: parts.statusText,
+    headers,
+  });
+  if (parts.url !== '') Object.defineProperty(response, 'url', { value: parts.url });
+  if (parts.redirected) Object.defineProperty(response, 'redirected', { value: true });
+  if (parts.origin !== undefined) Object.defineProperty(response, ORIGIN, { value: parts.origin });
+  // Only a stream handed in: one made here over stored bytes holds nothing to free.
+  if (body instanceof ReadableStream && body === parts.body) unreadBodies.register(response, body);
+  return attachMetadata(response, parts.metadata);
+}
+
+/**
+ * The header fields of a response the cache returns: those of `parts` with the cache's `Age`
+ * and `Cache-Status` in place of any stored ones. The doors that write a stored response in
+ * their own shape (undici, axios, the proxy) send exactly these.
+ */
+export function answerHeaders(
+  parts: Pick<ResponseParts, 'headers' | 'age' | 'cacheStatus'>,
+): [string, string][] {
   const headers: [string, string][] = [];
   let cacheStatus: string | null = null;
   for (const [name, value] of parts.headers) {
@@ -65,22 +92,12 @@ export function buildResponse(parts: ResponseParts): Response {
   if (parts.cacheStatus !== undefined) {
     headers.push(['cache-status', appendCacheStatus(cacheStatus, parts.cacheStatus)]);
   }
-  const body = NULL_BODY_STATUSES.has(parts.status)
-    ? null
-    : parts.body instanceof Uint8Array
-      ? byteStream(parts.body)
-      : parts.body;
-  const response = new Response(body, {
-    status: parts.status,
-    statusText: parts.statusText,
-    headers,
-  });
-  if (parts.url !== '') Object.defineProperty(response, 'url', { value: parts.url });
-  if (parts.redirected) Object.defineProperty(response, 'redirected', { value: true });
-  if (parts.origin !== undefined) Object.defineProperty(response, ORIGIN, { value: parts.origin });
-  // Only a stream handed in: one made here over stored bytes holds nothing to free.
-  if (body instanceof ReadableStream && body === parts.body) unreadBodies.register(response, body);
-  return attachMetadata(response, parts.metadata);
+  return headers;
+}
+
+/** Whether a response of `status` carries content (RFC 9110 §6.4.1: some never do). */
+export function answerHasBody(status: number): boolean {
+  return !NULL_BODY_STATUSES.has(status);
 }
 
 /**

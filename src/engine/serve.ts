@@ -2,10 +2,11 @@ import type { CacheStatusEntry } from '../core/cache-status.ts';
 import type { ForwardReason } from '../core/decision.ts';
 import { type Freshness, isFresh, ttlOf } from '../core/freshness.ts';
 import type { EntryMeta, StoredBody } from '../storage/types.ts';
+import type { Answer, StoredAnswer } from './answer.ts';
 import { type Engine, statusEntry, subject } from './context.ts';
 import type { Exchange } from './exchange.ts';
 import { ranged } from './range-response.ts';
-import { buildResponse } from './respond.ts';
+import { buildResponse, type ResponseParts } from './respond.ts';
 
 /**
  * Serving stored responses: hits, stale hits, 304s the cache answers itself, and responses the
@@ -25,7 +26,7 @@ export function serveStored(
   f: Freshness,
   stale: boolean,
   fwd?: ForwardReason,
-): Response | undefined | Promise<Response | undefined> {
+): Answer | undefined | Promise<Answer | undefined> {
   // An in-process storage answers at once: no promise, no turn of the event loop.
   const body = engine.store.body(subject(ex), entry);
   return body instanceof Promise
@@ -42,32 +43,45 @@ function serveBody(
   stale: boolean,
   fwd: ForwardReason | undefined,
   body: StoredBody | undefined,
-): Response | undefined {
+): Answer | undefined {
   if (body === undefined) return undefined;
   touch(engine, ex, entry);
   engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale });
   const served =
     ex.head.headers.get('range') === null ? { entry, body } : ranged(ex.head, entry, body);
-  return fromStorage(engine, ex, served.entry, f, served.body, { hit: true, fwd, ttl: ttlOf(f) });
+  return answer(
+    ex,
+    storedParts(engine, ex, served.entry, f, served.body, { hit: true, fwd, ttl: ttlOf(f) }),
+  );
 }
 
 /** RFC 9111 §4.3.2: answers the caller's conditional request with 304 from a fresh entry. */
-export function notModified(
-  engine: Engine,
-  ex: Exchange,
-  entry: EntryMeta,
-  f: Freshness,
-): Response {
+export function notModified(engine: Engine, ex: Exchange, entry: EntryMeta, f: Freshness): Answer {
   touch(engine, ex, entry);
   engine.events.emit('hit', { key: ex.key, url: ex.head.url, stale: false });
-  return fromStorage(engine, ex, { ...entry, status: 304, statusText: 'Not Modified' }, f, null, {
-    hit: true,
-    ttl: ttlOf(f),
-  });
+  const notModified = { ...entry, status: 304, statusText: 'Not Modified' };
+  return answer(ex, storedParts(engine, ex, notModified, f, null, { hit: true, ttl: ttlOf(f) }));
 }
 
-/** A response built from a stored entry and (part of) its body. */
-export function fromStorage(
+/** A response built from a stored entry and (part of) its body: see {@link storedParts}. */
+export function fromStorage(...parts: Parameters<typeof storedParts>): Response {
+  return buildResponse(storedParts(...parts));
+}
+
+/**
+ * A stored response as parts for a door that asked for them ({@link Exchange.parts}) when its
+ * body is in memory; otherwise as a `Response`.
+ */
+function answer(ex: Exchange, parts: ResponseParts): Answer {
+  const { body } = parts;
+  if (ex.parts === true && !(body instanceof ReadableStream)) {
+    return parts as StoredAnswer;
+  }
+  return buildResponse(parts);
+}
+
+/** The parts of a response built from a stored entry and (part of) its body. */
+function storedParts(
   engine: Engine,
   ex: Exchange,
   entry: EntryMeta,
@@ -75,8 +89,8 @@ export function fromStorage(
   body: StoredBody | null,
   status: Omit<CacheStatusEntry, 'cache' | 'fwd'> & { readonly fwd?: ForwardReason | undefined },
   revalidated = false,
-): Response {
-  return buildResponse({
+): ResponseParts {
+  return {
     status: entry.status,
     statusText: entry.statusText,
     headers: entry.headers,
@@ -97,7 +111,7 @@ export function fromStorage(
       stale: !isFresh(f),
       forwarded: status.fwd,
     },
-  });
+  };
 }
 
 /** Records a hit, moving the entry's expiry when `refreshTtlOnAccess` asks for it. */

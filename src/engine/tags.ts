@@ -1,5 +1,6 @@
 import { DEFAULT_TAG_HEADERS, tagsOf } from '../core/tags.ts';
 import { OptionsError } from '../errors.ts';
+import { bool } from './option-checks.ts';
 
 /**
  * The cache's side of tags: reading them from a response to store with its entry, and hiding
@@ -29,11 +30,9 @@ export function resolveTagOptions(
       throw new OptionsError('tagHeaders', `has an invalid field name: ${String(name)}`);
     }
   }
-  if (stripTagHeaders !== undefined && typeof stripTagHeaders !== 'boolean') {
-    throw new OptionsError('stripTagHeaders', `must be a boolean, got ${typeof stripTagHeaders}`);
-  }
+  const strip = bool('stripTagHeaders', stripTagHeaders, shared);
   const fields = new Set(names.map((name) => name.toLowerCase()));
-  return { fields, strip: fields.size > 0 && (stripTagHeaders ?? shared) };
+  return { fields, strip: fields.size > 0 && strip };
 }
 
 /**

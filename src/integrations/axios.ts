@@ -5,6 +5,7 @@ import type {
   AxiosResponse,
   InternalAxiosRequestConfig,
 } from 'axios';
+import { ANSWER } from '../engine/answer.ts';
 import { HttpCache } from '../engine/http-cache.ts';
 import type { CacheMetadata } from '../engine/metadata.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
@@ -136,8 +137,7 @@ export function withCache<T extends AxiosInstance>(
       ...(bodyKeyed(config.httpcache, options) ? bodyMembers(config.data) : {}),
       [CONTEXT]: call,
     };
-    const response = await cache.fetch(url, init);
-    return toAxiosResponse(axios, response, config, call);
+    return toAxiosResponse(axios, await cache[ANSWER](url, init), config, call);
   }
   Object.defineProperty(httpcacheAdapter, CACHED, { value: true });
   instance.defaults.adapter = httpcacheAdapter satisfies AxiosAdapter;
@@ -158,11 +158,32 @@ function throughAdapter(input: RequestInfo | URL, init?: RequestInit): Promise<R
 /** The request's absolute URL (base URL and params applied), if it has one. */
 function absoluteUrl(instance: AxiosInstance, config: AxiosRequestConfig): string | undefined {
   try {
-    const url = instance.getUri(config);
+    const url = plainUrl(config) ?? instance.getUri(config);
     return URL.canParse(url) ? url : undefined;
   } catch {
     return undefined;
   }
+}
+
+const HTTP_URL = /^https?:\/\//i;
+/** A scheme and `//`, or a bare `//`: what axios takes for an absolute URL. */
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The URL of a request without `params`, from its `url` and `baseURL` as axios joins them (the
+ * base without trailing slashes, one slash, the path without leading ones), found without
+ * `getUri()`, which merges the instance's defaults into the config once more (the adapter's
+ * config has them already). `undefined` when the request needs `getUri()`.
+ */
+function plainUrl(config: AxiosRequestConfig): string | undefined {
+  const { url, baseURL, params } = config;
+  if (params !== undefined && params !== null) return undefined;
+  if (typeof url !== 'string') return undefined;
+  if (HTTP_URL.test(url) && (!baseURL || config.allowAbsoluteUrls !== false)) return url;
+  if (typeof baseURL !== 'string' || !HTTP_URL.test(baseURL) || ABSOLUTE_URL.test(url)) {
+    return undefined;
+  }
+  return url === '' ? baseURL : `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
 }
 
 function headersOf(config: InternalAxiosRequestConfig): Headers | undefined {

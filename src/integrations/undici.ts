@@ -1,5 +1,6 @@
 import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
+import { ANSWER, isStoredAnswer } from '../engine/answer.ts';
 import { HttpCache } from '../engine/http-cache.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
 import type { CacheRequestInit } from '../engine/request.ts';
@@ -120,10 +121,11 @@ export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheIn
         ...(bodyKeyed(controls, options) ? bodyMembers(opts.body) : {}),
         [CONTEXT]: context,
       };
-      cache.fetch(url, init).then(
-        (response) => {
+      cache[ANSWER](url, init).then(
+        (answer) => {
           if (!context.sent) discardBody(opts.body);
-          reply.respond(response);
+          if (isStoredAnswer(answer)) reply.respondStored(answer);
+          else reply.respond(answer);
         },
         (error: unknown) => reply.fail(error),
       );
@@ -172,12 +174,8 @@ function requestUrl(opts: Dispatcher.DispatchOptions): string | undefined {
   }
   const origin = opts.origin;
   if (typeof origin !== 'string' && !(origin instanceof URL)) return undefined;
-  let base: string;
-  try {
-    base = new URL(origin).origin;
-  } catch {
-    return undefined;
-  }
+  const base = originOf(typeof origin === 'string' ? origin : origin.href);
+  if (base === undefined) return undefined;
   let path = opts.path;
   if (opts.query !== undefined && opts.query !== null) {
     const query = stringify(opts.query);
@@ -185,6 +183,20 @@ function requestUrl(opts: Dispatcher.DispatchOptions): string | undefined {
   }
   const url = `${base}${path}`;
   return URL.canParse(url) ? url : undefined;
+}
+
+/** A dispatcher talks to a handful of origins: their serialisations are kept, up to this many. */
+const ORIGINS_KEPT = 64;
+const origins = new Map<string, string | undefined>();
+
+/** The serialised origin of a dispatch `origin` option, or `undefined` when it is not a URL. */
+function originOf(origin: string): string | undefined {
+  let base = origins.get(origin);
+  if (base !== undefined || origins.has(origin)) return base;
+  base = URL.parse(origin)?.origin;
+  if (origins.size >= ORIGINS_KEPT) origins.clear();
+  origins.set(origin, base);
+  return base;
 }
 
 /** The request headers as `Headers`, or `undefined` when they are not valid ones. */

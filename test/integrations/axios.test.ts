@@ -260,6 +260,26 @@ describe('axios (http adapter): content codings and redirects', () => {
   });
 });
 
+it('keys a request by the URL axios would send: base URL, absolute URLs and params', async () => {
+  origin.route('/base/items', { headers: { 'cache-control': 'max-age=60' }, body: 'items' });
+  const api = withCache(axios.create({ baseURL: `${origin.url}/base//`, adapter: 'http' }));
+  opened.push(api);
+  const stored = nextEvent(api.httpcache, 'store');
+  expect((await api.get('/items')).data).toBe('items');
+  await stored;
+  // The same URL, written each way axios accepts it, is one stored response.
+  for (const url of ['items', `${origin.url}/base/items`]) {
+    const res = await api.get(url);
+    expect([url, res.cached, res.data]).toEqual([url, true, 'items']);
+  }
+  expect((await api.get('items', { params: { a: 1 } })).cached).toBe(false);
+  expect(origin.requests.at(-1)?.path).toBe('/base/items?a=1');
+  const bare = withCache(axios.create({ adapter: 'http' }));
+  opened.push(bare);
+  expect((await bare.get(`${origin.url}/base/items`)).cached).toBe(false);
+  expect(origin.count('/base/items')).toBe(2);
+});
+
 describe('withCache()', () => {
   it('refuses an instance that already has a cache, and a fetch option', () => {
     const api = withCache(axios.create());

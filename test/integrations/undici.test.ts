@@ -145,6 +145,39 @@ describe('undici interceptor: hits do not reach the origin', () => {
   });
 });
 
+describe('undici interceptor: interim responses', () => {
+  // undici itself takes no 100 Continue (it sends no Expect, and fails a request answered with
+  // one): the interim responses a caller can see are 102 and 103.
+  it('passes 102 Processing and 103 Early Hints on to the caller, never stored (RFC 9110 §15.2)', async () => {
+    origin.route('/hinted', (_req, res) => {
+      res.writeProcessing();
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end('final');
+    });
+    const infos: { statusCode: number; headers: Record<string, unknown> }[] = [];
+    const onInfo = (info: { statusCode: number; headers: Record<string, unknown> }) => {
+      infos.push(info);
+    };
+    const stored = nextEvent(interceptor.cache, 'store');
+    const first = await get('/hinted', { onInfo });
+    expect(await first.body.text()).toBe('final');
+    expect(infos).toEqual([
+      { statusCode: 102, headers: {} },
+      { statusCode: 103, headers: { link: '</style.css>; rel=preload; as=style' } },
+    ]);
+    await stored;
+    const hit = await get('/hinted', { onInfo });
+    expect(await hit.body.text()).toBe('final');
+    expect((hit.context as CacheContext).httpcache?.fromCache).toBe(true);
+    expect(infos).toHaveLength(2);
+    // fetch takes the final response alone.
+    const fetched = await undiciFetch(`${origin.url}/hinted`, { dispatcher: agent });
+    expect([fetched.status, await fetched.text()]).toEqual([200, 'final']);
+    expect(origin.count('/hinted')).toBe(1);
+  });
+});
+
 describe('undici interceptor: request options keep working', () => {
   it('takes headers as an object, a flat array, pairs and an iterable (Vary selects by them)', async () => {
     origin.route('/v', (req, res) => {
@@ -272,6 +305,58 @@ describe('undici interceptor: streaming, back-pressure and aborts', () => {
     const hit = await get('/big');
     expect((await hit.body.arrayBuffer()).byteLength).toBe(total * chunk.length);
     expect(origin.count('/big')).toBe(1);
+  });
+
+  it('writes a stored body in pieces a paused handler receives only once it resumes', async () => {
+    const body = Buffer.alloc(200 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = i % 251;
+    origin.route('/stored', { headers: { 'cache-control': 'max-age=60' }, body });
+    const stored = nextEvent(interceptor.cache, 'store');
+    await (await get('/stored')).body.arrayBuffer();
+    await stored;
+    const chunks: Buffer[] = [];
+    const ended = Promise.withResolvers<Record<string, unknown>>();
+    let controller: Dispatcher.DispatchController | undefined;
+    agent.dispatch(
+      { origin: origin.url, path: '/stored', method: 'GET' },
+      {
+        onRequestStart(c) {
+          controller = c;
+        },
+        onResponseStart(c, status, headers) {
+          ended.resolve(headers);
+          expect(status).toBe(200);
+          c.pause();
+        },
+        onResponseData(c, chunk) {
+          chunks.push(chunk);
+          c.pause();
+        },
+        onResponseEnd() {
+          chunks.push(Buffer.from('end'));
+        },
+      },
+    );
+    const headers = await ended.promise;
+    expect(headers['cache-status']).toMatch(/; hit/);
+    expect(chunks).toEqual([]);
+    const pieces: Buffer[] = [];
+    while (chunks.at(-1)?.toString() !== 'end') {
+      expect(controller?.paused).toBe(true);
+      const before = chunks.length;
+      controller?.resume();
+      expect(chunks.length).toBe(before + 1);
+      pieces.push(...chunks.slice(before).filter((c) => c.toString() !== 'end'));
+    }
+    expect(Buffer.concat(pieces).equals(body)).toBe(true);
+    // The caller holds copies: changing them changes nothing stored.
+    pieces[0]?.fill(0);
+    const reported = nextEvent(interceptor.cache, 'response');
+    const again = Buffer.from(await (await get('/stored')).body.arrayBuffer());
+    expect(again.equals(body)).toBe(true);
+    // A hit written from its parts is counted like any other response (metrics).
+    expect((await reported).result).toBe('hit');
+    expect(origin.count('/stored')).toBe(1);
   });
 
   it('aborts the origin request when the signal fires before the response', async () => {

@@ -32,3 +32,22 @@ export function headerObject(headers: Headers): Record<string, string | string[]
   if (cookies.length > 0) object['set-cookie'] = cookies;
   return object;
 }
+
+/**
+ * Header fields as the plain object axios builds `AxiosHeaders` from, as {@link headerObject}
+ * makes it: names in lower case, the values of a repeated field combined (Set-Cookie's listed).
+ */
+export function pairObject(pairs: Iterable<[string, string]>): Record<string, string | string[]> {
+  const object: Record<string, string | string[]> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of pairs) {
+    const lower = name.toLowerCase();
+    if (lower === 'set-cookie') cookies.push(value);
+    else {
+      const current = object[lower];
+      object[lower] = current === undefined ? value : `${current}, ${value}`;
+    }
+  }
+  if (cookies.length > 0) object['set-cookie'] = cookies;
+  return object;
+}

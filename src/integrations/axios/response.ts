@@ -1,8 +1,11 @@
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AxiosStatic, InternalAxiosRequestConfig } from 'axios';
-import { cacheStatus } from '../../engine/metadata.ts';
+import { type Answer, isStoredAnswer } from '../../engine/answer.ts';
+import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
+import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
 import type { CachedAxiosResponse } from '../axios.ts';
-import { headerObject } from './headers.ts';
+import { headerObject, pairObject } from './headers.ts';
+import { nodeModule } from './node-modules.ts';
 
 /**
  * The caller side of the axios integration: the engine's `Response` made into what axios' own
@@ -23,27 +26,39 @@ export interface Flavour {
   readonly request: unknown;
 }
 
-/** The axios response for `response`, or the `AxiosError` its status earns. */
+/** What an axios response is made from: an engine `Response`, or a stored one's parts. */
+interface Source {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Record<string, string | string[]>;
+  readonly metadata: CacheMetadata | undefined;
+  /** A stored body, whole (absent for an engine `Response`). */
+  readonly stored: Uint8Array<ArrayBuffer> | undefined;
+  /** An engine `Response`'s body. */
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/** The axios response for the engine's answer, or the `AxiosError` its status earns. */
 export async function toAxiosResponse(
   axios: AxiosStatic,
-  response: Response,
+  answer: Answer,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
 ): Promise<CachedAxiosResponse> {
-  const metadata = cacheStatus(response);
-  const headers = headerObject(response.headers);
+  const source = sourceOf(answer);
+  const { headers } = source;
   const coding = flavour.node && config.decompress !== false ? codingOf(headers) : undefined;
   if (coding !== undefined) delete headers['content-encoding'];
-  const data = await dataOf(axios, response, config, flavour, coding);
+  const data = await dataOf(axios, source, config, flavour, coding);
   const result: CachedAxiosResponse = {
     data,
-    status: response.status,
-    statusText: response.statusText,
+    status: source.status,
+    statusText: source.statusText,
     headers: axios.AxiosHeaders.from(headers),
     config,
     request: flavour.request,
-    cached: metadata?.fromCache === true,
-    cacheStatus: metadata,
+    cached: source.metadata?.fromCache === true,
+    cacheStatus: source.metadata,
   };
   const validate = config.validateStatus;
   if (
@@ -65,6 +80,30 @@ export async function toAxiosResponse(
   );
 }
 
+function sourceOf(answer: Answer): Source {
+  if (!isStoredAnswer(answer)) {
+    return {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: headerObject(answer.headers),
+      metadata: cacheStatus(answer),
+      stored: undefined,
+      body: answer.body,
+    };
+  }
+  const stored = answerHasBody(answer.status) ? (answer.body ?? EMPTY) : EMPTY;
+  return {
+    status: answer.status,
+    statusText: answer.statusText,
+    headers: pairObject(answerHeaders(answer)),
+    metadata: answer.metadata,
+    stored,
+    body: null,
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+
 function codingOf(headers: Record<string, string | string[]>): string | undefined {
   const value = headers['content-encoding'];
   if (typeof value !== 'string') return undefined;
@@ -74,30 +113,40 @@ function codingOf(headers: Record<string, string | string[]>): string | undefine
 
 async function dataOf(
   axios: AxiosStatic,
-  response: Response,
+  source: Source,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
   coding: string | undefined,
 ): Promise<unknown> {
   const type = (config.responseType ?? 'json').toLowerCase();
   if (type === 'stream') {
-    if (!flavour.node) return response.body ?? new ReadableStream();
-    const { Readable, pipeline } = await import('node:stream');
-    const source =
-      response.body === null
-        ? Readable.from([])
-        : Readable.fromWeb(response.body as NodeReadableStream);
-    if (coding === undefined) return source;
-    return pipeline(source, await decoder(coding), () => {});
+    // A stored body is handed out as a copy: the caller never holds the stored bytes.
+    const body = source.stored === undefined ? source.body : new Blob([source.stored]).stream();
+    if (!flavour.node) return body ?? new ReadableStream();
+    const { Readable, pipeline } = await nodeModule('node:stream');
+    const stream =
+      source.stored !== undefined
+        ? Readable.from([Buffer.from(source.stored)])
+        : body === null
+          ? Readable.from([])
+          : Readable.fromWeb(body as NodeReadableStream);
+    if (coding === undefined) return stream;
+    return pipeline(stream, await decoder(coding), () => {});
   }
-  const bytes = await readAll(axios, response, config, flavour);
+  const bytes =
+    source.stored === undefined
+      ? await readAll(axios, source.body, config, flavour)
+      : checked(axios, source.stored, config, flavour);
   if (!flavour.node) {
-    if (type === 'arraybuffer') return bytes.buffer;
+    if (type === 'arraybuffer')
+      return source.stored === undefined ? bytes.buffer : bytes.slice().buffer;
     if (type === 'blob') {
-      return new Blob([bytes], { type: response.headers.get('content-type') ?? '' });
+      return new Blob([bytes], { type: contentType(source.headers) });
     }
     if (type === 'formdata') {
-      return new Response(bytes, { headers: response.headers }).formData();
+      return new Response(bytes, {
+        headers: { 'content-type': contentType(source.headers) },
+      }).formData();
     }
     return new TextDecoder().decode(bytes);
   }
@@ -109,17 +158,56 @@ async function dataOf(
   return encoding === 'utf8' && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+function contentType(headers: Record<string, string | string[]>): string {
+  const value = headers['content-type'];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * A stored body, with the checks reading it from the network would have made: the request's
+ * cancellation and `maxContentLength`.
+ */
+function checked(
+  axios: AxiosStatic,
+  bytes: Uint8Array<ArrayBuffer>,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+): Uint8Array<ArrayBuffer> {
+  if (config.signal?.aborted === true) {
+    throw new axios.CanceledError(undefined, config, flavour.request);
+  }
+  tooLong(axios, bytes.byteLength, config, flavour);
+  return bytes;
+}
+
+/** Throws axios' error for a body over the request's `maxContentLength`. */
+function tooLong(
+  axios: AxiosStatic,
+  size: number,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+): void {
+  const limit = config.maxContentLength ?? -1;
+  if (limit < 0 || size <= limit) return;
+  throw new axios.AxiosError(
+    `maxContentLength size of ${limit} exceeded`,
+    axios.AxiosError.ERR_BAD_RESPONSE,
+    config,
+    flavour.request,
+  );
+}
+
 /**
  * Reads the whole body, honouring the request's `signal`, `cancelToken` and `maxContentLength`
  * (as the adapter would have while reading from the network).
  */
 async function readAll(
   axios: AxiosStatic,
-  response: Response,
+  body: ReadableStream<Uint8Array> | null,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = response.body?.getReader();
+  const reader = body?.getReader();
   if (reader === undefined) return new Uint8Array(0);
   let cancelled: unknown;
   const cancel = (): void => {
@@ -146,12 +234,7 @@ async function readAll(
       size += result.value.byteLength;
       if (limit > -1 && size > limit) {
         await reader.cancel();
-        throw new axios.AxiosError(
-          `maxContentLength size of ${limit} exceeded`,
-          axios.AxiosError.ERR_BAD_RESPONSE,
-          config,
-          flavour.request,
-        );
+        tooLong(axios, size, config, flavour);
       }
       chunks.push(result.value);
     }
@@ -185,7 +268,7 @@ function subscribe(config: InternalAxiosRequestConfig, cancel: () => void): () =
 
 /** A Node.js decoding stream for `coding`, with the flush axios uses. */
 async function decoder(coding: string): Promise<NodeJS.ReadWriteStream> {
-  const zlib = await import('node:zlib');
+  const zlib = await nodeModule('node:zlib');
   const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   if (coding === 'br') return zlib.createBrotliDecompress();
   if (coding === 'zstd') return zlib.createZstdDecompress();
@@ -193,7 +276,7 @@ async function decoder(coding: string): Promise<NodeJS.ReadWriteStream> {
 }
 
 async function decode(coding: string, bytes: Uint8Array): Promise<Buffer> {
-  const zlib = await import('node:zlib');
+  const zlib = await nodeModule('node:zlib');
   const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   if (coding === 'br') return zlib.brotliDecompressSync(bytes);
   if (coding === 'zstd') return zlib.zstdDecompressSync(bytes);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { ANSWER, type Answer } from '../../engine/answer.ts';
 import { HttpCache } from '../../engine/http-cache.ts';
 import type { CacheRequestInit } from '../../engine/request.ts';
 import { bodyKeyed, bodyMembers, replayedBody } from '../body.ts';
@@ -168,9 +169,9 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     };
     // A body not forwarded is read and dropped, so the connection stays in step.
     if (call.body === null) req.resume();
-    let response: Response;
+    let response: Answer;
     try {
-      response = await cache.fetch(url, init);
+      response = await cache[ANSWER](url, init);
     } catch (error) {
       if (!call.sent) req.resume();
       if (aborter.signal.aborted) {

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import { type Answer, isStoredAnswer, type StoredAnswer } from '../../engine/answer.ts';
+import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
 import { endToEnd } from './hop-by-hop.ts';
 
 /**
- * Writing a WHATWG `Response` to a node:http `ServerResponse`, streaming its body with
- * back-pressure.
+ * Writing the engine's answers to a node:http `ServerResponse`: a WHATWG `Response` streamed with
+ * back-pressure, a stored response's bytes written at once.
  *
  * @module
  */
@@ -16,30 +18,36 @@ export class FramingError extends Error {
   }
 }
 
+/** How a response is sent: to a HEAD request (no body), and the proxy's `Via` member. */
+export interface SendOptions {
+  readonly head: boolean;
+  readonly via: string | undefined;
+}
+
 /**
- * Writes `response` to `res`; resolves when it is all written, or `res` closed. Rejects with a
- * {@link FramingError} before the head is written when its `Content-Length` is not one length, and
- * after closing the connection when the body holds more or fewer bytes than that length: a
- * client must never read bytes past the declared length as a response of their own.
+ * Writes the engine's answer to `res`; resolves when it is all written, or `res` closed. Rejects
+ * with a {@link FramingError} before the head is written when its `Content-Length` is not one
+ * length, and after closing the connection when the body holds more or fewer bytes than that
+ * length: a client must never read bytes past the declared length as a response of their own.
  */
 export async function sendResponse(
   res: ServerResponse,
-  response: Response,
-  options: { readonly head: boolean; readonly via: string | undefined },
+  answer: Answer,
+  options: SendOptions,
 ): Promise<void> {
+  if (isStoredAnswer(answer)) {
+    sendStored(res, answer, options);
+    return;
+  }
+  const response = answer;
   const lines = endToEnd(response.headers);
-  if (options.via !== undefined) addVia(lines, options.via);
-  const declared = declaredLength(lines);
+  const declared = writeHead(res, response.status, response.statusText, lines, options);
   if (declared === null) {
     await response.body?.cancel();
     throw new FramingError(
       `Content-Length is not one length: ${response.headers.get('content-length')}`,
     );
   }
-  const flat: string[] = [];
-  for (const [name, value] of lines) flat.push(name, value);
-  if (response.statusText === '') res.writeHead(response.status, flat);
-  else res.writeHead(response.status, response.statusText, flat);
   const reader = options.head ? undefined : response.body?.getReader();
   if (reader === undefined) {
     await response.body?.cancel();
@@ -76,6 +84,47 @@ export async function sendResponse(
     return;
   }
   res.end();
+}
+
+/**
+ * Writes a stored response: its head and its stored bytes straight to the socket, in one write
+ * where node:http can (no stream in between: the bytes are all there).
+ */
+function sendStored(res: ServerResponse, answer: StoredAnswer, options: SendOptions): void {
+  const lines = endToEnd(answerHeaders(answer));
+  const body = options.head || !answerHasBody(answer.status) ? null : answer.body;
+  const declared = writeHead(res, answer.status, answer.statusText, lines, options);
+  if (declared === null) {
+    throw new FramingError('Content-Length is not one length');
+  }
+  const size = body?.byteLength ?? 0;
+  if (body !== null && declared !== undefined && size !== declared) {
+    // RFC 9112 §6.3: a body of another length than declared is never sent as the response.
+    res.destroy();
+    throw new FramingError(`the body has ${size} of its Content-Length ${declared} bytes`);
+  }
+  res.end(body === null || size === 0 ? undefined : body);
+}
+
+/**
+ * Writes the response head (end-to-end fields, `Via` added) unless its `Content-Length` is not one
+ * length; returns that length (`undefined` without one, `null` when it is not one length).
+ */
+function writeHead(
+  res: ServerResponse,
+  status: number,
+  statusText: string,
+  lines: [string, string][],
+  options: SendOptions,
+): number | undefined | null {
+  if (options.via !== undefined) addVia(lines, options.via);
+  const declared = declaredLength(lines);
+  if (declared === null) return null;
+  const flat: string[] = [];
+  for (const [name, value] of lines) flat.push(name, value);
+  if (statusText === '') res.writeHead(status, flat);
+  else res.writeHead(status, statusText, flat);
+  return declared;
 }
 
 /** The declared `Content-Length`: `undefined` when there is none, `null` when it is not one length. */

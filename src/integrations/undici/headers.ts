@@ -63,21 +63,30 @@ export function responseLines(
 }
 
 /** A WHATWG response's headers as undici hands them to a handler: parsed and raw. */
-export function handlerHeaders(headers: Headers): {
-  parsed: IncomingHttpHeaders;
-  raw: Buffer[];
-} {
+export function handlerHeaders(headers: Headers): HandlerHeaders {
+  // Iterating `Headers` yields each Set-Cookie line on its own and every other field combined.
+  return handlerPairs(headers);
+}
+
+/** Header fields as undici hands them to a handler: parsed (names in lower case) and raw. */
+export function handlerPairs(pairs: Iterable<[string, string]>): HandlerHeaders {
   const parsed: Record<string, string | string[]> = {};
   const raw: Buffer[] = [];
-  // Iterating `Headers` yields each Set-Cookie line on its own and every other field combined.
-  for (const [name, value] of headers) {
+  for (const [name, value] of pairs) {
     raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
-    const current = parsed[name];
-    if (current === undefined) parsed[name] = value;
+    const lower = name.toLowerCase();
+    const current = parsed[lower];
+    if (current === undefined) parsed[lower] = value;
     else if (Array.isArray(current)) current.push(value);
-    else parsed[name] = [current, value];
+    else parsed[lower] = [current, value];
   }
   return { parsed, raw };
+}
+
+/** Response header fields in both of the forms undici's handlers receive. */
+export interface HandlerHeaders {
+  readonly parsed: IncomingHttpHeaders;
+  readonly raw: Buffer[];
 }
 
 function appendValue(headers: Headers, name: unknown, value: unknown): void {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { originResponse } from '../origin-response.ts';
 import { asArrayBufferView } from '../streams.ts';
-import { responseLines } from './headers.ts';
+import { type IncomingHttpHeaders, responseLines } from './headers.ts';
 
 /**
  * The origin side of the undici interceptor: a request sent through the next `dispatch`, its
@@ -20,6 +20,13 @@ const HIGH_WATER_MARK = 64 * 1024;
 export interface RequestProgress {
   onBodySent?(chunk: Buffer): void;
   onRequestSent?(): void;
+  /** An interim (1xx) response, before the final one (RFC 9110 §15.2). */
+  onInterim?(
+    status: number,
+    headers: IncomingHttpHeaders,
+    raw: Dispatcher.DispatchController['rawHeaders'],
+    statusText: string | undefined,
+  ): void;
 }
 
 /**
@@ -61,8 +68,13 @@ export function dispatchToResponse(
         progress?.onRequestSent?.();
       },
       onResponseStart(c, status, headers, statusText) {
-        // Interim (1xx) responses are not exposed; the final one follows.
-        if (status < 200 || started) return;
+        if (started) return;
+        // RFC 9110 §15.2: interim (1xx) responses go on to the caller; they are not the answer
+        // the cache sees (it stores final responses only), which follows.
+        if (status < 200) {
+          progress?.onInterim?.(status, headers, c.rawHeaders, statusText);
+          return;
+        }
         started = true;
         stopWatching();
         let response: Response;

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
+import type { StoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
-import { handlerHeaders } from './headers.ts';
+import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
+import { handlerHeaders, handlerPairs } from './headers.ts';
 import type { RequestProgress } from './origin.ts';
 
 /**
@@ -11,6 +13,9 @@ import type { RequestProgress } from './origin.ts';
  * @module
  */
 
+/** A stored body goes to the handler in pieces of at most this many bytes. */
+const PIECE = 64 * 1024;
+
 /** What a caller's handler gets as `context`; `request()` returns it as `context`. */
 export interface CacheContext {
   /** What the cache did, set before `onResponseStart`. */
@@ -20,10 +25,13 @@ export interface CacheContext {
 /** One caller's handler, fed from one engine response. */
 export class Reply {
   readonly #handler: Dispatcher.DispatchHandler;
-  /** Aborts the origin request while the response head is awaited. */
-  readonly #origin = new AbortController();
+  /** Aborts the origin request while the response head is awaited (made when one is sent). */
+  #origin: AbortController | undefined;
   readonly #context: CacheContext = {};
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** A stored body being written, and how much of it has been. */
+  #bytes: Uint8Array | undefined;
+  #offset = 0;
   #aborted = false;
   #reason: Error | null = null;
   #paused = false;
@@ -65,6 +73,7 @@ export class Reply {
 
   /** Aborted by the caller before the origin answered. */
   get signal(): AbortSignal {
+    this.#origin ??= new AbortController();
     return this.#origin.signal;
   }
 
@@ -76,6 +85,13 @@ export class Reply {
       },
       onRequestSent: () => {
         if (!this.finished) this.#handler.onRequestSent?.();
+      },
+      onInterim: (status, headers, raw, statusText) => {
+        if (this.finished || this.#responded) return;
+        this.controller.rawHeaders = raw ?? [];
+        this.#call(() =>
+          this.#handler.onResponseStart?.(this.controller, status, headers, statusText),
+        );
       },
     };
   }
@@ -114,6 +130,20 @@ export class Reply {
     this.#pump();
   }
 
+  /** Writes a stored response, from its parts, to the caller's handler. */
+  respondStored(answer: StoredAnswer): void {
+    if (this.#aborted) return;
+    this.#responded = true;
+    this.#context.httpcache = answer.metadata;
+    const { parsed, raw } = handlerPairs(answerHeaders(answer));
+    this.controller.rawHeaders = raw;
+    this.#bytes = answerHasBody(answer.status) ? (answer.body ?? undefined) : undefined;
+    this.#call(() =>
+      this.#handler.onResponseStart?.(this.controller, answer.status, parsed, answer.statusText),
+    );
+    this.#pump();
+  }
+
   /** Reports a failure to the caller, once. */
   fail(error: unknown): void {
     if (this.finished) return;
@@ -126,7 +156,7 @@ export class Reply {
     this.#aborted = true;
     this.#reason = reason;
     // Once the engine answered, the origin request (if any) stops through the body instead.
-    if (!this.#responded) this.#origin.abort(reason);
+    if (!this.#responded) this.#origin?.abort(reason);
     this.#reader?.cancel(reason).catch(ignore);
     this.#handler.onResponseError?.(this.controller, reason);
   }
@@ -134,6 +164,10 @@ export class Reply {
   /** Reads chunks into `onResponseData` until paused, ended, or aborted. */
   #pump(): void {
     if (this.#pumping || this.finished) return;
+    if (this.#bytes !== undefined) {
+      this.#writeBytes(this.#bytes);
+      return;
+    }
     this.#pumping = true;
     this.#loop().catch((error: unknown) => this.fail(error));
   }
@@ -163,6 +197,23 @@ export class Reply {
     } finally {
       // Synchronously with the loop's end, so that a resume() right after restarts it.
       this.#pumping = false;
+    }
+  }
+
+  /**
+   * Writes stored bytes in pieces until paused, ended, or aborted. Each piece is a copy: the
+   * caller never holds the stored bytes themselves.
+   */
+  #writeBytes(bytes: Uint8Array): void {
+    while (!this.#paused && !this.finished) {
+      if (this.#offset >= bytes.byteLength) {
+        this.#end();
+        return;
+      }
+      const end = Math.min(this.#offset + PIECE, bytes.byteLength);
+      const piece = Buffer.copyBytesFrom(bytes, this.#offset, end - this.#offset);
+      this.#offset = end;
+      this.#call(() => this.#handler.onResponseData?.(this.controller, piece));
     }
   }
 
