@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- group...] [--quick]`: every group by default, or the ones named; see
- * README.md. `--quick` is a smoke run whose numbers mean little.
+ * `npm run bench [-- group...] [--quick] [--chart]`: every group by default, or the ones named;
+ * see README.md. `--quick` is a smoke run whose numbers mean little; `--chart` also draws the
+ * ratios with a chart place into `docs/bench.svg`.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { chart } from './chart.ts';
 import { core } from './core.ts';
 import {
   type Figure,
@@ -36,6 +39,7 @@ const GROUPS: Record<string, Group> = {
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const drawChart = args.includes('--chart');
 const named = args.filter((arg) => !arg.startsWith('--'));
 const unknown = named.filter((name) => !(name in GROUPS));
 if (unknown.length > 0) {
@@ -69,3 +73,10 @@ console.log(
 console.log(figureTable(rows));
 const explained = missedLines(rows);
 if (explained.length > 0) console.log(`\n${explained.join('\n')}`);
+
+if (drawChart) {
+  const file = new URL('../docs/bench.svg', import.meta.url);
+  const title = `httpcache and its peers: Node ${process.version}, ${cpus().length} CPUs`;
+  writeFileSync(file, chart(rows, title));
+  console.log(`\nchart written to docs/bench.svg`);
+}

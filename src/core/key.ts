@@ -11,12 +11,20 @@
  */
 export function normalizeUrl(url: string | URL): string {
   const href = typeof url === 'string' ? url : url.href;
+  const known = normalized.get(href);
+  if (known !== undefined) return known;
   const parsed = new URL(href);
   // Setting `hash` parses the URL again: do it only when there can be a fragment, which the
   // URL parser starts at a '#' and nowhere else.
   if (href.includes('#')) parsed.hash = '';
+  if (normalized.size >= NORMALIZED) normalized.clear();
+  normalized.set(href, parsed.href);
   return parsed.href;
 }
+
+/** How many URLs {@link normalizeUrl} remembers: a hit or revalidation parses its URL once. */
+const NORMALIZED = 1024;
+const normalized = new Map<string, string>();
 
 /**
  * The default primary key: method and normalised URL. HEAD shares GET's key, so a HEAD request

@@ -136,7 +136,10 @@ async function forwardAlone(
   if (fwd.uncounted !== true) {
     engine.events.emit('miss', { key: ex.key, url: ex.head.url, reason: fwd.fwd });
   }
-  const [input, init] = originArguments(ex.request, fwd.conditions, leading?.flight.signal);
+  // The flight's signal aborts once every request waiting for it has aborted: never while the
+  // leader, which has no signal of its own, waits. fetch then needs no signal to watch.
+  const signal = signalOf(ex.request) === undefined ? undefined : leading?.flight.signal;
+  const [input, init] = originArguments(ex.request, fwd.conditions, signal);
   const requestTime = engine.options.clock();
   const started = performance.now();
   let response: Response;
@@ -294,7 +297,10 @@ async function write(
 ): Promise<EntryMeta[]> {
   const written: EntryMeta[] = [];
   for (const { updated } of freshenings) {
-    if (await engine.store.update(subject(ex), updated)) written.push(updated);
+    // An in-process storage updates at once: no promise, no turn of the event loop.
+    const update = engine.store.update(subject(ex), updated);
+    const done: boolean = update instanceof Promise ? await update : update;
+    if (done) written.push(updated);
   }
   return written;
 }

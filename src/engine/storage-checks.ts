@@ -24,10 +24,12 @@ export function syncOf(storage: Storage & SyncStorage): SyncStorage {
   const getSync = twin('getSync', 'get');
   const bodySync = twin('bodySync', 'body');
   const putBytesSync = twin('putBytesSync', 'put');
+  const updateSync = twin('updateSync', 'update');
   return {
     ...(getSync && { getSync }),
     ...(bodySync && { bodySync }),
     ...(putBytesSync && { putBytesSync }),
+    ...(updateSync && { updateSync }),
   };
 }
 

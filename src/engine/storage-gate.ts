@@ -171,7 +171,7 @@ export class StorageGate {
   }
 
   /** Writes a freshened entry's new fields over the stored ones; whether it was there to update. */
-  async update(subject: Subject, entry: EntryMeta): Promise<boolean> {
+  update(subject: Subject, entry: EntryMeta): boolean | Promise<boolean> {
     const { headers, requestTime, responseTime, staleAt, deleteAt, maxAge } = entry;
     const patch = {
       headers,
@@ -181,12 +181,19 @@ export class StorageGate {
       deleteAt,
       ...(maxAge === undefined ? {} : { maxAge }),
     };
-    try {
-      return await this.#bounded('update', this.storage.update(entry, patch));
-    } catch (error) {
+    const { updateSync } = this.#sync;
+    if (updateSync !== undefined) {
+      try {
+        return updateSync.call(this.storage, entry, patch);
+      } catch (error) {
+        this.failed(subject, 'update', error);
+        return false;
+      }
+    }
+    return this.#bounded('update', this.storage.update(entry, patch)).catch((error: unknown) => {
       this.failed(subject, 'update', error);
       return false;
-    }
+    });
   }
 
   /** Deletes every entry stored for a URL. */
@@ -330,8 +337,12 @@ export class StorageGate {
     }
   }
 
-  /** Keeps a background task until it settles, so {@link close} can wait for it. */
-  track(task: Promise<unknown>): void {
+  /**
+   * Keeps a background task until it settles, so {@link close} can wait for it. A task that was
+   * done at once (a synchronous storage's answer) has nothing to wait for.
+   */
+  track(task: Promise<unknown> | boolean): void {
+    if (!(task instanceof Promise)) return;
     const settled = (): void => {
       this.#background.delete(tracked);
     };

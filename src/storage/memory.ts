@@ -153,7 +153,7 @@ export class MemoryStorage implements Storage, SyncStorage {
               : `bodies being stored exceed the memory storage's maxBytes (${this.#maxBytes})`,
           );
         }
-        chunks.push(value);
+        if (value.byteLength > 0) chunks.push(value);
         // Stored entries make room for the bytes in flight.
         this.#evict();
       }
@@ -201,6 +201,10 @@ export class MemoryStorage implements Storage, SyncStorage {
 
   /** Patches the entry in place: nothing runs between its read and its write. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.updateSync(entry, patch);
+  }
+
+  updateSync(entry: EntryRef, patch: EntryPatch): boolean {
     this.#open();
     const slot = this.#find(entry);
     if (slot === undefined) return false;
@@ -341,6 +345,7 @@ function pieces(body: readonly Uint8Array<ArrayBuffer>[]): ReadableStream<Uint8A
     type: 'bytes',
     pull(controller) {
       const piece = body[next++];
+      // A byte stream takes no empty chunk: put keeps none, a stored piece is never empty.
       if (piece !== undefined) controller.enqueue(piece.slice());
       if (next >= body.length) controller.close();
     },

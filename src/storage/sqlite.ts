@@ -169,8 +169,14 @@ export class SqliteStorage implements Storage, SyncStorage {
     this.#assertOpen();
     const write = newWrite();
     try {
-      if (bytes.byteLength > 0) this.#append(write, bytes);
-      return this.#commit(entry, write);
+      // One transaction (one commit to the file): the body, the entry, and the eviction that
+      // makes room for it.
+      return this.#run('put', () =>
+        transaction(this.#db, () => {
+          if (bytes.byteLength > 0) append(this.#ctx, write, bytes);
+          return this.#commit(entry, write);
+        }),
+      );
     } catch (error) {
       this.#abandon(entry, write);
       throw error;
@@ -200,6 +206,10 @@ export class SqliteStorage implements Storage, SyncStorage {
 
   /** Reads, patches and writes the entry's row in one write transaction. */
   async update(entry: EntryRef, patch: EntryPatch): Promise<boolean> {
+    return this.updateSync(entry, patch);
+  }
+
+  updateSync(entry: EntryRef, patch: EntryPatch): boolean {
     const id = Number(entry.id);
     if (!Number.isSafeInteger(id)) return false;
     return this.#run('update', () =>

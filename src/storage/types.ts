@@ -152,4 +152,6 @@ export interface SyncStorage {
    * it returns. The storage may keep `bytes` themselves: the caller never changes them afterwards.
    */
   putBytesSync?(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta;
+  /** {@link Storage.update}, done at once. */
+  updateSync?(entry: EntryRef, patch: EntryPatch): boolean;
 }

@@ -16,9 +16,10 @@ export type Row = Record<string, SQLOutputValue>;
 
 /**
  * Runs `fn` in a write transaction taken at once (`BEGIN IMMEDIATE`), so the busy timeout covers
- * it; never across an `await`.
+ * it; never across an `await`. Inside a transaction already, `fn` runs as part of it.
  */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  if (db.isTransaction) return fn();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = fn();
