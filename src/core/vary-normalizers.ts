@@ -31,12 +31,13 @@ import { splitList } from './header-values.ts';
  * - `'unordered'`: as `'weighted'`, and members of equal weight in any order: `en, de` and
  *   `de, en` are the same request. RFC 9110 §12.4.2 gives order no meaning; choose it for an
  *   origin known to rank by quality value alone.
- * - `'language'`: for `Accept-Language`: as `'weighted'`, and a stored response with one
+ * - `'language'`: for `Accept-Language`: as `'unordered'`, and a stored response with one
  *   `Content-Language` also answers every request whose single most preferred language range is
  *   exactly that language (`fr;q=0.5, de` is answered by a stored `Content-Language: de`, whatever
  *   the request that stored it sent). This assumes the origin picks the language by the ranking
- *   alone and that the rest of the field changes nothing in its answer; RFC 9111 §4.1 does not
- *   count such requests as matching, so it is a choice for an origin known to negotiate so.
+ *   of quality values alone (so the order of equal weights means nothing to it) and that the rest
+ *   of the field changes nothing in its answer; RFC 9111 §4.1 does not count such requests as
+ *   matching, so it is a choice for an origin known to negotiate so.
  * - a function: the canonical form of a value (several lines arrive combined with `, `); two
  *   requests match when it returns the same string for both. An absent field matches only an
  *   absent field, whatever the function.
@@ -131,7 +132,7 @@ export function normalizerOf(name: string, normalizers: VaryNormalizers): VaryNo
 export function normalizeWith(normalizer: VaryNormalizer, value: string): string {
   if (typeof normalizer === 'function') return normalizer(value);
   if (normalizer === 'list') return listForm(value);
-  return weightedForm(value, normalizer !== 'unordered');
+  return weightedForm(value, normalizer === 'weighted');
 }
 
 /**

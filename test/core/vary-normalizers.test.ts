@@ -32,7 +32,7 @@ describe('RFC 9111 §4.1 normalisers of selecting fields', () => {
     ['unordered', 'en, de', 'de,en'],
     ['unordered', 'de, EN', 'de,en'],
     ['unordered', 'fr;q=0.5, en, de', 'de,en,fr;q=0.5'],
-    ['language', 'en, de', 'en,de'],
+    ['language', 'en, de', 'de,en'],
     ['language', 'fr;q=0.5, de;q=1.0', 'de,fr;q=0.5'],
     [(value) => value.split(',')[0]?.trim() ?? '', 'en, de', 'en'],
   ])('%s: %j → %j', (normalizer, value, expected) => {
@@ -82,7 +82,7 @@ describe('RFC 9111 §4.1 matching under configured normalisers', () => {
     [DEFAULT_VARY_NORMALIZERS, 'en;q=0.5, de', ' DE ,EN;q=0.50', true],
     [unordered, 'en, de', 'de, en', true],
     [unordered, 'en, de', 'de', false],
-    [language, 'en, de', 'de, en', false],
+    [language, 'en, de', 'de, en', true],
     [language, 'en, de', 'En,De', true],
   ])('%#: stored for %j, asked with %j: %s', (normalizers, first, second, matches) => {
     const entry = storedFor({ 'accept-language': first }, normalizers);
