@@ -74,7 +74,10 @@ function skipQuoted(value: string, i: number): number {
  * `visit` with the bounds of each non-empty member, OWS trimmed. Commas inside quoted strings do
  * not split; an unbalanced quote runs to the end. Stops early when `visit` returns `true`.
  */
-function scanList(value: string, visit: (start: number, end: number) => boolean | undefined): void {
+export function scanList(
+  value: string,
+  visit: (start: number, end: number) => boolean | undefined,
+): void {
   const len = value.length;
   let i = 0;
   while (i < len) {
