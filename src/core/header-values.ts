@@ -25,15 +25,8 @@ const LINEAR_DEDUP_LIMIT = 8;
 /** Shared result for absent or empty lists; frozen so no caller can mutate it. */
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/** `tchar` lookup for code points below 128 (RFC 9110 §5.6.2). */
-const TCHAR = /* @__PURE__ */ (() => {
-  const table = new Uint8Array(128);
-  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
-  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
-  for (const ch of "!#$%&'*+-.^_`|~") table[ch.charCodeAt(0)] = 1;
-  return table;
-})();
+/** RFC 9110 §5.6.2: a run of `tchar` at the sticky index. */
+const TCHARS = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 
 /** RFC 9110 §5.6.3: OWS is any run of SP and HTAB. */
 function isOws(c: number): boolean {
@@ -118,11 +111,9 @@ function equalsLower(value: string, start: number, end: number, lower: string): 
  */
 export function isToken(value: string, start = 0, end: number = value.length): boolean {
   if (start >= end) return false;
-  for (let i = start; i < end; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] !== 1) return false;
-  }
-  return true;
+  TCHARS.lastIndex = start;
+  // The run may go on past `end`: every character before `end` is then a tchar too.
+  return TCHARS.test(value) && TCHARS.lastIndex >= end;
 }
 
 /**
