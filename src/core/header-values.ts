@@ -90,17 +90,6 @@ export function scanList(
   }
 }
 
-/** Case-insensitive ASCII comparison of `value[start, end)` with an all-lower-case `lower`. */
-function equalsLower(value: string, start: number, end: number, lower: string): boolean {
-  if (end - start !== lower.length) return false;
-  for (let k = 0; k < lower.length; k++) {
-    let c = value.charCodeAt(start + k);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== lower.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
 /**
  * Whether `value[start, end)` is a non-empty `token` (RFC 9110 §5.6.2), the syntax of field
  * names and directive names.
@@ -241,7 +230,7 @@ export function hasPragmaNoCache(value: string | null | undefined): boolean {
   let found = false;
   scanList(value, (start, end) => {
     // RFC 9111 §5.4: Pragma = 1#pragma-directive; pragma-directive = "no-cache" / extension-pragma.
-    found = equalsLower(value, start, end, 'no-cache');
+    found = end - start === 8 && value.slice(start, end).toLowerCase() === 'no-cache';
     return found;
   });
   return found;
