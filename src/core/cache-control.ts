@@ -63,10 +63,12 @@ const HTAB = 0x09;
 const SP = 0x20;
 const DQUOTE = 0x22;
 const EQUALS = 0x3d;
-const BACKSLASH = 0x5c;
 
 /** RFC 9110 §5.6.3: OWS (SP and HTAB) at either end. */
 const OWS_AROUND = /^[ \t]+|[ \t]+$/g;
+
+/** RFC 9110 §5.6.4: a quoted-string, its content captured, escapes kept. */
+const QUOTED_STRING = /^"((?:[^"\\]|\\[\s\S])*)"$/;
 
 /** Length of the longest directive name understood, `stale-while-revalidate`. */
 const MAX_NAME_LENGTH = 22;
@@ -84,26 +86,11 @@ function isOws(c: number): boolean {
  *   quoted-string, or anything but OWS after the closing quote.
  */
 function readArgument(value: string, eq: number, end: number): string | undefined {
-  let a = eq + 1;
-  let b = end;
-  while (a < b && isOws(value.charCodeAt(a))) a++;
-  while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+  const arg = value.slice(eq + 1, end).replace(OWS_AROUND, '');
   // RFC 9111 §5.2: arguments in token form are taken as they are.
-  if (a === b || value.charCodeAt(a) !== DQUOTE) return value.slice(a, b);
+  if (!arg.startsWith('"')) return arg;
   // RFC 9110 §5.6.4: quoted-string, where "\" escapes the next character.
-  let out = '';
-  let run = a + 1;
-  for (let j = run; j < b; j++) {
-    const c = value.charCodeAt(j);
-    if (c === BACKSLASH) {
-      out += value.slice(run, j);
-      run = j + 1;
-      j++;
-    } else if (c === DQUOTE) {
-      return j + 1 === b ? out + value.slice(run, j) : undefined;
-    }
-  }
-  return undefined;
+  return QUOTED_STRING.exec(arg)?.[1]?.replace(/\\([\s\S])/g, '$1');
 }
 
 /**
@@ -113,8 +100,12 @@ function readArgument(value: string, eq: number, end: number): string | undefine
 function deltaArgument(value: string, eq: number, end: number): number {
   // RFC 9111 §4.2.1: invalid freshness information (here a missing argument) means stale.
   if (eq < 0) return 0;
-  // RFC 9111 §5.2: recipients accept the quoted-string form too. §4.2.1: an invalid
-  // delta-seconds (negative, decimal, empty) means stale: 0.
+  let a = eq + 1;
+  while (a < end && isOws(value.charCodeAt(a))) a++;
+  // RFC 9111 §4.2.1: an invalid delta-seconds (negative, decimal, empty) means stale: 0. The
+  // token form is read in place, without allocating.
+  if (value.charCodeAt(a) !== DQUOTE) return parseDeltaSeconds(value, a, end) ?? 0;
+  // RFC 9111 §5.2: recipients accept the quoted-string form too.
   const arg = readArgument(value, eq, end);
   return arg === undefined ? 0 : (parseDeltaSeconds(arg) ?? 0);
 }

@@ -13,6 +13,7 @@ const SP = 0x20;
 const DQUOTE = 0x22;
 const STAR = 0x2a;
 const COMMA = 0x2c;
+const DIGIT_0 = 0x30;
 const BACKSLASH = 0x5c;
 
 /** The value RFC 9111 §1.2.2 substitutes for a delta-seconds value too large to represent. */
@@ -23,9 +24,6 @@ const LINEAR_DEDUP_LIMIT = 8;
 
 /** Shared result for absent or empty lists; frozen so no caller can mutate it. */
 const EMPTY: readonly string[] = Object.freeze([]);
-
-/** A run of ASCII digits at the sticky index. */
-const DIGITS = /[0-9]+/y;
 
 /** RFC 9110 §5.6.2: a run of `tchar` at the sticky index. */
 const TCHARS = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
@@ -122,10 +120,16 @@ export function parseDeltaSeconds(
   end: number = value.length,
 ): number | undefined {
   // RFC 9111 §1.2.2: delta-seconds = 1*DIGIT.
-  DIGITS.lastIndex = start;
-  if (start >= end || !DIGITS.test(value) || DIGITS.lastIndex < end) return undefined;
+  if (start >= end) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = value.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return undefined;
+    // Stop accumulating once past the cap: n stays an exact integer however long the input.
+    if (n <= MAX_DELTA_SECONDS) n = n * 10 + d;
+  }
   // RFC 9111 §1.2.2: delta-seconds overflow becomes 2147483648 (2^31).
-  return Math.min(Number(value.slice(start, end)), MAX_DELTA_SECONDS);
+  return Math.min(n, MAX_DELTA_SECONDS);
 }
 
 /**
