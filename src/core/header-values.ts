@@ -19,9 +19,6 @@ const BACKSLASH = 0x5c;
 /** The value RFC 9111 §1.2.2 substitutes for a delta-seconds value too large to represent. */
 const MAX_DELTA_SECONDS = 2147483648;
 
-/** A list switches from linear de-duplication to a `Set` past this many members. */
-const LINEAR_DEDUP_LIMIT = 8;
-
 /** Shared result for absent or empty lists; frozen so no caller can mutate it. */
 const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -187,33 +184,17 @@ export function parseAge(value: string | null | undefined): number | undefined {
 export function parseVary(value: string | null | undefined): '*' | readonly string[] {
   if (!value) return EMPTY;
   let star = false;
-  let names: string[] | undefined;
-  let seen: Set<string> | undefined;
+  const names = new Set<string>();
   scanList(value, (start, end) => {
     // RFC 9111 §4.1: a Vary member "*" always fails to match.
-    if (end - start === 1 && value.charCodeAt(start) === STAR) {
-      star = true;
-      return true;
-    }
-    // RFC 9110 §12.5.5: Vary = #( "*" / field-name ); field-name = token.
-    if (!isToken(value, start, end)) return undefined;
-    // RFC 9110 §5.1: field names are case-insensitive.
-    const name = value.slice(start, end).toLowerCase();
-    if (names === undefined) {
-      names = [name];
-    } else if (seen !== undefined) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        names.push(name);
-      }
-    } else if (!names.includes(name)) {
-      names.push(name);
-      if (names.length > LINEAR_DEDUP_LIMIT) seen = new Set(names);
-    }
-    return undefined;
+    star = end - start === 1 && value.charCodeAt(start) === STAR;
+    // RFC 9110 §12.5.5: Vary = #( "*" / field-name ); field-name = token. §5.1: field names are
+    // case-insensitive.
+    if (isToken(value, start, end)) names.add(value.slice(start, end).toLowerCase());
+    return star;
   });
   if (star) return '*';
-  return names ?? EMPTY;
+  return names.size === 0 ? EMPTY : [...names];
 }
 
 /**
