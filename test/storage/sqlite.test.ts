@@ -121,6 +121,45 @@ describe('SqliteStorage: bodies in chunks', () => {
   });
 });
 
+describe('SqliteStorage: eviction in batches', () => {
+  const cap = 320 * 1024;
+  const slack = cap / 32;
+
+  function full(): { storage: SqliteStorage; evicted: string[] } {
+    const storage = new SqliteStorage({ path: newPath(), maxBytes: cap });
+    storages.push(storage);
+    const evicted: string[] = [];
+    storage.setEvictionListener((key) => evicted.push(key));
+    return { storage, evicted };
+  }
+
+  it('a store into a full database evicts a few of the least recent, so the next ones evict none', async () => {
+    const { storage, evicted } = full();
+    let n = 0;
+    while (evicted.length === 0) {
+      await storage.put(entry(`k${n++}`), streamOf(new Uint8Array(1024)));
+    }
+    const batch = evicted.length;
+    expect(batch).toBeGreaterThan(1);
+    expect(evicted).toEqual(Array.from({ length: batch }, (_, i) => `k${i}`));
+    expect((await storage.stats()).bytes).toBeLessThanOrEqual(cap - slack);
+    await storage.put(entry(`k${n++}`), streamOf(new Uint8Array(1024)));
+    storage.putBytesSync(entry(`k${n++}`), new Uint8Array(1024));
+    expect(evicted).toHaveLength(batch);
+    expect(await storage.get(`k${batch}`)).toHaveLength(1);
+  });
+
+  it('never evicts an entry larger than the slack to make the slack', async () => {
+    const { storage, evicted } = full();
+    for (let i = 0; i < 10; i++) storage.putBytesSync(entry(`small${i}`), new Uint8Array(1024));
+    const large = storage.putBytesSync(entry('large'), new Uint8Array(cap - 8 * 1024));
+    expect(evicted).toHaveLength(10);
+    expect(await storage.get('large')).toEqual([large]);
+    expect(await storage.stats()).toEqual({ entries: 1, bytes: expect.any(Number) });
+    expect((await storage.stats()).bytes).toBeGreaterThan(cap - slack);
+  });
+});
+
 describe('SqliteStorage: metadata decoded once per entry', () => {
   it('still sees an update made through another connection, and a corruption', async () => {
     const path = newPath();

@@ -64,7 +64,7 @@ export function prepare(db: DatabaseSync) {
       'SELECT count(*) AS entries, total(cost) AS bytes FROM entries WHERE delete_at <= ?',
     ),
     deleteExpired: sql('DELETE FROM entries WHERE delete_at <= ?'),
-    leastRecent: sql('SELECT id, key, url FROM entries ORDER BY last_access, id LIMIT ?'),
+    leastRecent: sql('SELECT id, key, url, cost FROM entries ORDER BY last_access, id LIMIT ?'),
     orphanBytes: sql(`SELECT total(length(data)) AS bytes ${orphans}`),
     deleteOrphans: sql(`DELETE ${orphans}`),
     totals: sql('SELECT entries, bytes FROM totals WHERE id = 0'),
