@@ -24,7 +24,10 @@ export function prepare(db: DatabaseSync) {
     chunkTotals: sql(
       'SELECT count(*) AS n, max(seq) AS last, total(length(data)) AS bytes FROM chunks WHERE entry_id = ?',
     ),
-    reserve: sql('INSERT INTO writes (pid, started_at) VALUES (?, ?) RETURNING id'),
+    nextId: sql('UPDATE totals SET last_id = last_id + 1 WHERE id = 0 RETURNING last_id AS id'),
+    reserve: sql('INSERT INTO writes (id, pid, started_at) VALUES (?, ?, ?)'),
+    insertBody: sql('INSERT INTO bodies (entry_id, data) VALUES (?, ?)'),
+    body: sql('SELECT data FROM bodies WHERE entry_id = ?'),
     insertChunk: sql('INSERT INTO chunks (entry_id, seq, data) VALUES (?, ?, ?)'),
     endWrite: sql('DELETE FROM writes WHERE id = ?'),
     writes: sql('SELECT id, pid, started_at FROM writes'),
