@@ -84,6 +84,20 @@ function toEpochMs(
  */
 export function parseHttpDate(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
+  // One exchange reads the same Date several times (age, lifetime, storing), and the responses
+  // of one second share it: the last value parsed is kept.
+  if (value !== lastValue) {
+    lastParsed = parse(value);
+    lastValue = value;
+  }
+  return lastParsed;
+}
+
+/** The last value {@link parseHttpDate} parsed, and what it gave. */
+let lastValue: string | undefined;
+let lastParsed: number | undefined;
+
+function parse(value: string): number | undefined {
   let m = IMF_FIXDATE.exec(value);
   if (m !== null) return toEpochMs(+m[3]!, m[2]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!);
   m = RFC850_DATE.exec(value);
