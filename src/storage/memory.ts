@@ -181,11 +181,20 @@ export class MemoryStorage implements Storage, SyncStorage {
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
     const slot: Slot = { meta, body, cost: size + metaCost(meta) };
-    const slots = this.#byKey.get(entry.key) ?? [];
-    for (const old of slots) if (old.meta.variant === entry.variant) this.#remove(old);
-    const remaining = this.#byKey.get(entry.key) ?? [];
+    let remaining = this.#byKey.get(entry.key);
+    if (remaining !== undefined) {
+      const variant = entry.variant;
+      if (remaining.some((old) => old.meta.variant === variant)) {
+        for (const old of remaining.filter((o) => o.meta.variant === variant)) this.#remove(old);
+        // Removing a key's last variant removes its list.
+        remaining = this.#byKey.get(entry.key);
+      }
+    }
+    if (remaining === undefined) {
+      remaining = [];
+      this.#byKey.set(entry.key, remaining);
+    }
     remaining.push(slot);
-    this.#byKey.set(entry.key, remaining);
     // The key's variants are kept least recently used first: the first goes beyond the cap.
     for (let old = remaining[0]; remaining.length > this.#maxVariants; old = remaining[0]) {
       if (old === undefined) break;
@@ -315,7 +324,7 @@ export class MemoryStorage implements Storage, SyncStorage {
       if (slots.length === 0) this.#byKey.delete(slot.meta.key);
     }
     if (this.#lru.delete(slot)) this.#bytes -= slot.cost;
-    this.#tags.remove(slot, slot.meta.tags);
+    if (slot.meta.tags !== undefined) this.#tags.remove(slot, slot.meta.tags);
   }
 
   #evict(): void {
