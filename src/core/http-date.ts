@@ -84,18 +84,18 @@ function toEpochMs(
  */
 export function parseHttpDate(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
-  // One exchange reads the same Date several times (age, lifetime, storing), and the responses
-  // of one second share it: the last value parsed is kept.
-  if (value !== lastValue) {
-    lastParsed = parse(value);
-    lastValue = value;
-  }
-  return lastParsed;
+  // One exchange reads the same dates several times (age, lifetime, validators), and the
+  // responses of one second share their Date: values parsed lately are remembered.
+  if (parsed.has(value)) return parsed.get(value);
+  const result = parse(value);
+  if (parsed.size >= PARSED) parsed.clear();
+  parsed.set(value, result);
+  return result;
 }
 
-/** The last value {@link parseHttpDate} parsed, and what it gave. */
-let lastValue: string | undefined;
-let lastParsed: number | undefined;
+/** How many values {@link parseHttpDate} remembers. */
+const PARSED = 64;
+const parsed = new Map<string, number | undefined>();
 
 function parse(value: string): number | undefined {
   let m = IMF_FIXDATE.exec(value);
