@@ -1,5 +1,6 @@
 import { ClosedError } from '../errors.ts';
 import { concat, metaCost } from './bytes.ts';
+import { LruList } from './lru.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import { TagIndex } from './tag-index.ts';
@@ -50,6 +51,10 @@ interface Slot {
   /** The body: whole bytes, or (beyond {@link WHOLE}) the pieces it arrived in. */
   readonly body: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[];
   cost: number;
+  /** Its place in the least-recently-used order. */
+  older: Slot | undefined;
+  newer: Slot | undefined;
+  listed: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   /** Variants by primary key. */
   readonly #byKey = new Map<string, Slot[]>();
   /** Every slot, least recently used first. */
-  readonly #lru = new Set<Slot>();
+  readonly #lru = new LruList<Slot>();
   /** Slots by tag. */
   readonly #tags = new TagIndex<Slot>();
   #bytes = 0;
@@ -180,7 +185,14 @@ export class MemoryStorage implements Storage, SyncStorage {
   #insert(entry: EntryToStore, body: Slot['body'], size: number): EntryMeta {
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
-    const slot: Slot = { meta, body, cost: size + metaCost(meta) };
+    const slot: Slot = {
+      meta,
+      body,
+      cost: size + metaCost(meta),
+      older: undefined,
+      newer: undefined,
+      listed: false,
+    };
     let remaining = this.#byKey.get(entry.key);
     if (remaining !== undefined) {
       const variant = entry.variant;
@@ -229,7 +241,6 @@ export class MemoryStorage implements Storage, SyncStorage {
     const slot = this.#find(entry);
     if (slot === undefined) return;
     slot.meta = { ...slot.meta, hits: slot.meta.hits + 1 };
-    this.#lru.delete(slot);
     this.#lru.add(slot);
     const slots = this.#byKey.get(slot.meta.key);
     if (slots !== undefined && slots.at(-1) !== slot) {
@@ -264,7 +275,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   async *list(): AsyncIterable<EntryMeta> {
     this.#open();
     const now = this.#clock();
-    for (const slot of [...this.#lru]) if (slot.meta.deleteAt > now) yield slot.meta;
+    for (const slot of this.#lru.toArray()) if (slot.meta.deleteAt > now) yield slot.meta;
   }
 
   async stats(): Promise<StorageStats> {
@@ -277,7 +288,7 @@ export class MemoryStorage implements Storage, SyncStorage {
     const now = this.#clock();
     let entries = 0;
     let bytes = 0;
-    for (const slot of [...this.#lru]) {
+    for (const slot of this.#lru.toArray()) {
       if (slot.meta.deleteAt <= now) {
         entries++;
         bytes += slot.cost;
@@ -303,7 +314,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   #deleteWhere(pick: (meta: EntryMeta) => boolean): number {
     this.#open();
     let deleted = 0;
-    for (const slot of [...this.#lru]) {
+    for (const slot of this.#lru.toArray()) {
       if (pick(slot.meta)) {
         this.#remove(slot);
         deleted++;
@@ -328,11 +339,8 @@ export class MemoryStorage implements Storage, SyncStorage {
   }
 
   #evict(): void {
-    // Checked before iterating: starting an iteration of a Set skips the holes its deletions
-    // left (touch() makes one per hit), which costs microseconds in a large storage.
     const maxBytes = this.#maxBytes - this.#inFlight;
-    if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
-    for (const slot of this.#lru) {
+    for (let slot = this.#lru.oldest; slot !== undefined; slot = this.#lru.oldest) {
       if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
       this.#remove(slot);
       this.#evicted(slot.meta.key, slot.meta.url);
