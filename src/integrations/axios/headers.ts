@@ -1,4 +1,6 @@
 import type { AxiosHeaders } from 'axios';
+import { type StoredAnswer, type StoredLines, splitAnswerHeaders } from '../../engine/answer.ts';
+import { answerHeaders } from '../../engine/respond.ts';
 
 /**
  * Header conversions between axios' `AxiosHeaders` and WHATWG `Headers`.
@@ -37,8 +39,18 @@ export function headerObject(headers: Headers): Record<string, string | string[]
  * Header fields as the plain object axios builds `AxiosHeaders` from, as {@link headerObject}
  * makes it: names in lower case, the values of a repeated field combined (Set-Cookie's listed).
  */
-export function pairObject(pairs: Iterable<[string, string]>): Record<string, string | string[]> {
+function pairObject(pairs: Iterable<readonly [string, string]>): Record<string, string | string[]> {
   const object: Record<string, string | string[]> = {};
+  const cookies = fieldsInto(object, pairs);
+  if (cookies.length > 0) object['set-cookie'] = cookies;
+  return object;
+}
+
+/** Adds fields to `object` as {@link pairObject} does, but for Set-Cookie's, which it returns. */
+function fieldsInto(
+  object: Record<string, string | string[]>,
+  pairs: Iterable<readonly [string, string]>,
+): string[] {
   const cookies: string[] = [];
   for (const [name, value] of pairs) {
     const lower = name.toLowerCase();
@@ -48,6 +60,33 @@ export function pairObject(pairs: Iterable<[string, string]>): Record<string, st
       object[lower] = current === undefined ? value : `${current}, ${value}`;
     }
   }
-  if (cookies.length > 0) object['set-cookie'] = cookies;
+  return cookies;
+}
+
+/** What {@link answerObject} keeps of each stored version of an entry's fields. */
+interface StoredObject {
+  readonly fields: Record<string, string | string[]>;
+  readonly cookies: readonly string[];
+}
+
+const storedObjects = new WeakMap<StoredLines, StoredObject>();
+
+/**
+ * A stored answer's header fields as {@link pairObject} makes them from `answerHeaders(answer)`:
+ * the stored fields are converted once per stored version of an entry, and only `Age` and
+ * `Cache-Status` for each answer.
+ */
+export function answerObject(answer: StoredAnswer): Record<string, string | string[]> {
+  const split = splitAnswerHeaders(answer);
+  if (split === undefined) return pairObject(answerHeaders(answer));
+  let stored = storedObjects.get(split.stored);
+  if (stored === undefined) {
+    const fields: Record<string, string | string[]> = {};
+    stored = { fields, cookies: fieldsInto(fields, split.stored.lines) };
+    storedObjects.set(split.stored, stored);
+  }
+  const object = { ...stored.fields };
+  for (const [name, value] of split.added) object[name] = value;
+  if (stored.cookies.length > 0) object['set-cookie'] = [...stored.cookies];
   return object;
 }

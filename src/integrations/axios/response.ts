@@ -2,9 +2,9 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import { type Answer, isStoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
-import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
+import { answerHasBody } from '../../engine/respond.ts';
 import type { CachedAxiosResponse } from '../axios.ts';
-import { headerObject, pairObject } from './headers.ts';
+import { answerObject, headerObject } from './headers.ts';
 import { nodeModule } from './node-modules.ts';
 
 /**
@@ -122,7 +122,7 @@ function sourceOf(answer: Answer): Source {
   return {
     status: answer.status,
     statusText: answer.statusText,
-    headers: pairObject(answerHeaders(answer)),
+    headers: answerObject(answer),
     metadata: answer.metadata,
     stored,
     body: null,

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { StoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
-import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
-import { handlerHeaders, handlerPairs } from './headers.ts';
+import { answerHasBody } from '../../engine/respond.ts';
+import { answerHandlerHeaders, handlerHeaders } from './headers.ts';
 import type { RequestProgress } from './origin.ts';
 
 /**
@@ -135,7 +135,7 @@ export class Reply {
     if (this.#aborted) return;
     this.#responded = true;
     this.#context.httpcache = answer.metadata;
-    const { parsed, raw } = handlerPairs(answerHeaders(answer));
+    const { parsed, raw } = answerHandlerHeaders(answer);
     this.controller.rawHeaders = raw;
     this.#bytes = answerHasBody(answer.status) ? (answer.body ?? undefined) : undefined;
     this.#call(() =>
