@@ -93,6 +93,12 @@ interface StoredForms extends HandlerHeaders {
 
 const storedForms = new WeakMap<StoredLines, StoredForms>();
 
+/** The raw names of the fields the cache adds to a stored answer, shared as the stored ones are. */
+const ADDED_NAMES: Readonly<Record<string, Buffer>> = {
+  age: Buffer.from('age', 'latin1'),
+  'cache-status': Buffer.from('cache-status', 'latin1'),
+};
+
 /**
  * A stored answer's header fields as undici hands them to a handler, as {@link handlerPairs}
  * makes them from `answerHeaders(answer)`: the stored fields are converted once per stored
@@ -113,7 +119,7 @@ export function answerHandlerHeaders(answer: StoredAnswer): HandlerHeaders {
   for (const name of forms.lists) parsed[name] = [...(parsed[name] as string[])];
   const raw = forms.raw.slice();
   for (const [name, value] of split.added) {
-    raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
+    raw.push(ADDED_NAMES[name] ?? Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
     parsed[name] = value;
   }
   return { parsed, raw };
