@@ -63,7 +63,8 @@ export class MetricsRecorder {
     });
     source.on('origin', (event) => this.#origin(event));
     source.on('response', ({ result, duration }) => {
-      const labels = label('result', result);
+      // Rendered once per result: every request comes this way.
+      const labels = (RESULT_LABELS[result] ??= label('result', result));
       this.#count('httpcache_requests_total', labels);
       this.#observe('httpcache_response_duration_seconds', labels, duration);
     });
@@ -97,6 +98,9 @@ export class MetricsRecorder {
     data.sum += seconds;
   }
 }
+
+/** The `result` labels rendered so far. */
+const RESULT_LABELS: Partial<Record<ResponseResult, string>> = {};
 
 /** The outcome label of a revalidation the origin answered. */
 function revalidation(status: number): string {
