@@ -67,9 +67,21 @@ function fieldsInto(
 interface StoredObject {
   readonly fields: Record<string, string | string[]>;
   readonly cookies: readonly string[];
+  /** `fields` as `AxiosHeaders`, made at the first answer that asks for them. */
+  headers?: AxiosHeaders;
 }
 
 const storedObjects = new WeakMap<StoredLines, StoredObject>();
+
+function storedObject(stored: StoredLines): StoredObject {
+  let object = storedObjects.get(stored);
+  if (object === undefined) {
+    const fields: Record<string, string | string[]> = {};
+    object = { fields, cookies: fieldsInto(fields, stored.lines) };
+    storedObjects.set(stored, object);
+  }
+  return object;
+}
 
 /**
  * A stored answer's header fields as {@link pairObject} makes them from `answerHeaders(answer)`:
@@ -79,14 +91,31 @@ const storedObjects = new WeakMap<StoredLines, StoredObject>();
 export function answerObject(answer: StoredAnswer): Record<string, string | string[]> {
   const split = splitAnswerHeaders(answer);
   if (split === undefined) return pairObject(answerHeaders(answer));
-  let stored = storedObjects.get(split.stored);
-  if (stored === undefined) {
-    const fields: Record<string, string | string[]> = {};
-    stored = { fields, cookies: fieldsInto(fields, split.stored.lines) };
-    storedObjects.set(split.stored, stored);
-  }
+  const stored = storedObject(split.stored);
   const object = { ...stored.fields };
   for (const [name, value] of split.added) object[name] = value;
   if (stored.cookies.length > 0) object['set-cookie'] = [...stored.cookies];
   return object;
+}
+
+/**
+ * `AxiosHeaders.from(answerObject(answer))`, made from a copy of the stored fields as
+ * `AxiosHeaders` (made once per stored version of an entry: an `AxiosHeaders` keeps each field as
+ * a property of its own), with `Age`, `Cache-Status` and Set-Cookie set on it. `undefined` when
+ * {@link answerObject} has no stored fields to share.
+ */
+export function answerAxiosHeaders(
+  axiosHeaders: typeof AxiosHeaders,
+  answer: StoredAnswer,
+): AxiosHeaders | undefined {
+  const split = splitAnswerHeaders(answer);
+  if (split === undefined) return undefined;
+  const stored = storedObject(split.stored);
+  if (!(stored.headers instanceof axiosHeaders)) {
+    stored.headers = axiosHeaders.from({ ...stored.fields });
+  }
+  const headers = Object.assign(new axiosHeaders(), stored.headers);
+  for (const [name, value] of split.added) headers.set(name, value);
+  if (stored.cookies.length > 0) headers.set('set-cookie', [...stored.cookies]);
+  return headers;
 }

@@ -1,10 +1,10 @@
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AxiosStatic, InternalAxiosRequestConfig } from 'axios';
-import { type Answer, isStoredAnswer } from '../../engine/answer.ts';
+import { type Answer, isStoredAnswer, type StoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
 import { answerHasBody } from '../../engine/respond.ts';
 import type { CachedAxiosResponse } from '../axios.ts';
-import { answerObject, headerObject } from './headers.ts';
+import { answerAxiosHeaders, answerObject, headerObject } from './headers.ts';
 import { nodeModule } from './node-modules.ts';
 
 /**
@@ -36,6 +36,8 @@ interface Source {
   readonly stored: Uint8Array<ArrayBuffer> | undefined;
   /** An engine `Response`'s body. */
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The stored answer, whose fields are kept converted (absent for an engine `Response`). */
+  readonly answer: StoredAnswer | undefined;
 }
 
 /**
@@ -52,6 +54,8 @@ export function toAxiosResponse(
   const { headers } = source;
   const coding = flavour.node && config.decompress !== false ? codingOf(headers) : undefined;
   if (coding !== undefined) delete headers['content-encoding'];
+  // The fields kept converted are those of the answer: without a coding decoded on the way.
+  const fields = coding === undefined ? source.answer : undefined;
   const type = (config.responseType ?? 'json').toLowerCase();
   const { stored } = source;
   if (
@@ -62,10 +66,10 @@ export function toAxiosResponse(
   ) {
     const bytes = checked(axios, stored, config, flavour);
     const data = fromBytes(source, bytes, undefined, config, flavour, type);
-    return settled(axios, source, data, config, flavour);
+    return settled(axios, source, fields, data, config, flavour);
   }
   return dataOf(axios, source, config, flavour, coding, type).then((data) =>
-    settled(axios, source, data, config, flavour),
+    settled(axios, source, fields, data, config, flavour),
   );
 }
 
@@ -73,6 +77,7 @@ export function toAxiosResponse(
 function settled(
   axios: AxiosStatic,
   source: Source,
+  fields: StoredAnswer | undefined,
   data: unknown,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
@@ -81,7 +86,9 @@ function settled(
     data,
     status: source.status,
     statusText: source.statusText,
-    headers: axios.AxiosHeaders.from(source.headers),
+    headers:
+      (fields && answerAxiosHeaders(axios.AxiosHeaders, fields)) ??
+      axios.AxiosHeaders.from(source.headers),
     config,
     request: flavour.request,
     cached: source.metadata?.fromCache === true,
@@ -116,6 +123,7 @@ function sourceOf(answer: Answer): Source {
       metadata: cacheStatus(answer),
       stored: undefined,
       body: answer.body,
+      answer: undefined,
     };
   }
   const stored = answerHasBody(answer.status) ? (answer.body ?? EMPTY) : EMPTY;
@@ -126,6 +134,7 @@ function sourceOf(answer: Answer): Source {
     metadata: answer.metadata,
     stored,
     body: null,
+    answer,
   };
 }
 
