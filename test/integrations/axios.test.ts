@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import axios, { AxiosError } from 'axios';
+import axios, { AxiosError, type AxiosHeaders } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/index.ts';
 import { type CachedAxiosInstance, withCache } from '../../src/integrations/axios.ts';
@@ -71,14 +71,14 @@ for (const adapter of ['http', 'fetch'] as const) {
       expect(first.headers['set-cookie']).toEqual(['a=1', 'b=2']);
       expect(first.headers.age).toBe('3');
       expect(first.headers['cache-status']).toBe('httpcache; hit; ttl=57');
-      first.headers.set('x-one', 'changed');
+      (first.headers as AxiosHeaders).set('x-one', 'changed');
       (first.headers['set-cookie'] as string[]).push('c=3');
       clock.advance(1);
       const second = await api.get('/fields');
       expect(second.headers['x-one']).toBe('one');
       expect(second.headers['set-cookie']).toEqual(['a=1', 'b=2']);
       expect(second.headers.age).toBe('4');
-      expect(Object.keys(second.headers.toJSON()).slice(-3)).toEqual([
+      expect(Object.keys((second.headers as AxiosHeaders).toJSON()).slice(-3)).toEqual([
         'age',
         'cache-status',
         'set-cookie',
