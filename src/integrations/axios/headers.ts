@@ -8,13 +8,23 @@ import { answerHeaders } from '../../engine/respond.ts';
  * @module
  */
 
+/** What `Object.prototype.toString` calls an `AxiosHeaders` (its `Symbol.toStringTag`). */
+const AXIOS_HEADERS = '[object AxiosHeaders]';
+
 /** An axios header value. */
 type Value = string | string[] | number | boolean | null | undefined | AxiosHeaders;
 
-/** axios request headers as `Headers`; `null`, `undefined` and `false` values are left out. */
+/**
+ * axios request headers as `Headers`; `null`, `undefined` and `false` values are left out. An
+ * `AxiosHeaders` keeps each field as a property of its own (as axios documents reading them), so
+ * its properties are read as they are, without the copy its iterator makes.
+ */
 export function toHeaders(headers: Iterable<[string, Value]> | Record<string, Value>): Headers {
   const result = new Headers();
-  const entries = Symbol.iterator in headers ? headers : Object.entries(headers);
+  const entries =
+    Symbol.iterator in headers && Object.prototype.toString.call(headers) !== AXIOS_HEADERS
+      ? headers
+      : Object.entries(headers);
   for (const [name, value] of entries as Iterable<[string, Value]>) {
     if (value === null || value === undefined || value === false) continue;
     if (Array.isArray(value)) for (const item of value) result.append(name, String(item));
