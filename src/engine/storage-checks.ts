@@ -25,11 +25,13 @@ export function syncOf(storage: Storage & SyncStorage): SyncStorage {
   const bodySync = twin('bodySync', 'body');
   const putBytesSync = twin('putBytesSync', 'put');
   const updateSync = twin('updateSync', 'update');
+  const touchSync = twin('touchSync', 'touch');
   return {
     ...(getSync && { getSync }),
     ...(bodySync && { bodySync }),
     ...(putBytesSync && { putBytesSync }),
     ...(updateSync && { updateSync }),
+    ...(touchSync && { touchSync }),
   };
 }
 

@@ -231,6 +231,10 @@ export class SqliteStorage implements Storage, SyncStorage {
 
   /** Records a hit; hits are gathered and written together (`sqlite/hits.ts`). */
   async touch(entry: EntryMeta, now: number): Promise<void> {
+    this.touchSync(entry, now);
+  }
+
+  touchSync(entry: EntryMeta, now: number): void {
     this.#assertOpen();
     this.#hits.add(Number(entry.id), now);
   }
