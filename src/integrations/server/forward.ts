@@ -3,7 +3,7 @@ import { rejectUnknownNames } from '../../engine/option-names.ts';
 import { CACHE_OPTION_NAMES, type HttpCacheOptions } from '../../engine/options.ts';
 import { OptionsError } from '../../errors.ts';
 import { forwardingFields, type ProxyTrust, UNFORWARDED_FIELDS } from './forwarded.ts';
-import { endToEnd, rawPairs } from './hop-by-hop.ts';
+import { CONSUMED_REQUEST_FIELDS, endToEnd, rawPairs } from './hop-by-hop.ts';
 import { addVia } from './send.ts';
 
 /**
@@ -135,21 +135,42 @@ const SEGMENT_SEPARATOR = /[/\\]|%2f|%5c/i;
 /** A dot segment (RFC 3986 §3.3), plain or percent-encoded (`%2e` is `.` to URL parsers). */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
+/** Targets longer than this are resolved each time rather than remembered. */
+const MEMO_TARGET_LENGTH = 512;
+/** At most this many targets' resolutions are remembered (then the memo starts afresh). */
+const MEMO_TARGETS = 1024;
+
 /**
- * The upstream URL for a request target, or `undefined` for a target the proxy refuses: one not
- * in origin-form (RFC 9112 §3.2.1: a reverse proxy serves paths only), or one with a dot segment
- * in any spelling an origin might resolve (`/../`, `/%2e%2e/`, `/.%2e/`, `/..\\`, `/..%2f`), which
- * could leave the upstream's path prefix. Clients remove dot segments before sending (RFC 3986
- * §5.2.4), so only an attacker's request carries one.
+ * The resolver of request targets under `base` ({@link upstreamBase}): the upstream URL for a
+ * target, or `undefined` for a target the proxy refuses: one not in origin-form (RFC 9112 §3.2.1:
+ * a reverse proxy serves paths only), or one with a dot segment in any spelling an origin might
+ * resolve (`/../`, `/%2e%2e/`, `/.%2e/`, `/..\\`, `/..%2f`), which could leave the upstream's path
+ * prefix. Clients remove dot segments before sending (RFC 3986 §5.2.4), so only an attacker's
+ * request carries one. The answer depends on the target alone, so the last targets' answers are
+ * remembered (a bounded number of bounded strings): a hit does not parse its URL again.
  */
-export function upstreamUrl(base: string, target: string): string | undefined {
+export function upstreamResolver(base: string): (target: string) => string | undefined {
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
+  const memo = new Map<string, string | undefined>();
+  return (target) => {
+    const known = memo.get(target);
+    if (known !== undefined || memo.has(target)) return known;
+    const url = resolve(base, prefix, target);
+    if (target.length <= MEMO_TARGET_LENGTH) {
+      if (memo.size >= MEMO_TARGETS) memo.clear();
+      memo.set(target, url);
+    }
+    return url;
+  };
+}
+
+function resolve(base: string, prefix: string, target: string): string | undefined {
   if (!target.startsWith('/')) return undefined;
   const path = target.split('?', 1)[0] ?? '';
   if (path.split(SEGMENT_SEPARATOR).some((segment) => DOT_SEGMENT.test(segment))) return undefined;
   const url = URL.parse(`${base}${target}`);
   if (url === null) return undefined;
   // Defence in depth: whatever the parser made of it, the path is still under the prefix.
-  const prefix = new URL(base).pathname.replace(/\/$/, '');
   if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return undefined;
   return url.href;
 }
@@ -163,12 +184,17 @@ export function forwardedHeaders(
   pseudonym: string | undefined,
   trusted: boolean,
 ): Headers {
-  const lines = endToEnd(rawPairs(req.rawHeaders), true).filter(
-    ([name]) => !UNFORWARDED_FIELDS.has(name.toLowerCase()),
-  );
+  const lines = endToEnd(rawPairs(req.rawHeaders), UNFORWARDED_REQUEST_FIELDS);
   if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
-  return new Headers([...lines, ...forwardingFields(req, trusted)]);
+  for (const line of forwardingFields(req, trusted)) lines.push(line);
+  return new Headers(lines);
 }
+
+/** The request fields answered by this proxy and those never forwarded. */
+const UNFORWARDED_REQUEST_FIELDS: ReadonlySet<string> = new Set([
+  ...CONSUMED_REQUEST_FIELDS,
+  ...UNFORWARDED_FIELDS,
+]);
 
 /** RFC 9112 §6.3: a request has content when it declares a length or a transfer coding. */
 export function hasBody(req: IncomingMessage): boolean {

@@ -10,7 +10,7 @@ import {
   type ProxyOptions,
   rejectUnknownProxyOptions,
   upstreamBase,
-  upstreamUrl,
+  upstreamResolver,
   validate,
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
@@ -128,13 +128,14 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
   const errors = new ErrorReporter();
-  const purge = purgeEndpoint(cache, purgeToken, (path) => upstreamUrl(base, path));
+  const upstreamUrl = upstreamResolver(base);
+  const purge = purgeEndpoint(cache, purgeToken, upstreamUrl);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'PURGE' && purge !== undefined) return purge(req, res);
     const target = req.url ?? '';
-    const url = upstreamUrl(base, target);
+    const url = upstreamUrl(target);
     if (url === undefined) {
       sendError(res, 400, pseudonym);
       return;

@@ -114,27 +114,43 @@ function writeHead(
   res: ServerResponse,
   status: number,
   statusText: string,
-  lines: [string, string][],
+  lines: readonly (readonly [string, string])[],
   options: SendOptions,
 ): number | undefined | null {
-  if (options.via !== undefined) addVia(lines, options.via);
-  const declared = declaredLength(lines);
-  if (declared === null) return null;
+  // One pass: the flat list node:http takes, the `Via` field and the `Content-Length` values.
   const flat: string[] = [];
-  for (const [name, value] of lines) flat.push(name, value);
+  let via = -1;
+  const lengths: string[] = [];
+  for (const [name, value] of lines) {
+    const lower = name.toLowerCase();
+    if (lower === 'via') via = via < 0 ? flat.length : via;
+    else if (lower === 'content-length') lengths.push(value);
+    flat.push(name, value);
+  }
+  if (options.via !== undefined) {
+    // RFC 9110 §7.6.3: each intermediary appends its own member to `Via`.
+    if (via < 0) flat.push('via', options.via);
+    else flat[via + 1] = `${flat[via + 1]}, ${options.via}`;
+  }
+  const declared = lengths.length === 0 ? undefined : oneLength(lengths);
+  if (declared === null) return null;
   if (statusText === '') res.writeHead(status, flat);
   else res.writeHead(status, statusText, flat);
   return declared;
 }
 
-/** The declared `Content-Length`: `undefined` when there is none, `null` when it is not one length. */
-function declaredLength(lines: readonly (readonly [string, string])[]): number | undefined | null {
-  const values = lines.filter(([name]) => name.toLowerCase() === 'content-length');
-  if (values.length === 0) return undefined;
+/** The `Content-Length` values as one length, or `null` when they are not one length. */
+function oneLength(values: readonly string[]): number | null {
   // RFC 9110 §8.6: a list of identical lengths is one length; anything else is not.
-  const lengths = new Set(values.flatMap(([, value]) => value.split(',').map((v) => v.trim())));
-  const [only] = lengths;
-  return lengths.size === 1 && only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
+  let only: string | undefined;
+  for (const value of values) {
+    for (const member of value.split(',')) {
+      const length = member.trim();
+      if (only === undefined) only = length;
+      else if (length !== only) return null;
+    }
+  }
+  return only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
 }
 
 /**
