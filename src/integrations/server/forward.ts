@@ -186,8 +186,11 @@ export function forwardedHeaders(
 ): Headers {
   const lines = endToEnd(rawPairs(req.rawHeaders), UNFORWARDED_REQUEST_FIELDS);
   if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
-  for (const line of forwardingFields(req, trusted)) lines.push(line);
-  return new Headers(lines);
+  // Appending field by field costs a fraction of `new Headers(lines)`, and builds the same.
+  const headers = new Headers();
+  for (const [name, value] of lines) headers.append(name, value);
+  for (const [name, value] of forwardingFields(req, trusted)) headers.append(name, value);
+  return headers;
 }
 
 /** The request fields answered by this proxy and those never forwarded. */

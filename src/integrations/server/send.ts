@@ -193,10 +193,14 @@ function drained(res: ServerResponse): Promise<void> {
 
 /** RFC 9110 §7.6.3: each intermediary appends its own member to `Via`. */
 export function addVia(lines: [string, string][], member: string): void {
-  const index = lines.findIndex(([name]) => name.toLowerCase() === 'via');
-  const existing = lines[index];
-  if (existing === undefined) lines.push(['via', member]);
-  else lines[index] = [existing[0], `${existing[1]}, ${member}`];
+  for (let index = 0; index < lines.length; index++) {
+    const [name, value] = lines[index] as [string, string];
+    if (name.length === 3 && name.toLowerCase() === 'via') {
+      lines[index] = [name, `${value}, ${member}`];
+      return;
+    }
+  }
+  lines.push(['via', member]);
 }
 
 /** The status texts of the proxy's own responses. */
