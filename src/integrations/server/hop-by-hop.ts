@@ -42,7 +42,7 @@ export function endToEnd(
 }
 
 /** The field names the `Connection` fields list (lower-case), or `undefined` when there are none. */
-function connectionListed(
+export function connectionListed(
   lines: readonly (readonly [string, string])[],
 ): ReadonlySet<string> | undefined {
   let listed: Set<string> | undefined;

@@ -89,6 +89,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
   // Fields from a trusted peer change the upstream's answer: the answer is keyed on them.
   const varyOnForwarding = trustProxy !== undefined && trustProxy !== false;
   const pseudonym = via === false ? undefined : (via ?? 'httpcache');
+  /** RFC 9110 §7.6.3: this proxy's member of a response's `Via`. */
+  const viaMember = pseudonym && `1.1 ${pseudonym}`;
   // Loaded here rather than imported, so that `httpcache/server` (cacheHandler) also loads on
   // platforms without node:http.
   const http = await import('node:http');
@@ -187,10 +189,9 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     answered = true;
     // A body the cache answered for without the upstream is read and dropped.
     if (!call.sent && call.body !== null) req.resume();
-    await sendResponse(res, response, {
-      head: method === 'HEAD',
-      via: pseudonym && `1.1 ${pseudonym}`,
-    });
+    // A stored response is written at once: no promise to wait for.
+    const sending = sendResponse(res, response, { head: method === 'HEAD', via: viaMember });
+    if (sending !== undefined) await sending;
   }
 
   const server = http.createServer((req, res) => {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type Answer, isStoredAnswer, type StoredAnswer } from '../../engine/answer.ts';
 import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
-import { endToEnd } from './hop-by-hop.ts';
+import { connectionListed, HOP_BY_HOP } from './hop-by-hop.ts';
 
 /**
  * Writing the engine's answers to a node:http `ServerResponse`: a WHATWG `Response` streamed with
@@ -25,22 +25,29 @@ export interface SendOptions {
 }
 
 /**
- * Writes the engine's answer to `res`; resolves when it is all written, or `res` closed. Rejects
+ * Writes the engine's answer to `res`: a stored response at once (nothing returned), any other
+ * with a promise that resolves when it is all written, or `res` closed. Fails (throws, or rejects)
  * with a {@link FramingError} before the head is written when its `Content-Length` is not one
  * length, and after closing the connection when the body holds more or fewer bytes than that
  * length: a client must never read bytes past the declared length as a response of their own.
  */
-export async function sendResponse(
+export function sendResponse(
   res: ServerResponse,
   answer: Answer,
   options: SendOptions,
+): Promise<void> | undefined {
+  if (!isStoredAnswer(answer)) return sendStreamed(res, answer, options);
+  sendStored(res, answer, options);
+  return undefined;
+}
+
+/** Writes a `Response`, its body streamed with back-pressure. */
+async function sendStreamed(
+  res: ServerResponse,
+  response: Response,
+  options: SendOptions,
 ): Promise<void> {
-  if (isStoredAnswer(answer)) {
-    sendStored(res, answer, options);
-    return;
-  }
-  const response = answer;
-  const lines = endToEnd(response.headers);
+  const lines = [...response.headers];
   const declared = writeHead(res, response.status, response.statusText, lines, options);
   if (declared === null) {
     await response.body?.cancel();
@@ -91,7 +98,7 @@ export async function sendResponse(
  * where node:http can (no stream in between: the bytes are all there).
  */
 function sendStored(res: ServerResponse, answer: StoredAnswer, options: SendOptions): void {
-  const lines = endToEnd(answerHeaders(answer));
+  const lines = answerHeaders(answer);
   const body = options.head || !answerHasBody(answer.status) ? null : answer.body;
   const declared = writeHead(res, answer.status, answer.statusText, lines, options);
   if (declared === null) {
@@ -107,8 +114,8 @@ function sendStored(res: ServerResponse, answer: StoredAnswer, options: SendOpti
 }
 
 /**
- * Writes the response head (end-to-end fields, `Via` added) unless its `Content-Length` is not one
- * length; returns that length (`undefined` without one, `null` when it is not one length).
+ * Writes the response head (its end-to-end fields, `Via` added) unless its `Content-Length` is not
+ * one length; returns that length (`undefined` without one, `null` when it is not one length).
  */
 function writeHead(
   res: ServerResponse,
@@ -117,12 +124,15 @@ function writeHead(
   lines: readonly (readonly [string, string])[],
   options: SendOptions,
 ): number | undefined | null {
-  // One pass: the flat list node:http takes, the `Via` field and the `Content-Length` values.
+  // One pass: the flat list node:http takes without hop-by-hop fields (RFC 9110 §7.6.1), where
+  // `Via` is, and the `Content-Length` values.
+  const listed = connectionListed(lines);
   const flat: string[] = [];
   let via = -1;
   const lengths: string[] = [];
   for (const [name, value] of lines) {
     const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
     if (lower === 'via') via = via < 0 ? flat.length : via;
     else if (lower === 'content-length') lengths.push(value);
     flat.push(name, value);
