@@ -175,22 +175,46 @@ function resolve(base: string, prefix: string, target: string): string | undefin
   return url.href;
 }
 
+/** The last request's fields on a connection, and the `Headers` built from them. */
+interface LastFields {
+  readonly raw: readonly string[];
+  readonly version: string;
+  readonly headers: Headers;
+}
+
+const lastFields = new WeakMap<object, LastFields>();
+
 /**
  * The client's header fields as forwarded: end-to-end ones without those in
- * {@link UNFORWARDED_FIELDS}, then `Via` and the forwarding fields this proxy builds.
+ * {@link UNFORWARDED_FIELDS}, then `Via` and the forwarding fields this proxy builds. A keep-alive
+ * client sends the same fields request after request: when they are the same as the last
+ * request's on this connection, so is the answer, and it is that request's `Headers` (never
+ * changed afterwards: the cache copies a request's fields to change them).
  */
 export function forwardedHeaders(
   req: IncomingMessage,
   pseudonym: string | undefined,
   trusted: boolean,
 ): Headers {
-  const lines = endToEnd(rawPairs(req.rawHeaders), UNFORWARDED_REQUEST_FIELDS);
+  const last = lastFields.get(req.socket);
+  const raw = req.rawHeaders;
+  if (last !== undefined && last.version === req.httpVersion && sameStrings(last.raw, raw)) {
+    return last.headers;
+  }
+  const lines = endToEnd(rawPairs(raw), UNFORWARDED_REQUEST_FIELDS);
   if (pseudonym !== undefined) addVia(lines, `${req.httpVersion} ${pseudonym}`);
   // Appending field by field costs a fraction of `new Headers(lines)`, and builds the same.
   const headers = new Headers();
   for (const [name, value] of lines) headers.append(name, value);
   for (const [name, value] of forwardingFields(req, trusted)) headers.append(name, value);
+  lastFields.set(req.socket, { raw, version: req.httpVersion, headers });
   return headers;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The request fields answered by this proxy and those never forwarded. */

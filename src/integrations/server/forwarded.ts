@@ -72,25 +72,8 @@ function canonicalAddress(address: string): string | undefined {
   return URL.parse(`http://[${address}]`)?.hostname ?? undefined;
 }
 
-/** The forwarding fields built for a connection whose peer is not trusted: the same for each request. */
-const untrustedFields = new WeakMap<object, readonly [string, string][]>();
-
-/** The forwarding fields for one request, as header lines (not to be changed: they are shared). */
-export function forwardingFields(
-  req: IncomingMessage,
-  trusted: boolean,
-): readonly [string, string][] {
-  if (trusted) return fieldsOf(req, true);
-  // From an untrusted peer, only its address counts, which its connection keeps.
-  let fields = untrustedFields.get(req.socket);
-  if (fields === undefined) {
-    fields = fieldsOf(req, false);
-    untrustedFields.set(req.socket, fields);
-  }
-  return fields;
-}
-
-function fieldsOf(req: IncomingMessage, trusted: boolean): [string, string][] {
+/** The forwarding fields for one request, as header lines. */
+export function forwardingFields(req: IncomingMessage, trusted: boolean): [string, string][] {
   const address = req.socket.remoteAddress;
   const peer = address?.replace(/^::ffff:(?=\d+\.)/i, '');
   const chain = trusted ? listOf(req, 'x-forwarded-for') : [];
