@@ -79,6 +79,20 @@ function toEpochMs(
  */
 export function parseHttpDate(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
+  // One exchange reads the same dates several times (age, lifetime, validators), and the
+  // responses of one second share their Date: values parsed lately are remembered.
+  if (parsed.has(value)) return parsed.get(value);
+  const result = parse(value);
+  if (parsed.size >= PARSED) parsed.clear();
+  parsed.set(value, result);
+  return result;
+}
+
+/** How many values {@link parseHttpDate} remembers. */
+const PARSED = 64;
+const parsed = new Map<string, number | undefined>();
+
+function parse(value: string): number | undefined {
   let m = IMF_FIXDATE.exec(value);
   if (m !== null) return toEpochMs(+m[3]!, m[2]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!);
   m = RFC850_DATE.exec(value);

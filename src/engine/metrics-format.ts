@@ -178,18 +178,25 @@ function braces(labels: string): string {
   return labels === '' ? '' : `{${labels}}`;
 }
 
-/** Labels already rendered: each request renders at least one. */
-const renderedLabels = new Map<string, string>();
+/**
+ * Labels already rendered, by name then value: each request renders at least one, found without
+ * building a string to look it up by.
+ */
+const renderedLabels = new Map<string, Map<string, string>>();
 
 /** One label, its value escaped as the text format asks. */
 export function label(name: string, value: string): string {
-  const id = `${name}\0${value}`;
-  let rendered = renderedLabels.get(id);
+  let byValue = renderedLabels.get(name);
+  if (byValue === undefined) {
+    byValue = new Map();
+    renderedLabels.set(name, byValue);
+  }
+  let rendered = byValue.get(value);
   if (rendered === undefined) {
     rendered = `${name}="${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`;
     // The values are few (results, reasons, operations); the bound is for safety's sake.
-    if (renderedLabels.size >= 1000) renderedLabels.clear();
-    renderedLabels.set(id, rendered);
+    if (byValue.size >= 1000) byValue.clear();
+    byValue.set(value, rendered);
   }
   return rendered;
 }

@@ -90,33 +90,48 @@ export class MetricsRecorder {
 }
 
 /**
- * Emits the `response` event of a request once `response` settles: how the cache answered (read
- * from the response's metadata) and how long it took since `started` (`performance.now()`).
- * Returns `response` itself, so the caller waits no longer for it.
+ * Emits the `response` event of a request once `response` settles (at once for an answer given
+ * without a promise): how the cache answered (read from the response's metadata) and how long it
+ * took since `started` (`performance.now()`). Returns `response` itself, so the caller waits no
+ * longer for it.
  */
 export function reportResponse<T extends Answer>(
   events: Emitter,
   input: RequestInfo | URL,
   started: number,
   response: Promise<T>,
-): Promise<T> {
-  response.then(
-    (res) => {
-      const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
-      events.emit('response', {
-        key: metadata?.key ?? '',
-        url: urlOf(input),
-        result: resultOf(metadata),
-        status: res.status,
-        duration: performance.now() - started,
-      });
-    },
-    () => {
-      const duration = performance.now() - started;
-      const url = urlOf(input);
-      events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
-    },
-  );
+): Promise<T>;
+export function reportResponse<T extends Answer>(
+  events: Emitter,
+  input: RequestInfo | URL,
+  started: number,
+  response: T | Promise<T>,
+): T | Promise<T>;
+export function reportResponse<T extends Answer>(
+  events: Emitter,
+  input: RequestInfo | URL,
+  started: number,
+  response: T | Promise<T>,
+): T | Promise<T> {
+  const answered = (res: T): void => {
+    const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
+    events.emit('response', {
+      key: metadata?.key ?? '',
+      url: urlOf(input),
+      result: resultOf(metadata),
+      status: res.status,
+      duration: performance.now() - started,
+    });
+  };
+  if (!(response instanceof Promise)) {
+    answered(response);
+    return response;
+  }
+  response.then(answered, () => {
+    const duration = performance.now() - started;
+    const url = urlOf(input);
+    events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
+  });
   return response;
 }
 

@@ -30,6 +30,7 @@ const SYNC_TWINS: readonly (readonly [keyof SyncStorage, keyof Storage])[] = [
   ['bodySync', 'body'],
   ['putBytesSync', 'put'],
   ['updateSync', 'update'],
+  ['touchSync', 'touch'],
 ];
 
 /** The object in `value`'s prototype chain that defines `name`. */
