@@ -9,9 +9,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cli,
+  failover,
+  joinCluster,
+  moveSlot,
   type RedisCluster,
   type RedisServer,
   redisAvailable,
+  replicate,
+  slotOwner,
   startCluster,
   startRedis,
 } from './redis/servers.ts';
@@ -295,6 +301,122 @@ describe.skipIf(!available)(title, () => {
       } finally {
         await origin.close();
       }
+    });
+  });
+});
+
+describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, () => {
+  // A cluster of its own, changed by each test: the others' cluster stays as it is.
+  let own: RedisCluster | undefined;
+  const joined: RedisServer[] = [];
+  const children: Child[] = [];
+  let prefixes = 0;
+  beforeAll(async () => {
+    own = await startCluster(join(directory, 'changing'));
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.allSettled([own?.stop(), ...joined.map((server) => server.stop())]);
+  });
+  afterEach(async () => {
+    for (const child of children) if (child.process.exitCode === null) child.process.kill();
+    await Promise.all(children.splice(0).map((child) => child.stop()));
+  });
+
+  const isTier = (type: string) => (line: Line) => line.event === 'tier' && line.type === type;
+
+  /**
+   * Processes A and B over the cluster and an origin answering `version <n>`; A holds `/doc` in
+   * its tier once `change` (given the slots of the stored keys) has run, and B replaces it.
+   */
+  async function afterChange(
+    change: (cluster: RedisCluster, prefix: string) => Promise<void>,
+  ): Promise<void> {
+    if (own === undefined) throw new Error('no cluster');
+    const cluster = own;
+    const origin = await startOrigin(async (_path, n, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=600' });
+      res.end(`version ${n}`);
+    });
+    const version = (n: number) => sha(new TextEncoder().encode(`version ${n}`));
+    const url = `${origin.url}/doc`;
+    const prefix = `moving${++prefixes}:`;
+    try {
+      const config = { prefix, ports: cluster.ports, cluster: true, tier: { maxBytes: 1 << 20 } };
+      const [a, b] = [new Child(config), new Child(config)];
+      children.push(a, b);
+      await a.send({ op: 'fetch', url });
+      await a.line(isTier('tracking'));
+      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([{ sha: version(1) }]);
+      await change(cluster, prefix);
+      // A reads the entry again: from a master it did not track, which it follows from now on.
+      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+        { sha: version(1), cacheStatus: expect.stringContaining('hit') },
+      ]);
+      await a.line(isTier('untracked'));
+      await a.nth(isTier('tracking'), 2);
+      // Held in A's tier, read from the new master.
+      for (const _ of [1, 2]) {
+        expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+          { sha: version(1), cacheStatus: expect.stringContaining('hit') },
+        ]);
+      }
+      const told = a.lines(isTier('invalidate')).length;
+      await b.send({ op: 'fetch', url, reload: true });
+      await a.nth(isTier('invalidate'), told + 1);
+      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+        { sha: version(2), cacheStatus: expect.stringContaining('hit') },
+      ]);
+      expect(await b.send({ op: 'deleteUrl', url })).toMatchObject({ deleted: 1 });
+      await a.nth(isTier('invalidate'), told + 2);
+      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
+        { sha: version(3), cacheStatus: expect.stringContaining('stored') },
+      ]);
+      expect([
+        ...a.lines((l) => l.event === 'error'),
+        ...b.lines((l) => l.event === 'error'),
+      ]).toEqual([]);
+    } finally {
+      await origin.close();
+    }
+  }
+
+  /** The slots of the prefix's keys, each with the port of the master serving it. */
+  async function slotsOf(cluster: RedisCluster, prefix: string): Promise<Map<number, number>> {
+    const slots = new Map<number, number>();
+    for (const port of [...cluster.ports, ...joined.map((server) => server.port)]) {
+      const keys = (await cli(port, '--scan', '--pattern', `${prefix}*`)).split('\n');
+      for (const key of keys.filter((k) => k !== '')) {
+        slots.set(Number(await cli(port, 'cluster', 'keyslot', key)), port);
+      }
+    }
+    return slots;
+  }
+
+  it('a new master takes the slots of the stored keys: A tracks it, and never serves the old entry', {
+    timeout: 60_000,
+  }, async () => {
+    await afterChange(async (cluster, prefix) => {
+      const added = await joinCluster(cluster, join(directory, 'changing', 'added'));
+      joined.push(added);
+      for (const [slot, from] of await slotsOf(cluster, prefix)) {
+        const masters = [...cluster.ports, ...joined.map((server) => server.port)];
+        await moveSlot(masters, slot, from, added.port);
+      }
+    });
+  });
+
+  it('a replica takes over from the master of the stored keys: A tracks it, and never serves the old entry', {
+    timeout: 60_000,
+  }, async () => {
+    await afterChange(async (cluster, prefix) => {
+      const slots = await slotsOf(cluster, prefix);
+      const [slot] = slots.keys();
+      if (slot === undefined) throw new Error('nothing stored');
+      const master = await slotOwner(cluster.ports[0] ?? 0, slot);
+      const replica = await joinCluster(cluster, join(directory, 'changing', 'replica'));
+      joined.push(replica);
+      await replicate(replica.port, master);
+      await failover(replica.port);
     });
   });
 });

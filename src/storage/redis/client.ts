@@ -35,6 +35,13 @@ export interface RedisClientLike {
    * Without it, neither is available.
    */
   duplicate?(...override: unknown[]): RedisSubscriberLike;
+  /**
+   * Listens to the client's events: a Cluster's `+node`, `-node` and `refresh` (its slot map
+   * changed) make the memory tier's tracking follow its masters.
+   */
+  on?(event: string, listener: () => void): unknown;
+  /** Stops listening ({@link RedisClientLike.on}). */
+  off?(event: string, listener: () => void): unknown;
   /** The client's options; a `keyPrefix` there is refused (use the storage's `prefix`). */
   readonly options?: { readonly keyPrefix?: string | undefined };
 }

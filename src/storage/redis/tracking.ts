@@ -8,6 +8,10 @@ import { duplicateOf, type RedisClientLike, type RedisSubscriberLike } from './c
  * version speaks), so that Redis names every key of the prefix that any client changes, deletes
  * or lets expire.
  *
+ * On a Cluster the connections follow the masters the client knows: when its slot map changes
+ * (a resharding, a failover, a redirection to a master it did not know), a new master gets a
+ * connection, a gone one loses its own, and until every master tracks the tier holds nothing.
+ *
  * @module
  */
 
@@ -17,22 +21,40 @@ export interface TrackingHandlers {
   invalidate(names: readonly string[] | null): void;
   /** Every connection tracks: from now on, every change is told. */
   active(): void;
-  /** A connection was lost, or is being set up: changes may go untold until {@link active}. */
-  unsure(): void;
+  /**
+   * Changes may go untold until {@link active}: tracking is being set up (no `reason`), a
+   * connection was lost, or the Cluster's masters changed (`reason` says which).
+   */
+  unsure(reason?: string): void;
   /** Tracking cannot work here (an old server, a proxy that refuses it): why. */
   unavailable(reason: string): void;
 }
 
 const CHANNEL = '__redis__:invalidate';
 
+/** The Cluster client events after which its masters may have changed. */
+const TOPOLOGY_EVENTS = ['+node', '-node', 'refresh'] as const;
+
 /** The tracking connections of one storage. */
 export class Tracking {
   readonly #client: RedisClientLike;
   readonly #prefix: string;
   readonly #handlers: TrackingHandlers;
-  #connections: RedisSubscriberLike[] | undefined;
+  /** The connection of each server tracked (the client's connection to it as the key). */
+  readonly #connections = new Map<RedisClientLike, RedisSubscriberLike>();
   readonly #tracking = new Set<RedisSubscriberLike>();
+  #started = false;
   #failed = false;
+  #checkQueued = false;
+  readonly #queueCheck = (): void => {
+    if (this.#checkQueued) return;
+    this.#checkQueued = true;
+    // A slot map refresh adds and removes nodes one by one: look once it is done.
+    queueMicrotask(() => {
+      this.#checkQueued = false;
+      this.check();
+    });
+  };
 
   constructor(client: RedisClientLike, prefix: string, handlers: TrackingHandlers) {
     this.#client = client;
@@ -42,12 +64,33 @@ export class Tracking {
 
   /** Opens the connections, once (a Cluster client that knows no master yet: at a later call). */
   start(): void {
-    if (this.#connections !== undefined || this.#failed) return;
-    const targets =
-      this.#client.nodes === undefined ? [this.#client] : this.#client.nodes('master');
-    if (targets.length === 0) return;
-    const connections: RedisSubscriberLike[] = [];
-    for (const target of targets) {
+    if (this.#started || this.#failed) return;
+    if (this.#targets().length === 0) return;
+    this.#started = true;
+    for (const event of TOPOLOGY_EVENTS) this.#client.on?.(event, this.#queueCheck);
+    this.check();
+  }
+
+  /**
+   * Follows the Cluster's masters: a connection for each master the client knows now, none for
+   * the others. When they change, the tier is told {@link TrackingHandlers.unsure} at once (a
+   * read from a master that is not tracked yet must not be kept), then
+   * {@link TrackingHandlers.active} once every master tracks.
+   */
+  check(): void {
+    if (!this.#started || this.#failed) return;
+    const targets = this.#targets();
+    const gone = [...this.#connections].filter(([target]) => !targets.includes(target));
+    const added = targets.filter((target) => !this.#connections.has(target));
+    if (gone.length === 0 && added.length === 0) return;
+    const initial = this.#connections.size === 0;
+    for (const [target, connection] of gone) {
+      this.#connections.delete(target);
+      this.#tracking.delete(connection);
+      connection.disconnect();
+    }
+    const opened: RedisSubscriberLike[] = [];
+    for (const target of added) {
       const connection = duplicateOf(target, {
         protocol: 2,
         enableOfflineQueue: true,
@@ -58,30 +101,40 @@ export class Tracking {
         this.#unavailable('the client cannot open a connection');
         return;
       }
-      connections.push(connection);
+      this.#connections.set(target, connection);
+      opened.push(connection);
     }
-    this.#connections = connections;
-    this.#handlers.unsure();
-    for (const connection of connections) this.#watch(connection);
+    this.#handlers.unsure(
+      initial ? undefined : `the Redis Cluster's masters changed (${this.#connections.size} now)`,
+    );
+    for (const connection of opened) this.#watch(connection);
+    this.#activeIfAll();
   }
 
   /** Closes the connections. */
   close(): void {
-    for (const connection of this.#connections ?? []) connection.disconnect();
-    this.#connections = [];
+    for (const event of TOPOLOGY_EVENTS) this.#client.off?.(event, this.#queueCheck);
+    for (const connection of this.#connections.values()) connection.disconnect();
+    this.#connections.clear();
     this.#tracking.clear();
+  }
+
+  /** The servers to track: every master of a Cluster, or the one server. */
+  #targets(): RedisClientLike[] {
+    return this.#client.nodes === undefined ? [this.#client] : this.#client.nodes('master');
   }
 
   #watch(connection: RedisSubscriberLike): void {
     connection.on('error', () => undefined);
     connection.on('close', () => {
       if (!this.#tracking.delete(connection)) return;
-      this.#handlers.unsure();
+      this.#handlers.unsure('a tracking connection closed');
     });
     connection.on('ready', () => {
       this.#track(connection).catch((error: unknown) => {
         // A connection lost while it was set up tries again once ready; a refusal is final.
         if (String(error).includes('Connection is closed')) return;
+        if (!this.#isOpen(connection)) return;
         this.#unavailable(error instanceof Error ? error.message : String(error));
       });
     });
@@ -107,8 +160,20 @@ export class Tracking {
       this.#prefix,
     );
     await connection.subscribe(CHANNEL);
+    // A master gone meanwhile: its connection is closed, and does not count.
+    if (!this.#isOpen(connection)) return;
     this.#tracking.add(connection);
-    if (this.#tracking.size === this.#connections?.length) this.#handlers.active();
+    this.#activeIfAll();
+  }
+
+  #isOpen(connection: RedisSubscriberLike): boolean {
+    for (const open of this.#connections.values()) if (open === connection) return true;
+    return false;
+  }
+
+  #activeIfAll(): void {
+    if (this.#connections.size === 0 || this.#tracking.size !== this.#connections.size) return;
+    this.#handlers.active();
   }
 
   #unavailable(reason: string): void {
