@@ -325,14 +325,18 @@ describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, ()
   const isTier = (type: string) => (line: Line) => line.event === 'tier' && line.type === type;
 
   /**
-   * Processes A and B over the cluster and an origin answering `version <n>`; A holds `/doc` in
-   * its tier once `change` (given the slots of the stored keys) has run, and B replaces it.
+   * Processes A and B over the cluster and an origin answering `version <n>`: A holds `/doc` in
+   * its tier, `change` changes the cluster (given the prefix, once the entry is stored), then B
+   * replaces the entry and deletes it, and A is told each time. `prepare` runs before A and B
+   * start.
    */
-  async function afterChange(
+  async function acrossChange(
     change: (cluster: RedisCluster, prefix: string) => Promise<void>,
+    prepare?: (cluster: RedisCluster) => Promise<void>,
   ): Promise<void> {
     if (own === undefined) throw new Error('no cluster');
     const cluster = own;
+    await prepare?.(cluster);
     const origin = await startOrigin(async (_path, n, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=600' });
       res.end(`version ${n}`);
@@ -340,37 +344,52 @@ describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, ()
     const version = (n: number) => sha(new TextEncoder().encode(`version ${n}`));
     const url = `${origin.url}/doc`;
     const prefix = `moving${++prefixes}:`;
+    const fetchA = async () => ((await a.send({ op: 'fetch', url })).results as Result[])[0];
+    const config = { prefix, ports: cluster.ports, cluster: true, tier: { maxBytes: 1 << 20 } };
+    const [a, b] = [new Child(config), new Child(config)];
+    children.push(a, b);
+    /** The next `invalidate` A tells, from now on. */
+    const told = () => a.nth(isTier('invalidate'), a.lines(isTier('invalidate')).length + 1);
     try {
-      const config = { prefix, ports: cluster.ports, cluster: true, tier: { maxBytes: 1 << 20 } };
-      const [a, b] = [new Child(config), new Child(config)];
-      children.push(a, b);
-      await a.send({ op: 'fetch', url });
+      await fetchA();
       await a.line(isTier('tracking'));
-      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([{ sha: version(1) }]);
+      // Read from Redis once tracking is on, then held in A's tier.
+      expect(await fetchA()).toMatchObject({ sha: version(1) });
+      const changed = a.lines(() => true).length;
+      const invalidated = told();
       await change(cluster, prefix);
-      // A reads the entry again: from a master it did not track, which it follows from now on.
-      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
-        { sha: version(1), cacheStatus: expect.stringContaining('hit') },
-      ]);
-      await a.line(isTier('untracked'));
-      await a.nth(isTier('tracking'), 2);
-      // Held in A's tier, read from the new master.
-      for (const _ of [1, 2]) {
-        expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
-          { sha: version(1), cacheStatus: expect.stringContaining('hit') },
-        ]);
-      }
-      const told = a.lines(isTier('invalidate')).length;
       await b.send({ op: 'fetch', url, reload: true });
-      await a.nth(isTier('invalidate'), told + 1);
-      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
-        { sha: version(2), cacheStatus: expect.stringContaining('hit') },
-      ]);
+      await invalidated;
+      expect(await fetchA()).toMatchObject({
+        sha: version(2),
+        cacheStatus: expect.stringContaining('hit'),
+      });
+      // A's client has learned the cluster's new masters, and A tracks every node again.
+      const masters = (await masterPorts(cluster.ports[0] ?? 0)).length;
+      const settled = await a.line(
+        (line) =>
+          a.lines(() => true).indexOf(line) >= changed &&
+          isTier('untracked')(line) &&
+          String(line.reason).includes(`now ${masters} masters`),
+      );
+      await a.line(
+        (line) =>
+          a.lines(() => true).indexOf(line) > a.lines(() => true).indexOf(settled) &&
+          isTier('tracking')(line),
+      );
+      for (const _ of [1, 2]) {
+        expect(await fetchA()).toMatchObject({
+          sha: version(2),
+          cacheStatus: expect.stringContaining('hit'),
+        });
+      }
+      const deleted = told();
       expect(await b.send({ op: 'deleteUrl', url })).toMatchObject({ deleted: 1 });
-      await a.nth(isTier('invalidate'), told + 2);
-      expect((await a.send({ op: 'fetch', url })).results).toMatchObject([
-        { sha: version(3), cacheStatus: expect.stringContaining('stored') },
-      ]);
+      await deleted;
+      expect(await fetchA()).toMatchObject({
+        sha: version(3),
+        cacheStatus: expect.stringContaining('stored'),
+      });
       expect([
         ...a.lines((l) => l.event === 'error'),
         ...b.lines((l) => l.event === 'error'),
@@ -378,6 +397,13 @@ describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, ()
     } finally {
       await origin.close();
     }
+  }
+
+  /** The ports of the masters serving slots, as the node on `port` sees them. */
+  async function masterPorts(port: number): Promise<number[]> {
+    const lines = (await cli(port, 'cluster', 'nodes')).split('\n');
+    const masters = lines.filter((line) => line.includes('master') && line.split(' ').length > 8);
+    return masters.map((line) => Number(line.split(' ')[1]?.split(':')[1]?.split('@')[0]));
   }
 
   /** The slots of the prefix's keys, each with the port of the master serving it. */
@@ -395,11 +421,11 @@ describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, ()
   it('a new master takes the slots of the stored keys: A tracks it, and never serves the old entry', {
     timeout: 60_000,
   }, async () => {
-    await afterChange(async (cluster, prefix) => {
+    await acrossChange(async (cluster, prefix) => {
       const added = await joinCluster(cluster, join(directory, 'changing', 'added'));
       joined.push(added);
       for (const [slot, from] of await slotsOf(cluster, prefix)) {
-        const masters = [...cluster.ports, ...joined.map((server) => server.port)];
+        const masters = [...(await masterPorts(added.port)), added.port];
         await moveSlot(masters, slot, from, added.port);
       }
     });
@@ -408,16 +434,28 @@ describe.skipIf(!available)(`${title}: a Redis Cluster whose masters change`, ()
   it('a replica takes over from the master of the stored keys: A tracks it, and never serves the old entry', {
     timeout: 60_000,
   }, async () => {
-    await afterChange(async (cluster, prefix) => {
-      const slots = await slotsOf(cluster, prefix);
-      const [slot] = slots.keys();
-      if (slot === undefined) throw new Error('nothing stored');
-      const master = await slotOwner(cluster.ports[0] ?? 0, slot);
-      const replica = await joinCluster(cluster, join(directory, 'changing', 'replica'));
-      joined.push(replica);
-      await replicate(replica.port, master);
-      await failover(replica.port);
-    });
+    // A replica for every master, known to A's client from the start.
+    const replicas = new Map<number, RedisServer>();
+    await acrossChange(
+      async (cluster, prefix) => {
+        const port = cluster.ports[0] ?? 0;
+        const [slot] = (await slotsOf(cluster, prefix)).keys();
+        if (slot === undefined) throw new Error('nothing stored');
+        // The replica of the master A read the entry from takes over.
+        const replica = replicas.get(await slotOwner(port, slot));
+        if (replica === undefined) throw new Error('no replica');
+        await failover(replica.port, [...cluster.ports, ...joined.map((server) => server.port)]);
+      },
+      async (cluster) => {
+        const masters = await masterPorts(cluster.ports[0] ?? 0);
+        for (const [i, master] of masters.entries()) {
+          const replica = await joinCluster(cluster, join(directory, 'changing', `replica-${i}`));
+          joined.push(replica);
+          replicas.set(master, replica);
+          await replicate(replica.port, master, masters);
+        }
+      },
+    );
   });
 });
 

@@ -27,8 +27,8 @@ export interface RedisClientLike {
   callBuffer(command: string, ...args: RedisArgument[]): Promise<unknown>;
   /** Closes the connection once pending replies are in. */
   quit(): Promise<unknown>;
-  /** A Cluster's connections to its nodes; absent on a client of one server. */
-  nodes?(role: 'master'): RedisClientLike[];
+  /** A Cluster's connections to its nodes (`all`: replicas too); absent on a client of one server. */
+  nodes?(role: 'master' | 'all'): RedisClientLike[];
   /**
    * A new connection with the same options (`override` merged in, for a client of one server),
    * for pub/sub: what coalescing across processes and the memory tier's invalidations listen on.

@@ -8,9 +8,12 @@ import { duplicateOf, type RedisClientLike, type RedisSubscriberLike } from './c
  * version speaks), so that Redis names every key of the prefix that any client changes, deletes
  * or lets expire.
  *
- * On a Cluster the connections follow the masters the client knows: when its slot map changes
- * (a resharding, a failover, a redirection to a master it did not know), a new master gets a
- * connection, a gone one loses its own, and until every master tracks the tier holds nothing.
+ * On a Cluster there is a connection on every node the client knows, replicas too (a replica
+ * tracks nothing while it replicates, but once promoted it tells of every change made on it, so a
+ * failover to it leaves no gap), and they follow the client's slot map: when it changes (a
+ * resharding, a failover, a redirection to a node it did not know), a new node gets a
+ * connection, a gone one loses its own, the tier drops everything, and it holds nothing until
+ * every node tracks.
  *
  * @module
  */
@@ -43,6 +46,8 @@ export class Tracking {
   /** The connection of each server tracked (the client's connection to it as the key). */
   readonly #connections = new Map<RedisClientLike, RedisSubscriberLike>();
   readonly #tracking = new Set<RedisSubscriberLike>();
+  /** The masters when the connections were last set up. */
+  #masters: readonly RedisClientLike[] = [];
   #started = false;
   #failed = false;
   #checkQueued = false;
@@ -65,25 +70,30 @@ export class Tracking {
   /** Opens the connections, once (a Cluster client that knows no master yet: at a later call). */
   start(): void {
     if (this.#started || this.#failed) return;
-    if (this.#targets().length === 0) return;
+    if ((this.#client.nodes?.('master') ?? [this.#client]).length === 0) return;
     this.#started = true;
     for (const event of TOPOLOGY_EVENTS) this.#client.on?.(event, this.#queueCheck);
     this.check();
   }
 
   /**
-   * Follows the Cluster's masters: a connection for each master the client knows now, none for
-   * the others. When they change, the tier is told {@link TrackingHandlers.unsure} at once (a
-   * read from a master that is not tracked yet must not be kept), then
-   * {@link TrackingHandlers.active} once every master tracks.
+   * Follows the Cluster's nodes: a connection for each node the client knows now, none for the
+   * others. When they or the masters among them change, the tier is told
+   * {@link TrackingHandlers.unsure} at once (what it holds may have moved, and a read from a
+   * node not tracked yet must not be kept), then {@link TrackingHandlers.active} once every node
+   * tracks.
    */
   check(): void {
     if (!this.#started || this.#failed) return;
     const targets = this.#targets();
+    const masters = this.#client.nodes?.('master') ?? targets;
     const gone = [...this.#connections].filter(([target]) => !targets.includes(target));
     const added = targets.filter((target) => !this.#connections.has(target));
-    if (gone.length === 0 && added.length === 0) return;
+    const moved =
+      masters.length !== this.#masters.length || masters.some((m) => !this.#masters.includes(m));
+    if (gone.length === 0 && added.length === 0 && !moved) return;
     const initial = this.#connections.size === 0;
+    this.#masters = masters;
     for (const [target, connection] of gone) {
       this.#connections.delete(target);
       this.#tracking.delete(connection);
@@ -104,9 +114,8 @@ export class Tracking {
       this.#connections.set(target, connection);
       opened.push(connection);
     }
-    this.#handlers.unsure(
-      initial ? undefined : `the Redis Cluster's masters changed (${this.#connections.size} now)`,
-    );
+    const now = `now ${masters.length} masters of ${targets.length} nodes`;
+    this.#handlers.unsure(initial ? undefined : `the Redis Cluster's nodes changed (${now})`);
     for (const connection of opened) this.#watch(connection);
     this.#activeIfAll();
   }
@@ -119,9 +128,9 @@ export class Tracking {
     this.#tracking.clear();
   }
 
-  /** The servers to track: every master of a Cluster, or the one server. */
+  /** The servers to track: every node of a Cluster, or the one server. */
   #targets(): RedisClientLike[] {
-    return this.#client.nodes === undefined ? [this.#client] : this.#client.nodes('master');
+    return this.#client.nodes === undefined ? [this.#client] : this.#client.nodes('all');
   }
 
   #watch(connection: RedisSubscriberLike): void {

@@ -172,18 +172,43 @@ export async function moveSlot(
   }
 }
 
-/** Makes the server on `port` a replica of the master on `master`, and waits until it is in sync. */
-export async function replicate(port: number, master: number): Promise<void> {
-  await cli(port, 'cluster', 'replicate', await nodeId(master));
+/**
+ * Makes the server on `port` a replica of the master on `master`, and waits until it is in sync
+ * and every node on `ports` knows it as a replica.
+ */
+export async function replicate(
+  port: number,
+  master: number,
+  ports: readonly number[],
+): Promise<void> {
+  const [id, masterId] = await Promise.all([nodeId(port), nodeId(master)]);
+  // The master sends its data at once, rather than waiting for more replicas (5 s).
+  await cli(master, 'config', 'set', 'repl-diskless-sync-delay', '0');
+  await cli(port, 'cluster', 'replicate', masterId);
   await until(async () =>
     (await cli(port, 'info', 'replication')).includes('master_link_status:up'),
   );
+  await until(async () => {
+    const views = await Promise.all(ports.map((p) => cli(p, 'cluster', 'nodes')));
+    return views.every((view) =>
+      view.split('\n').some((line) => line.startsWith(id) && line.includes(`slave ${masterId}`)),
+    );
+  });
 }
 
-/** Has the replica on `port` take over from its master (CLUSTER FAILOVER), and waits for it. */
-export async function failover(port: number): Promise<void> {
+/**
+ * Has the replica on `port` take over from its master (CLUSTER FAILOVER), and waits until every
+ * node on `ports` knows it as a master.
+ */
+export async function failover(port: number, ports: readonly number[]): Promise<void> {
+  const id = await nodeId(port);
   await cli(port, 'cluster', 'failover');
-  await until(async () => (await cli(port, 'info', 'replication')).includes('role:master'));
+  await until(async () => {
+    const views = await Promise.all(ports.map((p) => cli(p, 'cluster', 'nodes')));
+    return views.every((view) =>
+      view.split('\n').some((line) => line.startsWith(id) && /[ ,]master /.test(line)),
+    );
+  });
 }
 
 async function nodeId(port: number): Promise<string> {
