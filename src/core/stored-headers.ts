@@ -40,7 +40,7 @@ export function headersToStore(
   cc: CacheControl,
   options: StoringOptions,
 ): [string, string][] {
-  const fields = [...headers];
+  const fields = Array.isArray(headers) ? (headers as HeaderPairs) : [...headers];
   const dropped = droppedFields(fields, cc, options);
   const kept: [string, string][] = [];
   for (const [name, value] of fields) {

@@ -79,6 +79,11 @@ export function varyValues(
 export function variantId(values: Readonly<Record<string, string | null>>): string {
   const names = Object.keys(values);
   if (names.length === 0) return '';
+  // One name (most Vary fields): the same string, without building the list to stringify.
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    return `[[${JSON.stringify(only)},${JSON.stringify(values[only] ?? null)}]]`;
+  }
   names.sort();
   return JSON.stringify(names.map((n) => [n, values[n] ?? null]));
 }

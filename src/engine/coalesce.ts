@@ -26,7 +26,8 @@ export interface Follower<T> {
  * included) rejects that request alone.
  */
 export class Flight<T> {
-  readonly #controller = new AbortController();
+  /** Made when first needed: most origin requests are made without a signal to follow. */
+  #controller: AbortController | undefined;
   readonly #followers: Follower<T>[] = [];
   /** Requests still waiting for the response head, the leader included. */
   #waiting = 1;
@@ -34,13 +35,16 @@ export class Flight<T> {
 
   /** The signal to make the origin request with. */
   get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
     return this.#controller.signal;
   }
 
   /** A request stopped waiting (its own abort); the origin request ends once none waits. */
   leave(reason: unknown): void {
     this.#waiting--;
-    if (this.#waiting === 0 && !this.#landed) this.#controller.abort(reason);
+    if (this.#waiting > 0 || this.#landed) return;
+    this.#controller ??= new AbortController();
+    this.#controller.abort(reason);
   }
 
   /** Adds a request that waits for this flight's outcome, or rejects when `signal` aborts first. */

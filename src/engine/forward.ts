@@ -6,6 +6,7 @@ import {
   type OriginOutcome,
   type ResponseDecision,
 } from '../core/response-decision.ts';
+import { coalescerOf } from '../storage/coalescer.ts';
 import type { EntryMeta } from '../storage/types.ts';
 import type { Flight, FlightOutcome, Follower } from './coalesce.ts';
 import { acrossProcesses } from './coalesce-processes.ts';
@@ -29,30 +30,36 @@ import { passOn } from './store.ts';
  * Goes to the origin for a request. Concurrent requests that may share a stored response join
  * the first one's origin request instead of making their own.
  */
-export async function forward(engine: Engine, ex: Exchange, fwd: Forward): Promise<Response> {
+export function forward(engine: Engine, ex: Exchange, fwd: Forward): Promise<Response> {
   const signal = signalOf(ex.request);
   // A request already aborted goes alone: the origin fetch rejects it as plain fetch would.
   if (!coalescable(ex, fwd) || signal?.aborted === true) {
     return forwardAlone(engine, ex, fwd, undefined);
   }
   const { lead, flight } = engine.flights.join(ex.key);
-  if (!lead) return follow(engine, ex, fwd, await flight.follow(ex, signal));
+  if (!lead) return flight.follow(ex, signal).then((outcome) => follow(engine, ex, fwd, outcome));
   let followers: Follower<Exchange>[] | undefined;
   const land = (): Follower<Exchange>[] => {
     followers ??= engine.flights.land(ex.key, flight);
     return followers;
   };
-  const work = (async () => {
-    try {
-      const go = () => forwardAlone(engine, ex, fwd, { flight, land });
-      return await acrossProcesses(engine, ex, fwd, go, land);
-    } catch (error) {
+  const go = () => forwardAlone(engine, ex, fwd, { flight, land });
+  // Without a storage that coalesces across processes, the origin request goes at once.
+  const led =
+    coalescerOf(engine.store.storage) === undefined
+      ? go()
+      : acrossProcesses(engine, ex, fwd, go, land);
+  // Whoever still waits once the leader has its answer goes alone (settling twice is a no-op).
+  const work = led.then(
+    (response) => {
+      for (const follower of land()) follower.settle({ type: 'alone' });
+      return response;
+    },
+    (error: unknown) => {
       for (const follower of land()) follower.settle({ type: 'error', error });
       throw error;
-    } finally {
-      for (const follower of land()) follower.settle({ type: 'alone' });
-    }
-  })();
+    },
+  );
   return signal === undefined ? work : ownAbort(engine, work, signal, flight);
 }
 
@@ -154,7 +161,12 @@ async function forwardAlone(
     return settle(engine, ex, fwd, error, { type: 'error' }, undefined);
   }
   const duration = performance.now() - started;
-  engine.events.emit('origin', { ...subject(ex), status: response.status, duration });
+  engine.events.emit('origin', {
+    key: ex.key,
+    url: ex.head.url,
+    status: response.status,
+    duration,
+  });
   // A status a Response cannot be built with (600 and up) passes through untouched, as the
   // origin fetch gave it: there is nothing a cache may do with it.
   if (response.status > 599) return attachMetadata(response, passedThrough(ex, fwd));

@@ -55,13 +55,14 @@ export function passOn(engine: Engine, h: Handing): Response | Promise<Response>
   const ttl = entry === undefined ? undefined : (entry.staleAt - h.responseTime) / 1000;
   const copies = { sharing, ttl, waitingHeaders: storing?.waitingHeaders ?? [] };
   if (entry === undefined) return answer(engine, h, copies, () => response.body, false);
-  if (response.body === null || readsWhole(engine, entry)) {
-    return passOnWhole(engine, h, entry, copies);
+  const length = expectedLength(entry);
+  if (response.body === null || readsWhole(engine, length)) {
+    return passOnWhole(engine, h, entry, length, copies);
   }
   const teed = teeBody(response.body, {
     maxBytes: engine.options.maxBodySize,
     storageTimeout: engine.options.storageTimeout,
-    expectedLength: expectedLength(entry),
+    expectedLength: length,
     readers: 1 + sharing.length,
   });
   const write = engine.store.store(subject(ex), entry, teed.storage, teed.abortStoring);
@@ -93,6 +94,7 @@ async function passOnWhole(
   engine: Engine,
   h: Handing,
   entry: EntryToStore,
+  length: number | undefined,
   copies: Copies,
 ): Promise<Response> {
   let body: () => Body;
@@ -100,7 +102,7 @@ async function passOnWhole(
   try {
     const bytes =
       h.response.body === null ? new Uint8Array() : new Uint8Array(await h.response.arrayBuffer());
-    const complete = h.response.body === null || bytes.byteLength === expectedLength(entry);
+    const complete = h.response.body === null || bytes.byteLength === length;
     if (complete) {
       // An in-process storage stores at once: no promise, no turn of the event loop.
       const write = engine.store.storeBytes(subject(h.ex), entry, bytes);
@@ -217,8 +219,7 @@ function entryToStore(engine: Engine, h: Handing, storing: Storing): EntryToStor
  * Whether to read a storable body whole before answering, rather than tee it: a small body of
  * declared length is cheaper to read once, store and hand on as bytes.
  */
-function readsWhole(engine: Engine, entry: EntryToStore): boolean {
-  const length = expectedLength(entry);
+function readsWhole(engine: Engine, length: number | undefined): boolean {
   return length !== undefined && length <= WHOLE_BODY_LIMIT && length <= engine.options.maxBodySize;
 }
 

@@ -25,6 +25,6 @@ export function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Ar
 export function metaCost(meta: EntryMeta): number {
   let cost = 256 + meta.url.length + meta.key.length + meta.variant.length;
   for (const [name, value] of meta.headers) cost += name.length + value.length;
-  for (const [name, value] of Object.entries(meta.vary)) cost += name.length + (value?.length ?? 0);
+  for (const name in meta.vary) cost += name.length + (meta.vary[name]?.length ?? 0);
   return cost;
 }

@@ -1,5 +1,6 @@
 import { ClosedError } from '../errors.ts';
 import { concat, metaCost } from './bytes.ts';
+import { LruList } from './lru.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import { TagIndex } from './tag-index.ts';
@@ -50,6 +51,10 @@ interface Slot {
   /** The body: whole bytes, or (beyond {@link WHOLE}) the pieces it arrived in. */
   readonly body: Uint8Array<ArrayBuffer> | readonly Uint8Array<ArrayBuffer>[];
   cost: number;
+  /** Its place in the least-recently-used order. */
+  older: Slot | undefined;
+  newer: Slot | undefined;
+  listed: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   /** Variants by primary key. */
   readonly #byKey = new Map<string, Slot[]>();
   /** Every slot, least recently used first. */
-  readonly #lru = new Set<Slot>();
+  readonly #lru = new LruList<Slot>();
   /** Slots by tag. */
   readonly #tags = new TagIndex<Slot>();
   #bytes = 0;
@@ -180,12 +185,28 @@ export class MemoryStorage implements Storage, SyncStorage {
   #insert(entry: EntryToStore, body: Slot['body'], size: number): EntryMeta {
     this.#open();
     const meta: EntryMeta = { ...entry, id: String(++this.#nextId), size, hits: 0 };
-    const slot: Slot = { meta, body, cost: size + metaCost(meta) };
-    const slots = this.#byKey.get(entry.key) ?? [];
-    for (const old of slots) if (old.meta.variant === entry.variant) this.#remove(old);
-    const remaining = this.#byKey.get(entry.key) ?? [];
+    const slot: Slot = {
+      meta,
+      body,
+      cost: size + metaCost(meta),
+      older: undefined,
+      newer: undefined,
+      listed: false,
+    };
+    let remaining = this.#byKey.get(entry.key);
+    if (remaining !== undefined) {
+      const variant = entry.variant;
+      if (remaining.some((old) => old.meta.variant === variant)) {
+        for (const old of remaining.filter((o) => o.meta.variant === variant)) this.#remove(old);
+        // Removing a key's last variant removes its list.
+        remaining = this.#byKey.get(entry.key);
+      }
+    }
+    if (remaining === undefined) {
+      remaining = [];
+      this.#byKey.set(entry.key, remaining);
+    }
     remaining.push(slot);
-    this.#byKey.set(entry.key, remaining);
     // The key's variants are kept least recently used first: the first goes beyond the cap.
     for (let old = remaining[0]; remaining.length > this.#maxVariants; old = remaining[0]) {
       if (old === undefined) break;
@@ -224,7 +245,6 @@ export class MemoryStorage implements Storage, SyncStorage {
     const slot = this.#find(entry);
     if (slot === undefined) return;
     slot.meta = { ...slot.meta, hits: slot.meta.hits + 1 };
-    this.#lru.delete(slot);
     this.#lru.add(slot);
     const slots = this.#byKey.get(slot.meta.key);
     if (slots !== undefined && slots.at(-1) !== slot) {
@@ -259,7 +279,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   async *list(): AsyncIterable<EntryMeta> {
     this.#open();
     const now = this.#clock();
-    for (const slot of [...this.#lru]) if (slot.meta.deleteAt > now) yield slot.meta;
+    for (const slot of this.#lru.toArray()) if (slot.meta.deleteAt > now) yield slot.meta;
   }
 
   async stats(): Promise<StorageStats> {
@@ -272,7 +292,7 @@ export class MemoryStorage implements Storage, SyncStorage {
     const now = this.#clock();
     let entries = 0;
     let bytes = 0;
-    for (const slot of [...this.#lru]) {
+    for (const slot of this.#lru.toArray()) {
       if (slot.meta.deleteAt <= now) {
         entries++;
         bytes += slot.cost;
@@ -298,7 +318,7 @@ export class MemoryStorage implements Storage, SyncStorage {
   #deleteWhere(pick: (meta: EntryMeta) => boolean): number {
     this.#open();
     let deleted = 0;
-    for (const slot of [...this.#lru]) {
+    for (const slot of this.#lru.toArray()) {
       if (pick(slot.meta)) {
         this.#remove(slot);
         deleted++;
@@ -319,15 +339,12 @@ export class MemoryStorage implements Storage, SyncStorage {
       if (slots.length === 0) this.#byKey.delete(slot.meta.key);
     }
     if (this.#lru.delete(slot)) this.#bytes -= slot.cost;
-    this.#tags.remove(slot, slot.meta.tags);
+    if (slot.meta.tags !== undefined) this.#tags.remove(slot, slot.meta.tags);
   }
 
   #evict(): void {
-    // Checked before iterating: starting an iteration of a Set skips the holes its deletions
-    // left (touch() makes one per hit), which costs microseconds in a large storage.
     const maxBytes = this.#maxBytes - this.#inFlight;
-    if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
-    for (const slot of this.#lru) {
+    for (let slot = this.#lru.oldest; slot !== undefined; slot = this.#lru.oldest) {
       if (this.#bytes <= maxBytes && this.#lru.size <= this.#maxEntries) return;
       this.#remove(slot);
       this.#evicted(slot.meta.key, slot.meta.url);
