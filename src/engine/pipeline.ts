@@ -26,6 +26,7 @@ import {
   plainRequest,
   withCredentialsDigested,
 } from './request.ts';
+import { requestFields } from './request-fields.ts';
 import { gatewayTimeout } from './respond.ts';
 import { notModified, serveStored } from './serve.ts';
 
@@ -101,7 +102,7 @@ function withHeaders(
   digest: string | undefined,
   asParts: boolean,
 ): Answer | Promise<Answer> {
-  const headers = withCredentialsDigested(request.headers);
+  const headers = withCredentialsDigested(requestFields(request.headers));
   if (headers instanceof Promise) {
     return headers.then((read) =>
       lookUp(engine, exchange(engine, request, url, read, digest, asParts)),

@@ -125,7 +125,10 @@ export function answerAxiosHeaders(
     stored.headers = axiosHeaders.from({ ...stored.fields });
   }
   const headers = Object.assign(new axiosHeaders(), stored.headers);
-  for (const [name, value] of split.added) headers.set(name, value);
+  // Age and Cache-Status are new names, and values `set()` would leave as they are (no control
+  // characters, no surrounding whitespace): they are written as the properties they become.
+  const fields = headers as unknown as Record<string, string>;
+  for (const [name, value] of split.added) fields[name] = value;
   if (stored.cookies.length > 0) headers.set('set-cookie', [...stored.cookies]);
   return headers;
 }
