@@ -49,7 +49,8 @@ export class Tracking {
   /** The masters when the connections were last set up. */
   #masters: readonly RedisClientLike[] = [];
   #started = false;
-  #failed = false;
+  /** Closed, or tracking refused: no connection is opened again. */
+  #done = false;
   #checkQueued = false;
   readonly #queueCheck = (): void => {
     if (this.#checkQueued) return;
@@ -69,7 +70,7 @@ export class Tracking {
 
   /** Opens the connections, once (a Cluster client that knows no master yet: at a later call). */
   start(): void {
-    if (this.#started || this.#failed) return;
+    if (this.#started || this.#done) return;
     if ((this.#client.nodes?.('master') ?? [this.#client]).length === 0) return;
     this.#started = true;
     for (const event of TOPOLOGY_EVENTS) this.#client.on?.(event, this.#queueCheck);
@@ -84,7 +85,7 @@ export class Tracking {
    * tracks.
    */
   check(): void {
-    if (!this.#started || this.#failed) return;
+    if (!this.#started || this.#done) return;
     const targets = this.#targets();
     const masters = this.#client.nodes?.('master') ?? targets;
     const gone = [...this.#connections].filter(([target]) => !targets.includes(target));
@@ -122,6 +123,7 @@ export class Tracking {
 
   /** Closes the connections. */
   close(): void {
+    this.#done = true;
     for (const event of TOPOLOGY_EVENTS) this.#client.off?.(event, this.#queueCheck);
     for (const connection of this.#connections.values()) connection.disconnect();
     this.#connections.clear();
@@ -186,8 +188,7 @@ export class Tracking {
   }
 
   #unavailable(reason: string): void {
-    if (this.#failed) return;
-    this.#failed = true;
+    if (this.#done) return;
     this.close();
     this.#handlers.unavailable(reason);
   }
