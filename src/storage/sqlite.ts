@@ -222,8 +222,10 @@ export class SqliteStorage implements Storage, SyncStorage {
         const current = row === undefined ? undefined : this.#decoder.decode(row, 'update');
         if (current === undefined) return false;
         const next = applyPatch(current, patch);
-        const json = JSON.stringify(encodeMeta(next));
+        const encoded = encodeMeta(next);
+        const json = JSON.stringify(encoded);
         this.#sql.update.run(json, next.deleteAt, Buffer.byteLength(json), id);
+        this.#decoder.written(id, json, encoded);
         return true;
       }),
     );

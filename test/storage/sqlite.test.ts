@@ -189,6 +189,21 @@ describe('SqliteStorage: metadata decoded once per entry', () => {
     expect(await storage.get('k')).toEqual([]);
     expect(reported).toHaveLength(1);
   });
+
+  it('after its own update, finds what another connection reads from the file', async () => {
+    const path = newPath();
+    const [storage, other] = [open(path), open(path)];
+    const stored = await storage.put(
+      { ...entry('k'), vary: { accept: 'text/html' }, tags: ['t'], maxAge: 5 },
+      streamOf(new Uint8Array(10)),
+    );
+    const patch = { headers: [['etag', '"2"']] as [string, string][], staleAt: 7, deleteAt: 9e15 };
+    expect(storage.updateSync(stored, patch)).toBe(true);
+    expect(storage.getSync('k')).toStrictEqual(other.getSync('k'));
+    // JSON keeps no infinite time (it comes back as null): such an update is left to the read.
+    expect(storage.updateSync(stored, { staleAt: Number.POSITIVE_INFINITY })).toBe(true);
+    expect(storage.getSync('k')).toStrictEqual(other.getSync('k'));
+  });
 });
 
 describe('SqliteStorage: corrupted data is a miss, removed and reported', () => {

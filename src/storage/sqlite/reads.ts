@@ -1,4 +1,5 @@
 import { CodecError, messageOf, StorageError } from '../../errors.ts';
+import { decodeMeta, type PersistedMeta } from '../codec.ts';
 import type { EntryMeta, StoredBody } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { blob, integer, type Row, rowToMeta, storageError, text, transaction } from './rows.ts';
@@ -38,8 +39,7 @@ export class Decoder {
         return { ...known.meta, size: integer(row, 'size'), hits: integer(row, 'hits') };
       }
       const meta = rowToMeta(row);
-      if (this.#decoded.size >= DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
-      this.#decoded.set(id, { json, meta });
+      this.#remember(id, json, meta);
       return meta;
     } catch (error) {
       const key = typeof row.key === 'string' ? row.key : undefined;
@@ -48,8 +48,27 @@ export class Decoder {
     }
   }
 
+  /**
+   * Remembers the metadata just written to entry `id` as `json` (made from `encoded`), so that the
+   * next lookup does not parse it again: decoded as a read would decode it, unless JSON would not
+   * keep one of its values (an infinite time comes back as null), which is then left to the read.
+   */
+  written(id: number, json: string, encoded: PersistedMeta): void {
+    if (!Number.isFinite(encoded.staleAt) || !Number.isFinite(encoded.deleteAt)) return;
+    try {
+      this.#remember(id, json, { ...decodeMeta(encoded), id: String(id) });
+    } catch {
+      // Metadata a read would find corrupted: the read finds it so, and reports it.
+    }
+  }
+
   clear(): void {
     this.#decoded.clear();
+  }
+
+  #remember(id: number, json: string, meta: EntryMeta): void {
+    if (this.#decoded.size >= DECODED) this.#decoded.delete(this.#decoded.keys().next().value!);
+    this.#decoded.set(id, { json, meta });
   }
 }
 
