@@ -70,10 +70,12 @@ export async function handle(
   if ((request.controls.bodyKey ?? options.bodyKey) && hasBody(request)) {
     ({ request, digest } = await digestBody(request));
   }
+  // Most requests carry no credentials: their fields are read as they are, with no turn to wait.
+  const digested = withCredentialsDigested(request.headers);
   const head: RequestHead = {
     method: request.method,
     url,
-    headers: await withCredentialsDigested(request.headers),
+    headers: digested instanceof Promise ? await digested : digested,
   };
   const controls: RequestControls = {
     mode: request.mode,
