@@ -4,32 +4,19 @@
  * loopback, stopped when the group ends or the process exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { removeTemp, tempDir } from './harness.ts';
+import { childOf, onCpu } from './proxy-processes.ts';
 
 /** A running nginx. */
 export interface Nginx {
   readonly url: string;
+  /** Its worker process, which does the work, where `/proc` tells it. */
+  worker(): number | undefined;
   close(): Promise<void>;
-}
-
-/** The nginx executable: on PATH, or where Debian installs it; `undefined` when there is none. */
-export function findNginx(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const file = join(dir, 'nginx');
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }
 
 /** A port free on 127.0.0.1 a moment ago. */
@@ -93,19 +80,25 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** Starts nginx as a caching proxy in front of `upstream`. */
-export async function startNginx(executable: string, upstream: string): Promise<Nginx> {
+/** Starts nginx as a caching proxy in front of `upstream`, its processes on core `cpu`. */
+export async function startNginx(
+  executable: string,
+  upstream: string,
+  cpu: number,
+): Promise<Nginx> {
   const dir = tempDir('nginx');
   const port = await freePort();
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, config(dir, port, new URL(upstream)));
-  const child: ChildProcess = spawn(
-    executable,
-    ['-p', dir, '-c', file, '-e', join(dir, 'error.log')],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const [command, args] = onCpu(cpu, executable, [
+    '-p',
+    dir,
+    '-c',
+    file,
+    '-e',
+    join(dir, 'error.log'),
+  ]);
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = (): void => {
     if (child.exitCode === null) child.kill('SIGTERM');
   };
@@ -123,6 +116,7 @@ export async function startNginx(executable: string, upstream: string): Promise<
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    worker: () => childOf(child.pid),
     async close() {
       stop();
       await exited;

@@ -2,104 +2,157 @@
  * The `proxy` group: hits per second through `httpcache proxy` (`createProxy()` with
  * `MemoryStorage`, the server `httpcache proxy` runs) for 1 KiB and 256 KiB bodies, with 64
  * keep-alive clients, against a plain node:http server sending the same bytes from memory (the
- * most a Node proxy could do) and against nginx with `proxy_cache` where nginx is installed. The
- * load generator runs in a worker thread: it never shares an event loop with the server measured.
+ * most a Node proxy could do) and against nginx with `proxy_cache` where nginx is installed.
+ *
+ * Each server runs in a process of its own, and so does the load generator; where `taskset`
+ * exists they are pinned, the load generator to one core and the servers to the other, so that
+ * the client never takes time from the server it measures. Beside hits per second, the CPU time
+ * each server spent per hit is read from `/proc`: it does not move with the load of the machine.
+ * `BENCH_PROXY_CPU_PROF=<dir>` writes a CPU profile of the httpcache proxy's process there.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
-import { MemoryStorage } from '../src/index.ts';
-import { createProxy } from '../src/integrations/server/index.ts';
+import type { ChildProcess } from 'node:child_process';
 import { expect, type Figure, figureTable, type Group, table } from './harness.ts';
-import { bodyOf, responseHeaders } from './origin.ts';
 import type { LoadRequest, LoadResult } from './proxy-load.ts';
-import { findNginx, startNginx } from './proxy-nginx.ts';
+import { startNginx } from './proxy-nginx.ts';
+import {
+  cpuSeconds,
+  findExecutable,
+  LOAD_CPU,
+  nextMessage,
+  pinned,
+  SERVER_CPU,
+  SIZES,
+  spawnScript,
+} from './proxy-processes.ts';
 
 const CONCURRENCY = 64;
-const SIZES = [1024, 256 * 1024] as const;
 const HTTPCACHE = 'httpcache proxy';
 const CEILING = 'node:http from memory (ceiling)';
 const NGINX = 'nginx proxy_cache';
 /** Within this factor of the ceiling's time per response (issue target). */
 const TARGET = 1.3;
 
-/** A server to measure: where it listens, the path prefix it is asked for, and its hit marker. */
+/** A server to measure: where it listens, its hit marker, its working process, how to stop it. */
 interface Target {
   readonly name: string;
-  readonly origin: string;
+  readonly url: string;
   readonly prefix: string;
   readonly marker: readonly [string, string] | undefined;
+  readonly pid: () => number | undefined;
+  readonly close: () => Promise<void>;
 }
 
-/** The ceiling: node:http answering every `/ceiling/<bytes>` with the origin's fields and bytes. */
-async function startCeiling(): Promise<{ url: string; server: Server }> {
-  const bodies = new Map(SIZES.map((size) => [size, bodyOf(size)]));
-  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    const size = Number((req.url ?? '').split('/')[2]);
-    const body = bodies.get(size as (typeof SIZES)[number]);
-    if (body === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, responseHeaders(size, 'max-age=3600')).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+/** One measurement: hits per second, and the server's CPU seconds per hit (NaN where unknown). */
+interface Sample {
+  readonly rate: number;
+  readonly cpu: number;
+  readonly busy: number;
 }
 
-/** The load generator in its worker; `load` runs one measurement. */
+/** A bench server (`proxy-server.ts`) in its own process on the servers' core. */
+async function startServer(
+  name: string,
+  prefix: string,
+  args: string[],
+  marker: Target['marker'],
+  execArgv: string[] = [],
+): Promise<Target> {
+  const child: ChildProcess = spawnScript(SERVER_CPU, './proxy-server.ts', args, execArgv);
+  const { url } = await nextMessage<{ url: string }>(child);
+  return {
+    name,
+    url,
+    prefix,
+    marker,
+    pid: () => child.pid,
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('close');
+      await exited;
+    },
+  };
+}
+
+/** The load generator in its own process on its own core; `load` runs one measurement. */
 function startLoad(): {
-  load: (request: LoadRequest) => Promise<number>;
+  load: (request: LoadRequest, pid: number | undefined) => Promise<Sample>;
   close: () => Promise<void>;
 } {
-  const worker = new Worker(new URL('./proxy-load.ts', import.meta.url));
-  worker.unref();
-  const load = (request: LoadRequest): Promise<number> =>
-    new Promise((resolve, reject) => {
-      worker.once('message', (result: LoadResult) => {
-        if (result.ok) resolve(result.requests / result.seconds);
-        else reject(new Error(`bench: ${result.error}`));
-      });
-      worker.postMessage(request);
-    });
+  const child = spawnScript(LOAD_CPU, './proxy-load.ts', []);
+  const load = async (request: LoadRequest, pid: number | undefined): Promise<Sample> => {
+    const before = cpuSeconds(pid);
+    const reply = nextMessage<LoadResult>(child);
+    child.send(request);
+    const result = await reply;
+    const after = cpuSeconds(pid);
+    if (!result.ok) throw new Error(`bench: ${result.error}`);
+    const spent = before === undefined || after === undefined ? Number.NaN : after - before;
+    return {
+      rate: result.requests / result.seconds,
+      cpu: spent / result.requests,
+      busy: spent / result.seconds,
+    };
+  };
   const close = async (): Promise<void> => {
-    worker.postMessage('close');
-    await new Promise((resolve) => worker.once('exit', resolve));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.send('close');
+    await exited;
   };
   return { load, close };
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1] ?? Number.NaN;
+};
+
 export const proxy: Group = async (context) => {
   const { origin, quick } = context;
-  const ms = quick ? 400 : 2000;
-  const rounds = quick ? 1 : 3;
-  const cached = await createProxy({ upstream: origin.url, storage: new MemoryStorage() });
-  const ceiling = await startCeiling();
-  const executable = findNginx();
-  const nginx = executable === undefined ? undefined : await startNginx(executable, origin.url);
-  const worker = startLoad();
+  const ms = quick ? 400 : 1500;
+  const rounds = quick ? 1 : 5;
+  const profile = process.env.BENCH_PROXY_CPU_PROF;
+  const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
   const targets: Target[] = [
-    { name: HTTPCACHE, origin: cached.url, prefix: '/proxy', marker: ['cache-status', 'hit'] },
-    { name: CEILING, origin: ceiling.url, prefix: '/ceiling', marker: undefined },
+    await startServer(
+      HTTPCACHE,
+      '/proxy',
+      ['proxy', origin.url],
+      ['cache-status', 'hit'],
+      profiling,
+    ),
+    await startServer(CEILING, '/ceiling', ['ceiling'], undefined),
   ];
-  if (nginx !== undefined) {
-    targets.push({ name: NGINX, origin: nginx.url, prefix: '/nginx', marker: ['x-cache', 'hit'] });
+  const executable = findExecutable('nginx');
+  if (executable !== undefined) {
+    const nginx = await startNginx(executable, origin.url, SERVER_CPU);
+    targets.push({
+      name: NGINX,
+      url: nginx.url,
+      prefix: '/nginx',
+      marker: ['x-cache', 'hit'],
+      pid: nginx.worker,
+      close: nginx.close,
+    });
   }
-  /** Responses per second of each target, for each size, one per round. */
-  const rps = new Map<string, number[]>();
+  const worker = startLoad();
+  /** The samples of each target, for each size, one per round. */
+  const samples = new Map<string, Sample[]>();
   const started = performance.now();
   try {
     for (const size of SIZES) {
       const run = (target: Target, warm = false) =>
-        worker.load({
-          origin: target.origin,
-          path: `${target.prefix}/${size}`,
-          concurrency: CONCURRENCY,
-          ms: warm ? Math.round(ms / 2) : ms,
-          size,
-          // The first requests of a warm-up are misses that store.
-          marker: warm ? undefined : target.marker,
-        });
+        worker.load(
+          {
+            origin: target.url,
+            path: `${target.prefix}/${size}`,
+            concurrency: CONCURRENCY,
+            ms: warm ? Math.round(ms / 2) : ms,
+            size,
+            // The first requests of a warm-up are misses that store.
+            marker: warm ? undefined : target.marker,
+          },
+          target.pid(),
+        );
       // Warm up (connections, JIT, the caches: the first requests are misses that store).
       for (const target of targets) await run(target, true);
       const cachedPaths = targets
@@ -111,65 +164,91 @@ export const proxy: Group = async (context) => {
         for (let k = 0; k < targets.length; k++) {
           const target = targets[(k + round) % targets.length] as Target;
           const key = `${target.name} ${size}`;
-          rps.set(key, [...(rps.get(key) ?? []), await run(target)]);
+          samples.set(key, [...(samples.get(key) ?? []), await run(target)]);
         }
       }
       unchanged();
     }
   } finally {
     await worker.close();
-    await cached.close();
-    await new Promise((resolve) => ceiling.server.close(resolve));
-    ceiling.server.closeAllConnections();
-    await nginx?.close();
+    for (const target of targets) await target.close();
   }
   const seconds = (performance.now() - started) / 1000;
   const label = (size: number) => (size === 1024 ? '1 KiB' : `${size / 1024} KiB`);
-  const median = (values: readonly number[]) => {
+  const of = (name: string, size: number) => samples.get(`${name} ${size}`) ?? [];
+  /** The median of a value over the rounds, with half the spread between its extremes. */
+  const spread = (values: readonly number[], digits: number): string => {
     const sorted = [...values].sort((a, b) => a - b);
-    return sorted[(sorted.length - 1) >> 1] ?? Number.NaN;
+    const half = ((sorted.at(-1) ?? Number.NaN) - (sorted[0] ?? Number.NaN)) / 2;
+    return `${median(values).toFixed(digits)} ±${half.toFixed(digits)}`;
   };
   console.log(
-    `\n== proxy: hits/s with ${CONCURRENCY} keep-alive clients (load generator in a worker thread), ${rounds} rounds of ${ms} ms, ${seconds.toFixed(0)} s\n`,
+    `\n== proxy: hits with ${CONCURRENCY} keep-alive clients, ${rounds} rounds of ${ms} ms, ${seconds.toFixed(0)} s; ${pinned ? `load generator on CPU ${LOAD_CPU}, servers on CPU ${SERVER_CPU}` : 'processes not pinned to cores (no taskset): numbers swing more'}\n`,
   );
-  if (nginx === undefined) console.log('nginx is not installed: its rows are skipped.\n');
+  if (executable === undefined) console.log('nginx is not installed: its rows are skipped.\n');
   console.log(
     table([
-      ['server', ...SIZES.map((size) => `${label(size)} hits/s`)],
-      ...targets.map((t) => [
-        t.name,
-        ...SIZES.map((size) =>
-          Math.round(median(rps.get(`${t.name} ${size}`) ?? [])).toLocaleString('en-US'),
-        ),
-      ]),
+      ['server', 'size', 'hits/s', 'CPU µs/hit', 'server busy'],
+      ...SIZES.flatMap((size) =>
+        targets.map((t) => [
+          t.name,
+          label(size),
+          Math.round(median(of(t.name, size).map((s) => s.rate))).toLocaleString('en-US'),
+          spread(
+            of(t.name, size).map((s) => s.cpu * 1e6),
+            1,
+          ),
+          `${(median(of(t.name, size).map((s) => s.busy)) * 100).toFixed(0)}%`,
+        ]),
+      ),
     ]),
   );
-  /** Time per response of `a` over `b`'s (their rates inverted), the median over the rounds. */
-  const ratio = (a: string, b: string, size: number): number => {
-    const mine = rps.get(`${a} ${size}`) ?? [];
-    const theirs = rps.get(`${b} ${size}`) ?? [];
-    return median(mine.map((rate, round) => (theirs[round] ?? Number.NaN) / rate));
+  /** Per round, `a`'s value over `b`'s (time per hit: rates inverted). */
+  const perRound = (a: string, b: string, size: number, pick: (s: Sample) => number) => {
+    const theirs = of(b, size);
+    return of(a, size).map((mine, round) => {
+      const other = theirs[round];
+      return other === undefined ? Number.NaN : pick(mine) / pick(other);
+    });
   };
+  const timeRatios = (a: string, b: string, size: number) =>
+    perRound(a, b, size, (s) => 1 / s.rate);
+  const cpuRatios = (a: string, b: string, size: number) => perRound(a, b, size, (s) => s.cpu);
   const rows: Figure[] = [];
+  const ratioLines: string[][] = [
+    ['ratio (median ± half range over rounds)', 'time per hit', 'CPU per hit'],
+  ];
   for (const size of SIZES) {
     rows.push({
       label: `proxy ${label(size)} hit: httpcache / node:http ceiling`,
-      value: ratio(HTTPCACHE, CEILING, size),
+      value: median(timeRatios(HTTPCACHE, CEILING, size)),
       target: TARGET,
       explain:
         'a proxy hit takes more than 1.3x the time of a bare node:http response: the engine work of each hit (request fields, key, lookup, freshness, Age, Cache-Status) shares one event loop with the writes',
     });
-    if (nginx !== undefined) {
+    ratioLines.push([
+      `${label(size)}: httpcache / ceiling`,
+      spread(timeRatios(HTTPCACHE, CEILING, size), 2),
+      spread(cpuRatios(HTTPCACHE, CEILING, size), 2),
+    ]);
+    if (executable !== undefined) {
       rows.push({
         label: `proxy ${label(size)} hit: httpcache / nginx proxy_cache`,
-        value: ratio(HTTPCACHE, NGINX, size),
+        value: median(timeRatios(HTTPCACHE, NGINX, size)),
       });
+      ratioLines.push([
+        `${label(size)}: httpcache / nginx`,
+        spread(timeRatios(HTTPCACHE, NGINX, size), 2),
+        spread(cpuRatios(HTTPCACHE, NGINX, size), 2),
+      ]);
     }
   }
   expect(
     rows.every((row) => Number.isFinite(row.value)),
     'every proxy target was measured',
   );
+  console.log();
+  console.log(table(ratioLines));
   console.log();
   console.log(figureTable(rows));
   return rows;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isToken, parseDeltaSeconds } from './header-values.ts';
+import { isToken, parseDeltaSeconds, scanList } from './header-values.ts';
 
 /**
  * The directives of a `Cache-Control` field value that this library understands, request and
@@ -62,9 +62,13 @@ type FieldState = true | Set<string> | undefined;
 const HTAB = 0x09;
 const SP = 0x20;
 const DQUOTE = 0x22;
-const COMMA = 0x2c;
 const EQUALS = 0x3d;
-const BACKSLASH = 0x5c;
+
+/** RFC 9110 §5.6.3: OWS (SP and HTAB) at either end. */
+const OWS_AROUND = /^[ \t]+|[ \t]+$/g;
+
+/** RFC 9110 §5.6.4: a quoted-string, its content captured, escapes kept. */
+const QUOTED_STRING = /^"((?:[^"\\]|\\[\s\S])*)"$/;
 
 /** Length of the longest directive name understood, `stale-while-revalidate`. */
 const MAX_NAME_LENGTH = 22;
@@ -82,26 +86,11 @@ function isOws(c: number): boolean {
  *   quoted-string, or anything but OWS after the closing quote.
  */
 function readArgument(value: string, eq: number, end: number): string | undefined {
-  let a = eq + 1;
-  let b = end;
-  while (a < b && isOws(value.charCodeAt(a))) a++;
-  while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+  const arg = value.slice(eq + 1, end).replace(OWS_AROUND, '');
   // RFC 9111 §5.2: arguments in token form are taken as they are.
-  if (a === b || value.charCodeAt(a) !== DQUOTE) return value.slice(a, b);
+  if (!arg.startsWith('"')) return arg;
   // RFC 9110 §5.6.4: quoted-string, where "\" escapes the next character.
-  let out = '';
-  let run = a + 1;
-  for (let j = run; j < b; j++) {
-    const c = value.charCodeAt(j);
-    if (c === BACKSLASH) {
-      out += value.slice(run, j);
-      run = j + 1;
-      j++;
-    } else if (c === DQUOTE) {
-      return j + 1 === b ? out + value.slice(run, j) : undefined;
-    }
-  }
-  return undefined;
+  return QUOTED_STRING.exec(arg)?.[1]?.replace(/\\([\s\S])/g, '$1');
 }
 
 /**
@@ -112,16 +101,13 @@ function deltaArgument(value: string, eq: number, end: number): number {
   // RFC 9111 §4.2.1: invalid freshness information (here a missing argument) means stale.
   if (eq < 0) return 0;
   let a = eq + 1;
-  let b = end;
-  while (a < b && isOws(value.charCodeAt(a))) a++;
-  while (b > a && isOws(value.charCodeAt(b - 1))) b--;
-  if (a < b && value.charCodeAt(a) === DQUOTE) {
-    // RFC 9111 §5.2: recipients accept the quoted-string form too.
-    const arg = readArgument(value, eq, end);
-    return arg === undefined ? 0 : (parseDeltaSeconds(arg) ?? 0);
-  }
-  // RFC 9111 §4.2.1: an invalid delta-seconds (negative, decimal, empty) means stale: 0.
-  return parseDeltaSeconds(value, a, b) ?? 0;
+  while (a < end && isOws(value.charCodeAt(a))) a++;
+  // RFC 9111 §4.2.1: an invalid delta-seconds (negative, decimal, empty) means stale: 0. The
+  // token form is read in place, without allocating.
+  if (value.charCodeAt(a) !== DQUOTE) return parseDeltaSeconds(value, a, end) ?? 0;
+  // RFC 9111 §5.2: recipients accept the quoted-string form too.
+  const arg = readArgument(value, eq, end);
+  return arg === undefined ? 0 : (parseDeltaSeconds(arg) ?? 0);
 }
 
 /** Keeps the smaller of the stored and the new value: duplicated directives, most restrictive. */
@@ -143,25 +129,16 @@ function addFields(prev: FieldState, value: string, eq: number, end: number): Fi
   if (arg === undefined) return true;
   let fields = prev;
   let named = false;
-  const len = arg.length;
-  let i = 0;
-  while (i < len) {
-    let start = i;
-    while (start < len && isOws(arg.charCodeAt(start))) start++;
-    let j = start;
-    while (j < len && arg.charCodeAt(j) !== COMMA) j++;
-    let stop = j;
-    while (stop > start && isOws(arg.charCodeAt(stop - 1))) stop--;
+  for (const member of arg.split(',')) {
+    const name = member.replace(OWS_AROUND, '');
     // RFC 9111 §5.2.2.4, §5.2.2.7: the argument is a list of field names (tokens); members
     // that are not field names name no field and are dropped.
-    if (isToken(arg, start, stop)) {
+    if (isToken(name)) {
       // RFC 9110 §5.1: field names are case-insensitive.
-      const name = arg.slice(start, stop).toLowerCase();
-      if (fields === undefined) fields = new Set();
-      fields.add(name);
+      fields ??= new Set();
+      fields.add(name.toLowerCase());
       named = true;
     }
-    i = j + 1;
   }
   // An empty or degenerate argument (`private=`, `private=""`, `private=","`) is unqualified.
   return named && fields !== undefined ? fields : true;
@@ -190,39 +167,15 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
   if (!value) return cc;
   let noCache: FieldState;
   let priv: FieldState;
-  const len = value.length;
-  let i = 0;
-  while (i < len) {
-    let c = value.charCodeAt(i);
-    // RFC 9110 §5.6.1.2: skip OWS and empty list members.
-    if (c === COMMA || isOws(c)) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let eq = -1;
-    // RFC 9111 §5.2: directives are comma-separated; commas inside quoted-strings do not split.
-    while (i < len) {
-      c = value.charCodeAt(i);
-      if (c === COMMA) break;
-      if (c === DQUOTE) {
-        // RFC 9110 §5.6.4: skip the quoted-string, honouring "\" escapes; unbalanced runs to the end.
-        for (i++; i < len; i++) {
-          c = value.charCodeAt(i);
-          if (c === BACKSLASH) i++;
-          else if (c === DQUOTE) break;
-        }
-      } else if (c === EQUALS && eq < 0) {
-        eq = i;
-      }
-      i++;
-    }
-    const end = Math.min(i, len);
-    i = end + 1;
+  // RFC 9111 §5.2: directives are comma-separated; commas inside quoted-strings do not split.
+  scanList(value, (start, end) => {
+    let eq = start;
+    while (eq < end && value.charCodeAt(eq) !== EQUALS) eq++;
+    if (eq === end) eq = -1;
     let nameEnd = eq < 0 ? end : eq;
     while (nameEnd > start && isOws(value.charCodeAt(nameEnd - 1))) nameEnd--;
     // Longer names are unknown: skip them without allocating.
-    if (nameEnd - start > MAX_NAME_LENGTH) continue;
+    if (nameEnd - start > MAX_NAME_LENGTH) return;
     // RFC 9111 §5.2: directive names are case-insensitive.
     switch (value.slice(start, nameEnd).toLowerCase()) {
       case 'max-age':
@@ -292,7 +245,7 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
       default:
       // RFC 9111 §5.2.3: unknown directives are ignored.
     }
-  }
+  });
   if (noCache !== undefined) cc.noCache = noCache === true ? true : [...noCache];
   if (priv !== undefined) cc.private = priv === true ? true : [...priv];
   return cc;

@@ -3,8 +3,8 @@ import { parseAge } from './header-values.ts';
 import { getHeader } from './headers.ts';
 import { parseHttpDate } from './http-date.ts';
 import { HEURISTICALLY_CACHEABLE } from './status-codes.ts';
-import { responseDirectives } from './targeted.ts';
-import type { HeuristicOptions, PolicyOptions, StoredResponse } from './types.ts';
+import { type ResponseDirectives, responseDirectives } from './targeted.ts';
+import type { HeaderPairs, HeuristicOptions, PolicyOptions, StoredResponse } from './types.ts';
 
 /**
  * Freshness lifetime and age of a stored response: RFC 9111 §4.2.
@@ -38,16 +38,71 @@ export interface AssignedLifetimes {
   readonly maxAge?: number | undefined;
 }
 
+/**
+ * What freshness reads of a list of stored header fields, parsed at its first use. Stored fields
+ * are never changed, only replaced (a freshening stores a new list), so each use of one stored
+ * version of an entry, every hit on it, shares one parse.
+ */
+interface ParsedFields {
+  /** Date fields by name (`undefined`: absent or invalid). */
+  readonly dates: Map<string, number | undefined>;
+  /** The `Age` field's value (`null`: absent or invalid). */
+  age?: number | null;
+  /** The directives, for the target fields they were found with. */
+  directives?: { readonly targets: readonly string[]; readonly value: ResponseDirectives };
+}
+
+const parsedFields = new WeakMap<HeaderPairs, ParsedFields>();
+
+function parsed(headers: HeaderPairs): ParsedFields {
+  let fields = parsedFields.get(headers);
+  if (fields === undefined) {
+    fields = { dates: new Map() };
+    parsedFields.set(headers, fields);
+  }
+  return fields;
+}
+
+/** The date in stored field `name` (lower-case): absent or invalid is `undefined`. */
+export function storedDate(headers: HeaderPairs, name: string): number | undefined {
+  const { dates } = parsed(headers);
+  if (dates.has(name)) return dates.get(name);
+  const date = parseHttpDate(getHeader(headers, name));
+  dates.set(name, date);
+  return date;
+}
+
+/** The stored `Age` field's value, parsed once per list of fields. */
+function storedAge(headers: HeaderPairs): number | null {
+  const fields = parsed(headers);
+  if (fields.age === undefined) fields.age = parseAge(getHeader(headers, 'age')) ?? null;
+  return fields.age;
+}
+
+/** {@link responseDirectives} of stored fields, parsed once per list of fields. */
+function storedDirectives(
+  headers: HeaderPairs,
+  targetFields: readonly string[],
+): ResponseDirectives {
+  const fields = parsed(headers);
+  if (fields.directives?.targets !== targetFields) {
+    fields.directives = { targets: targetFields, value: responseDirectives(headers, targetFields) };
+  }
+  return fields.directives.value;
+}
+
+const NO_TARGETS: readonly string[] = [];
+
 /** Computes {@link Freshness} of `stored` at time `now`. */
 export function freshness(
   stored: StoredResponse,
   now: number,
   shared: boolean,
   heuristics: HeuristicOptions | false,
-  targetFields: readonly string[] = [],
+  targetFields: readonly string[] = NO_TARGETS,
   assigned: AssignedLifetimes = {},
 ): Freshness {
-  const { cc, targeted } = responseDirectives(stored.headers, targetFields);
+  const { cc, targeted } = storedDirectives(stored.headers, targetFields);
   const age = currentAge(stored, now);
   const maxAge = assigned.maxAge ?? stored.maxAge;
   if (maxAge !== undefined) {
@@ -110,7 +165,7 @@ export function explicitLifetime(
   if (expires === null) return undefined;
   // RFC 9111 §5.3: "A cache recipient MUST interpret invalid date formats, especially the value
   // "0", as representing a time in the past (i.e., "already expired")."
-  const expiresAt = parseHttpDate(expires);
+  const expiresAt = storedDate(stored.headers, 'expires');
   if (expiresAt === undefined) return 0;
   return Math.max(0, (expiresAt - dateOf(stored)) / 1000);
 }
@@ -127,7 +182,7 @@ export function heuristicLifetime(
 ): number {
   if (heuristics === false) return 0;
   if (!HEURISTICALLY_CACHEABLE.has(stored.status) && cc.public !== true) return 0;
-  const lastModified = parseHttpDate(getHeader(stored.headers, 'last-modified'));
+  const lastModified = storedDate(stored.headers, 'last-modified');
   if (lastModified === undefined) return 0;
   const sinceModified = (dateOf(stored) - lastModified) / 1000;
   if (sinceModified <= 0) return 0;
@@ -169,7 +224,7 @@ export function currentAge(stored: StoredResponse, now: number): number {
   const apparentAge = Math.max(0, stored.responseTime - date) / 1000;
   const responseDelay = Math.max(0, stored.responseTime - stored.requestTime) / 1000;
   // RFC 9111 §5.1: an invalid Age is ignored (treated as absent), never a reason to drop the response.
-  const ageValue = parseAge(getHeader(stored.headers, 'age')) ?? 0;
+  const ageValue = storedAge(stored.headers) ?? 0;
   const correctedInitialAge = Math.max(apparentAge, ageValue + responseDelay);
   const residentTime = Math.max(0, now - stored.responseTime) / 1000;
   return correctedInitialAge + residentTime;
@@ -180,5 +235,5 @@ export function currentAge(stored: StoredResponse, now: number): number {
  * invalid.
  */
 export function dateOf(stored: Pick<StoredResponse, 'headers' | 'responseTime'>): number {
-  return parseHttpDate(getHeader(stored.headers, 'date')) ?? stored.responseTime;
+  return storedDate(stored.headers, 'date') ?? stored.responseTime;
 }

@@ -19,21 +19,11 @@ const BACKSLASH = 0x5c;
 /** The value RFC 9111 §1.2.2 substitutes for a delta-seconds value too large to represent. */
 const MAX_DELTA_SECONDS = 2147483648;
 
-/** A list switches from linear de-duplication to a `Set` past this many members. */
-const LINEAR_DEDUP_LIMIT = 8;
-
 /** Shared result for absent or empty lists; frozen so no caller can mutate it. */
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/** `tchar` lookup for code points below 128 (RFC 9110 §5.6.2). */
-const TCHAR = /* @__PURE__ */ (() => {
-  const table = new Uint8Array(128);
-  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
-  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1;
-  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
-  for (const ch of "!#$%&'*+-.^_`|~") table[ch.charCodeAt(0)] = 1;
-  return table;
-})();
+/** RFC 9110 §5.6.2: a run of `tchar` at the sticky index. */
+const TCHARS = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
 
 /** RFC 9110 §5.6.3: OWS is any run of SP and HTAB. */
 function isOws(c: number): boolean {
@@ -74,7 +64,10 @@ function skipQuoted(value: string, i: number): number {
  * `visit` with the bounds of each non-empty member, OWS trimmed. Commas inside quoted strings do
  * not split; an unbalanced quote runs to the end. Stops early when `visit` returns `true`.
  */
-function scanList(value: string, visit: (start: number, end: number) => boolean | undefined): void {
+export function scanList(
+  value: string,
+  visit: (start: number, end: number) => boolean | undefined,
+): void {
   const len = value.length;
   let i = 0;
   while (i < len) {
@@ -94,17 +87,6 @@ function scanList(value: string, visit: (start: number, end: number) => boolean 
   }
 }
 
-/** Case-insensitive ASCII comparison of `value[start, end)` with an all-lower-case `lower`. */
-function equalsLower(value: string, start: number, end: number, lower: string): boolean {
-  if (end - start !== lower.length) return false;
-  for (let k = 0; k < lower.length; k++) {
-    let c = value.charCodeAt(start + k);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== lower.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
 /**
  * Whether `value[start, end)` is a non-empty `token` (RFC 9110 §5.6.2), the syntax of field
  * names and directive names.
@@ -115,11 +97,9 @@ function equalsLower(value: string, start: number, end: number, lower: string): 
  */
 export function isToken(value: string, start = 0, end: number = value.length): boolean {
   if (start >= end) return false;
-  for (let i = start; i < end; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] !== 1) return false;
-  }
-  return true;
+  TCHARS.lastIndex = start;
+  // The run may go on past `end`: every character before `end` is then a tchar too.
+  return TCHARS.test(value) && TCHARS.lastIndex >= end;
 }
 
 /**
@@ -204,33 +184,17 @@ export function parseAge(value: string | null | undefined): number | undefined {
 export function parseVary(value: string | null | undefined): '*' | readonly string[] {
   if (!value) return EMPTY;
   let star = false;
-  let names: string[] | undefined;
-  let seen: Set<string> | undefined;
+  const names = new Set<string>();
   scanList(value, (start, end) => {
     // RFC 9111 §4.1: a Vary member "*" always fails to match.
-    if (end - start === 1 && value.charCodeAt(start) === STAR) {
-      star = true;
-      return true;
-    }
-    // RFC 9110 §12.5.5: Vary = #( "*" / field-name ); field-name = token.
-    if (!isToken(value, start, end)) return undefined;
-    // RFC 9110 §5.1: field names are case-insensitive.
-    const name = value.slice(start, end).toLowerCase();
-    if (names === undefined) {
-      names = [name];
-    } else if (seen !== undefined) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        names.push(name);
-      }
-    } else if (!names.includes(name)) {
-      names.push(name);
-      if (names.length > LINEAR_DEDUP_LIMIT) seen = new Set(names);
-    }
-    return undefined;
+    star = end - start === 1 && value.charCodeAt(start) === STAR;
+    // RFC 9110 §12.5.5: Vary = #( "*" / field-name ); field-name = token. §5.1: field names are
+    // case-insensitive.
+    if (isToken(value, start, end)) names.add(value.slice(start, end).toLowerCase());
+    return star;
   });
   if (star) return '*';
-  return names ?? EMPTY;
+  return names.size === 0 ? EMPTY : [...names];
 }
 
 /**
@@ -247,7 +211,7 @@ export function hasPragmaNoCache(value: string | null | undefined): boolean {
   let found = false;
   scanList(value, (start, end) => {
     // RFC 9111 §5.4: Pragma = 1#pragma-directive; pragma-directive = "no-cache" / extension-pragma.
-    found = equalsLower(value, start, end, 'no-cache');
+    found = end - start === 8 && value.slice(start, end).toLowerCase() === 'no-cache';
     return found;
   });
   return found;

@@ -27,19 +27,13 @@ const date = (format: string): RegExp => new RegExp(`^[ \\t]*${format}[ \\t]*$`,
 /** RFC 9110 §5.6.7 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT` (day, month, year, time). */
 const IMF_FIXDATE = /* @__PURE__ */ date(`${DAY}, (\\d\\d) ${MONTH} (\\d{4}) ${TIME} gmt`);
 /** RFC 9110 §5.6.7 rfc850-date: `Sunday, 06-Nov-94 08:49:37 GMT`, with day-name-l. */
-const DAY_L = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const DAY_L = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
 const RFC850_DATE = /* @__PURE__ */ date(`${DAY_L}, (\\d\\d)-${MONTH}-(\\d\\d) ${TIME} gmt`);
 /**
  * RFC 9110 §5.6.7 asctime-date: `Sun Nov  6 08:49:37 1994`; date3 = month SP ( 2DIGIT / ( SP
  * DIGIT ) ).
  */
 const ASCTIME_DATE = /* @__PURE__ */ date(`${DAY} ${MONTH} ( \\d|\\d\\d) ${TIME} (\\d{4})`);
-
-/** Days in a 1-based month of the proleptic Gregorian calendar. */
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /**
  * Checks the ranges of a date's fields (RFC 9110 §5.6.7) and converts them to milliseconds since
@@ -55,15 +49,16 @@ function toEpochMs(
   minute: number,
   second: number,
 ): number | undefined {
-  const month = MONTHS.indexOf(name.toLowerCase()) / 3 + 1;
-  if (day < 1 || day > daysInMonth(year, month)) return undefined;
+  const month = MONTHS.indexOf(name.toLowerCase()) / 3;
   // RFC 9110 §5.6.7: time-of-day 00:00:00 - 23:59:60 (leap second).
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   // Date.UTC maps years 0-99 to 1900-1999: compute those 400 years later and shift back.
-  if (year < 100) {
-    return Date.UTC(year + 400, month - 1, day, hour, minute, second) - MS_PER_400_YEARS;
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  const shift = year < 100 ? 400 : 0;
+  const midnight = Date.UTC(year + shift, month, day);
+  // A day past its month's end rolls over into the next month: no such date.
+  if (day < 1 || new Date(midnight).getUTCDate() !== day) return undefined;
+  const time = ((hour * 60 + minute) * 60 + second) * 1000;
+  return midnight + time - (shift && MS_PER_400_YEARS);
 }
 
 /**

@@ -118,7 +118,7 @@ function weightedForm(value: string, ordered: boolean): string {
   // Array sorting is stable: with `ordered`, members of equal weight keep the request's order.
   members.sort(
     (a, b) =>
-      b.weight - a.weight || (ordered ? 0 : a.member < b.member ? -1 : a.member > b.member ? 1 : 0),
+      byWeight(a, b) || (ordered ? 0 : a.member < b.member ? -1 : a.member > b.member ? 1 : 0),
   );
   return members.map((m) => (m.weight === 1 ? m.member : `${m.member};q=${m.weight}`)).join(',');
 }
@@ -143,15 +143,18 @@ export function normalizeWith(normalizer: VaryNormalizer, value: string): string
  */
 export function firstChoiceIs(acceptLanguage: string, contentLanguage: string): boolean {
   const languages = splitList(contentLanguage.toLowerCase());
-  const members = weightedMembers(acceptLanguage.toLowerCase());
-  if (languages.length !== 1 || members === undefined) return false;
-  let top: Weighted | undefined;
-  let tied = false;
-  for (const m of members) {
-    if (top === undefined || m.weight > top.weight) {
-      top = m;
-      tied = false;
-    } else if (m.weight === top.weight) tied = true;
-  }
-  return top !== undefined && !tied && top.weight > 0 && top.member === languages[0];
+  // Array sorting is stable; a tie for the first place leaves the same weight second.
+  const [top, next] = weightedMembers(acceptLanguage.toLowerCase())?.sort(byWeight) ?? [];
+  return (
+    languages.length === 1 &&
+    top !== undefined &&
+    top.weight > 0 &&
+    next?.weight !== top.weight &&
+    top.member === languages[0]
+  );
+}
+
+/** Heaviest first. */
+function byWeight(a: Weighted, b: Weighted): number {
+  return b.weight - a.weight;
 }

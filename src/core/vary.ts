@@ -29,8 +29,32 @@ export function normalizeFieldValue(
   normalizers: VaryNormalizers = DEFAULT_VARY_NORMALIZERS,
 ): string | null {
   if (value === null) return null;
-  return normalizeWith(normalizerOf(name, normalizers), value);
+  const normalizer = normalizerOf(name, normalizers);
+  if (typeof normalizer === 'function' || value.length > RECENT_LENGTH) {
+    return normalizeWith(normalizer, value);
+  }
+  let recent = recentForms.get(normalizer);
+  if (recent === undefined) {
+    recent = new Map();
+    recentForms.set(normalizer, recent);
+  }
+  let form = recent.get(value);
+  if (form === undefined) {
+    form = normalizeWith(normalizer, value);
+    if (recent.size >= RECENT_FORMS) recent.clear();
+    recent.set(value, form);
+  }
+  return form;
 }
+
+/**
+ * Forms of recent values by built-in normaliser: clients repeat a few values (each sends the same
+ * `Accept-Encoding` every time), so a value is normalised once, not on every lookup. Up to
+ * {@link RECENT_FORMS} values each of at most {@link RECENT_LENGTH} characters.
+ */
+const recentForms = new Map<string, Map<string, string>>();
+const RECENT_FORMS = 256;
+const RECENT_LENGTH = 256;
 
 /**
  * The request's normalised values of the fields a response's `Vary` names, to be stored with the

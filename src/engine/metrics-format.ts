@@ -17,7 +17,7 @@ export interface HistogramData {
 }
 
 /**
- * The numbers of one cache, by metric name, then by label set (rendered, e.g.
+ * The numbers of one cache, by metric name (without the `httpcache_` prefix), then by label set (rendered, e.g.
  * `reason="stale"`; empty for none). Plain data: it crosses process boundaries as JSON.
  */
 export interface MetricsSnapshot {
@@ -25,77 +25,53 @@ export interface MetricsSnapshot {
   readonly histograms: Record<string, Record<string, HistogramData>>;
 }
 
-/** A metric's type, help text, and whether it has labels (one without shows 0 before its first event). */
-interface Family {
-  readonly type: 'counter' | 'histogram';
-  readonly help: string;
-  readonly labelled?: true;
-}
-
-/** Every metric, in the order they are written. */
-export const METRIC_FAMILIES: Readonly<Record<string, Family>> = {
-  httpcache_requests_total: {
-    type: 'counter',
-    help: 'Requests answered, by result: hit, stale, miss, revalidated, collapsed or error.',
-    labelled: true,
-  },
-  httpcache_hits_total: {
-    type: 'counter',
-    help: 'Responses served from storage (fresh or stale).',
-  },
-  httpcache_misses_total: {
-    type: 'counter',
-    help: 'Requests that went to the origin, by reason (the Cache-Status fwd value).',
-    labelled: true,
-  },
-  httpcache_stale_served_total: {
-    type: 'counter',
-    help: 'Stale responses served: as hits (stale-hit) or for a failed origin (stale-if-error).',
-    labelled: true,
-  },
-  httpcache_revalidations_total: {
-    type: 'counter',
-    help: 'Revalidations of stored responses, by outcome: not-modified, modified or failed.',
-    labelled: true,
-  },
-  httpcache_collapsed_total: {
-    type: 'counter',
-    help: "Requests answered with another concurrent request's origin response.",
-  },
-  httpcache_stores_total: { type: 'counter', help: 'Responses stored.' },
-  httpcache_stored_bytes_total: { type: 'counter', help: 'Bytes of the bodies stored.' },
-  httpcache_evictions_total: {
-    type: 'counter',
-    help: 'Entries evicted to stay within a size cap.',
-  },
-  httpcache_invalidations_total: {
-    type: 'counter',
-    help: 'Invalidations of stored responses by unsafe requests.',
-  },
-  httpcache_errors_total: {
-    type: 'counter',
-    help: 'Failures the request survived (error events: storage, background revalidation, filters), by operation.',
-    labelled: true,
-  },
-  httpcache_origin_requests_total: {
-    type: 'counter',
-    help: 'Origin requests, by status class (2xx ... 5xx) or error (no response).',
-    labelled: true,
-  },
-  httpcache_origin_errors_total: {
-    type: 'counter',
-    help: 'Origin requests that failed or were answered with a 5xx status.',
-  },
-  httpcache_origin_duration_seconds: {
-    type: 'histogram',
-    help: 'Time from asking the origin to its response head.',
-  },
-  httpcache_response_duration_seconds: {
-    type: 'histogram',
-    help: 'Time from a request to its response head, by result.',
-    labelled: true,
-  },
-};
+/**
+ * Every metric, in the order they are written: its name without the `httpcache_` prefix, its
+ * help text, and whether it has labels (one without shows 0 before its first event). Names
+ * ending in `_seconds` are histograms, the others counters.
+ */
+export const METRIC_FAMILIES: readonly (readonly [name: string, help: string, labelled?: true])[] =
+  [
+    [
+      'requests_total',
+      'Requests answered, by result: hit, stale, miss, revalidated, collapsed or error.',
+      true,
+    ],
+    ['hits_total', 'Responses served from storage (fresh or stale).'],
+    [
+      'misses_total',
+      'Requests that went to the origin, by reason (the Cache-Status fwd value).',
+      true,
+    ],
+    [
+      'stale_served_total',
+      'Stale responses served: as hits (stale-hit) or for a failed origin (stale-if-error).',
+      true,
+    ],
+    [
+      'revalidations_total',
+      'Revalidations of stored responses, by outcome: not-modified, modified or failed.',
+      true,
+    ],
+    ['collapsed_total', "Requests answered with another concurrent request's origin response."],
+    ['stores_total', 'Responses stored.'],
+    ['stored_bytes_total', 'Bytes of the bodies stored.'],
+    ['evictions_total', 'Entries evicted to stay within a size cap.'],
+    ['invalidations_total', 'Invalidations of stored responses by unsafe requests.'],
+    [
+      'errors_total',
+      'Failures the request survived (error events: storage, background revalidation, filters), by operation.',
+      true,
+    ],
+    [
+      'origin_requests_total',
+      'Origin requests, by status class (2xx ... 5xx) or error (no response).',
+      true,
+    ],
+    ['origin_errors_total', 'Origin requests that failed or were answered with a 5xx status.'],
+    ['origin_duration_seconds', 'Time from asking the origin to its response head.'],
+    ['response_duration_seconds', 'Time from a request to its response head, by result.', true],
+  ];
 
 /** A histogram with no observations. */
 export function emptyHistogram(): HistogramData {
@@ -165,47 +141,33 @@ interface Source {
 }
 
 function render(sources: readonly Source[]): string {
-  const lines: string[] = [];
-  for (const [name, family] of Object.entries(METRIC_FAMILIES)) {
-    lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
+  let text = '';
+  for (const [short, help, labelled] of METRIC_FAMILIES) {
+    const name = `httpcache_${short}`;
+    const histogram = short.endsWith('_seconds');
+    text += `# HELP ${name} ${help}\n# TYPE ${name} ${histogram ? 'histogram' : 'counter'}\n`;
     for (const { prefix, snapshot } of sources) {
-      if (family.type === 'counter') {
-        const samples = withDefault(snapshot.counters[name], family, 0);
-        for (const [labels, value] of Object.entries(samples)) {
-          lines.push(`${name}${braces(join(prefix, labels))} ${value}`);
+      // A metric without labels shows its zero before its first event.
+      const samples: Record<string, number | HistogramData> =
+        (histogram ? snapshot.histograms : snapshot.counters)[short] ??
+        (labelled ? {} : { '': histogram ? emptyHistogram() : 0 });
+      for (const [own, value] of Object.entries(samples)) {
+        const labels = join(prefix, own);
+        if (typeof value === 'number') {
+          text += `${name}${braces(labels)} ${value}\n`;
+          continue;
         }
-      } else {
-        const samples = withDefault(snapshot.histograms[name], family, emptyHistogram());
-        for (const [labels, data] of Object.entries(samples)) {
-          histogram(lines, name, join(prefix, labels), data);
-        }
+        let cumulative = 0;
+        value.counts.forEach((count, i) => {
+          cumulative += count;
+          const le = label('le', String(DURATION_BUCKETS[i] ?? '+Inf'));
+          text += `${name}_bucket${braces(join(labels, le))} ${cumulative}\n`;
+        });
+        text += `${name}_sum${braces(labels)} ${value.sum}\n${name}_count${braces(labels)} ${cumulative}\n`;
       }
     }
   }
-  return `${lines.join('\n')}\n`;
-}
-
-/** A metric without labels shows its zero before its first event. */
-function withDefault<T>(
-  samples: Record<string, T> | undefined,
-  family: Family,
-  zero: T,
-): Record<string, T> {
-  if (samples !== undefined) return samples;
-  return family.labelled === true ? {} : { '': zero };
-}
-
-function histogram(lines: string[], name: string, labels: string, data: HistogramData): void {
-  let cumulative = 0;
-  data.counts.forEach((count, i) => {
-    cumulative += count;
-    const le = label('le', i < DURATION_BUCKETS.length ? String(DURATION_BUCKETS[i]) : '+Inf');
-    lines.push(`${name}_bucket${braces(join(labels, le))} ${cumulative}`);
-  });
-  lines.push(
-    `${name}_sum${braces(labels)} ${data.sum}`,
-    `${name}_count${braces(labels)} ${cumulative}`,
-  );
+  return text;
 }
 
 function join(a: string, b: string): string {

@@ -1,11 +1,5 @@
 import { type Answer, isStoredAnswer } from './answer.ts';
-import type {
-  CacheEventListener,
-  CacheEvents,
-  CacheEventType,
-  Emitter,
-  ResponseResult,
-} from './events.ts';
+import type { CacheEventListener, CacheEventType, Emitter, ResponseResult } from './events.ts';
 import { type CacheMetadata, cacheStatus } from './metadata.ts';
 import {
   DURATION_BUCKETS,
@@ -35,50 +29,47 @@ export class MetricsRecorder {
 
   constructor(source: EventSource) {
     source.on('hit', ({ stale }) => {
-      this.#count('httpcache_hits_total');
-      if (stale) this.#count('httpcache_stale_served_total', 'cause="stale-hit"');
+      this.#count('hits_total');
+      if (stale) this.#count('stale_served_total', 'cause="stale-hit"');
     });
-    source.on('miss', ({ reason }) =>
-      this.#count('httpcache_misses_total', label('reason', reason)),
-    );
+    source.on('miss', ({ reason }) => this.#count('misses_total', label('reason', reason)));
     source.on('store', ({ size }) => {
-      this.#count('httpcache_stores_total');
-      this.#count('httpcache_stored_bytes_total', '', size);
+      this.#count('stores_total');
+      this.#count('stored_bytes_total', '', size);
     });
     source.on('revalidate', ({ status }) =>
-      this.#count('httpcache_revalidations_total', revalidation(status)),
+      this.#count(
+        'revalidations_total',
+        status === 304 ? 'outcome="not-modified"' : 'outcome="modified"',
+      ),
     );
-    source.on('coalesced', () => this.#count('httpcache_collapsed_total'));
-    source.on('evict', () => this.#count('httpcache_evictions_total'));
-    source.on('invalidate', () => this.#count('httpcache_invalidations_total'));
+    source.on('coalesced', () => this.#count('collapsed_total'));
+    source.on('evict', () => this.#count('evictions_total'));
+    source.on('invalidate', () => this.#count('invalidations_total'));
     source.on('stale-if-error', () => {
-      this.#count('httpcache_stale_served_total', 'cause="stale-if-error"');
-      this.#count('httpcache_revalidations_total', 'outcome="failed"');
+      this.#count('stale_served_total', 'cause="stale-if-error"');
+      this.#count('revalidations_total', 'outcome="failed"');
     });
     source.on('error', ({ operation }) => {
-      this.#count('httpcache_errors_total', label('operation', operation));
-      if (operation === 'revalidate') {
-        this.#count('httpcache_revalidations_total', 'outcome="failed"');
-      }
+      this.#count('errors_total', label('operation', operation));
+      if (operation === 'revalidate') this.#count('revalidations_total', 'outcome="failed"');
     });
-    source.on('origin', (event) => this.#origin(event));
+    source.on('origin', ({ status, duration }) => {
+      const outcome = status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
+      this.#count('origin_requests_total', label('status', outcome));
+      if (status === undefined || status >= 500) this.#count('origin_errors_total');
+      this.#observe('origin_duration_seconds', '', duration);
+    });
     source.on('response', ({ result, duration }) => {
       const labels = label('result', result);
-      this.#count('httpcache_requests_total', labels);
-      this.#observe('httpcache_response_duration_seconds', labels, duration);
+      this.#count('requests_total', labels);
+      this.#observe('response_duration_seconds', labels, duration);
     });
   }
 
   /** A copy of the numbers so far. */
   snapshot(): MetricsSnapshot {
     return structuredClone(this.#snapshot);
-  }
-
-  #origin({ status, duration }: CacheEvents['origin']): void {
-    const outcome = status === undefined ? 'error' : `${Math.floor(status / 100)}xx`;
-    this.#count('httpcache_origin_requests_total', label('status', outcome));
-    if (status === undefined || status >= 500) this.#count('httpcache_origin_errors_total');
-    this.#observe('httpcache_origin_duration_seconds', '', duration);
   }
 
   #count(name: string, labels = '', by = 1): void {
@@ -98,39 +89,49 @@ export class MetricsRecorder {
   }
 }
 
-/** The outcome label of a revalidation the origin answered. */
-function revalidation(status: number): string {
-  return status === 304 ? 'outcome="not-modified"' : 'outcome="modified"';
-}
-
 /**
- * Emits the `response` event of a request once `response` settles: how the cache answered (read
- * from the response's metadata) and how long it took since `started` (`performance.now()`).
- * Returns `response` itself, so the caller waits no longer for it.
+ * Emits the `response` event of a request once `response` settles (at once for an answer given
+ * without a promise): how the cache answered (read from the response's metadata) and how long it
+ * took since `started` (`performance.now()`). Returns `response` itself, so the caller waits no
+ * longer for it.
  */
 export function reportResponse<T extends Answer>(
   events: Emitter,
   input: RequestInfo | URL,
   started: number,
   response: Promise<T>,
-): Promise<T> {
-  response.then(
-    (res) => {
-      const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
-      events.emit('response', {
-        key: metadata?.key ?? '',
-        url: urlOf(input),
-        result: resultOf(metadata),
-        status: res.status,
-        duration: performance.now() - started,
-      });
-    },
-    () => {
-      const duration = performance.now() - started;
-      const url = urlOf(input);
-      events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
-    },
-  );
+): Promise<T>;
+export function reportResponse<T extends Answer>(
+  events: Emitter,
+  input: RequestInfo | URL,
+  started: number,
+  response: T | Promise<T>,
+): T | Promise<T>;
+export function reportResponse<T extends Answer>(
+  events: Emitter,
+  input: RequestInfo | URL,
+  started: number,
+  response: T | Promise<T>,
+): T | Promise<T> {
+  const answered = (res: T): void => {
+    const metadata = isStoredAnswer(res) ? res.metadata : cacheStatus(res);
+    events.emit('response', {
+      key: metadata?.key ?? '',
+      url: urlOf(input),
+      result: resultOf(metadata),
+      status: res.status,
+      duration: performance.now() - started,
+    });
+  };
+  if (!(response instanceof Promise)) {
+    answered(response);
+    return response;
+  }
+  response.then(answered, () => {
+    const duration = performance.now() - started;
+    const url = urlOf(input);
+    events.emit('response', { key: '', url, result: 'error', status: undefined, duration });
+  });
   return response;
 }
 

@@ -296,11 +296,12 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
   // The platform's fetch is called with its receiver (browsers throw `Illegal invocation` otherwise).
   const origin = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof origin !== 'function') throw new OptionsError('fetch', 'must be a fetch function');
+  const flag = (name: FlagOption): boolean => bool(name, options[name], false);
   return {
     fetch: origin,
     storage: storageOption(options.storage),
     policy: {
-      shared: bool('shared', options.shared, false),
+      shared: flag('shared'),
       cacheableMethods: new Set(
         list(
           'cacheableMethods',
@@ -325,9 +326,9 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
         options.allowStale === true
           ? Number.POSITIVE_INFINITY
           : seconds('allowStale', options.allowStale || 0),
-      alwaysRevalidate: bool('alwaysRevalidate', options.alwaysRevalidate, false),
-      ignoreRequestNoCache: bool('ignoreRequestNoCache', options.ignoreRequestNoCache, false),
-      storeSetCookie: bool('storeSetCookie', options.storeSetCookie, false),
+      alwaysRevalidate: flag('alwaysRevalidate'),
+      ignoreRequestNoCache: flag('ignoreRequestNoCache'),
+      storeSetCookie: flag('storeSetCookie'),
       varyNormalizers: varyNormalizers(options.varyNormalizers),
       ttl: options.ttl === undefined ? undefined : seconds('ttl', options.ttl),
       targeted: list(
@@ -341,9 +342,9 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
         ? Number.POSITIVE_INFINITY
         : seconds('maxBodySize', options.maxBodySize),
     filter: filterOption(options.filter),
-    bodyKey: bool('bodyKey', options.bodyKey, false),
+    bodyKey: flag('bodyKey'),
     normalizeUrl: urlNormalization(options.normalizeUrl),
-    refreshTtlOnAccess: bool('refreshTtlOnAccess', options.refreshTtlOnAccess, false),
+    refreshTtlOnAccess: flag('refreshTtlOnAccess'),
     storageTimeout: positiveMs('storageTimeout', options.storageTimeout ?? 5000),
     key: fn('key', options.key),
     clock: fn('clock', options.clock) ?? Date.now,
@@ -351,6 +352,15 @@ export function resolveOptions(options: HttpCacheOptions): ResolvedOptions {
     tags: resolveTagOptions(options.tagHeaders, options.stripTagHeaders, options.shared === true),
   };
 }
+
+/** The options that are booleans, `false` by default. */
+type FlagOption =
+  | 'shared'
+  | 'alwaysRevalidate'
+  | 'ignoreRequestNoCache'
+  | 'storeSetCookie'
+  | 'bodyKey'
+  | 'refreshTtlOnAccess';
 
 /** A non-negative number (seconds or bytes). */
 function seconds(option: string, value: number): number {

@@ -38,7 +38,9 @@ import { notModified, serveStored } from './serve.ts';
 
 /**
  * Handles one request through the cache. With `asParts`, a stored response whose body is in
- * memory comes back as its parts (a door writes them in its own shape).
+ * memory comes back as its parts (a door writes them in its own shape), and a request a storage
+ * in the same process answers comes back at once, without a promise. Never throws: a failure is
+ * a rejected promise.
  */
 export function handle(
   engine: Engine,
@@ -52,31 +54,72 @@ export function handle(
   init: CacheRequestInit | undefined,
   closed: boolean,
   asParts: true,
-): Promise<Answer>;
-export async function handle(
+): Answer | Promise<Answer>;
+export function handle(
   engine: Engine,
   input: RequestInfo | URL,
   init: CacheRequestInit | undefined,
   closed: boolean,
   asParts = false,
-): Promise<Answer> {
+): Answer | Promise<Answer> {
+  let answer: Answer | Promise<Answer>;
+  try {
+    answer = start(engine, input, init, closed, asParts);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return asParts || answer instanceof Promise ? answer : Promise.resolve(answer);
+}
+
+/** Reads a request and goes on with it, at once unless its body or credentials need digesting. */
+function start(
+  engine: Engine,
+  input: RequestInfo | URL,
+  init: CacheRequestInit | undefined,
+  closed: boolean,
+  asParts: boolean,
+): Answer | Promise<Answer> {
   if (closed) throw new ClosedError('HttpCache');
   const { options } = engine;
-  let request = describeRequest(input, init);
+  const request = describeRequest(input, init);
   const url = validUrl(request.url);
   // A request fetch itself would reject goes to it untouched, so the caller sees its error.
   if (url === undefined) return options.fetch(input, init);
-  let digest: string | undefined;
   if ((request.controls.bodyKey ?? options.bodyKey) && hasBody(request)) {
-    ({ request, digest } = await digestBody(request));
+    return digestBody(request).then(({ request: read, digest }) =>
+      withHeaders(engine, read, url, digest, asParts),
+    );
   }
-  // Most requests carry no credentials: their fields are read as they are, with no turn to wait.
-  const digested = withCredentialsDigested(request.headers);
-  const head: RequestHead = {
-    method: request.method,
-    url,
-    headers: digested instanceof Promise ? await digested : digested,
-  };
+  return withHeaders(engine, request, url, undefined, asParts);
+}
+
+/** Goes on once the request's credentials (if any) are digested. */
+function withHeaders(
+  engine: Engine,
+  request: IncomingRequest,
+  url: string,
+  digest: string | undefined,
+  asParts: boolean,
+): Answer | Promise<Answer> {
+  const headers = withCredentialsDigested(request.headers);
+  if (headers instanceof Promise) {
+    return headers.then((read) =>
+      lookUp(engine, exchange(engine, request, url, read, digest, asParts)),
+    );
+  }
+  return lookUp(engine, exchange(engine, request, url, headers, digest, asParts));
+}
+
+/** The exchange for a request read whole. */
+function exchange(
+  engine: Engine,
+  request: IncomingRequest,
+  url: string,
+  headers: HeaderReader,
+  digest: string | undefined,
+  asParts: boolean,
+): Exchange {
+  const head: RequestHead = { method: request.method, url, headers };
   const controls: RequestControls = {
     mode: request.mode,
     ttl: request.controls.ttl,
@@ -84,16 +127,21 @@ export async function handle(
     forceStore: request.controls.forceStore,
   };
   const key = engine.keyOf(head, request);
-  const ex: Exchange = {
+  return {
     request,
     head,
     requestCc: requestCacheControl(head),
     key: digest === undefined ? key : `${key} body:${digest}`,
     controls,
-    bodyKeyed: digest !== undefined && options.policy.cacheableMethods.has(request.method),
+    bodyKeyed: digest !== undefined && engine.options.policy.cacheableMethods.has(request.method),
     parts: asParts,
   };
-  const policy = options.policy;
+}
+
+/** Looks a request up in storage, unless it goes straight to the origin. */
+function lookUp(engine: Engine, ex: Exchange): Answer | Promise<Answer> {
+  const { request } = ex;
+  const policy = engine.options.policy;
   if (request.controls.bypass === true || !usesCache(engine, ex)) {
     return forward(engine, ex, passing('bypass'));
   }
@@ -105,21 +153,32 @@ export async function handle(
   if (request.mode === 'reload') return forward(engine, ex, { ...passing('request'), store: true });
   // An in-process storage answers at once: no promise, no turn of the event loop.
   const found = engine.store.lookup(subject(ex));
-  const stored = (found instanceof Promise ? await found : found).filter((v) =>
-    servableBy(v, policy.shared),
-  );
+  return found instanceof Promise
+    ? found.then((entries) => decideOn(engine, ex, entries))
+    : decideOn(engine, ex, found);
+}
+
+/** Lets the policy decide about a request and what is stored for it, and runs the decision. */
+function decideOn(
+  engine: Engine,
+  ex: Exchange,
+  found: readonly EntryMeta[],
+): Answer | Promise<Answer> {
+  const { policy } = engine.options;
   // A stored redirect answers only a request that takes redirects as they come (`manual`):
   // fetch follows one otherwise (or, with `error`, fails), so the origin is asked.
-  const [variants, parts] = splitParts(
-    request.redirect === 'manual' ? stored : stored.filter((v) => !isRedirect(v.status)),
-  );
+  const manual = ex.request.redirect === 'manual';
+  const usable = (v: EntryMeta): boolean =>
+    servableBy(v, policy.shared) && (manual || !isRedirect(v.status));
+  // Most lookups find only usable entries: the list is then used as it is.
+  const [variants, parts] = splitParts(found.every(usable) ? found : found.filter(usable));
   const decision = decide({
-    request: head,
+    request: ex.head,
     requestCc: ex.requestCc,
     variants,
-    controls,
+    controls: ex.controls,
     options: policy,
-    now: options.clock(),
+    now: engine.options.clock(),
   });
   const otherwise = () => act(engine, ex, variants, decision);
   return fromParts(engine, ex, variants, parts, decision, otherwise) ?? otherwise();

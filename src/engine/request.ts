@@ -106,32 +106,18 @@ export function describeRequest(
   init: CacheRequestInit | undefined,
 ): IncomingRequest {
   checkArguments(input, init);
-  let method: string;
-  let url: string;
-  let headers: HeaderReader;
-  let mode: string;
-  let redirect: RequestRedirect;
-  if (typeof input === 'string' || input instanceof URL) {
-    url = typeof input === 'string' ? resolveUrl(input) : input.href;
-    method = init?.method ?? 'GET';
-    headers = init?.headers === undefined ? noHeaders : toHeaders(init.headers);
-    mode = init?.cache ?? 'default';
-    redirect = init?.redirect ?? 'follow';
-  } else {
-    url = input.url;
-    method = init?.method ?? input.method;
-    headers = init?.headers === undefined ? input.headers : toHeaders(init.headers);
-    mode = init?.cache ?? input.cache;
-    redirect = init?.redirect ?? input.redirect;
-  }
+  const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+  const method = init?.method ?? request?.method ?? 'GET';
+  const mode = init?.cache ?? request?.cache ?? 'default';
   // Fetch standard: "normalize" a method: byte-uppercase it when it matches a standard method.
   const upper = method.toUpperCase();
   return {
     method: STANDARD_METHODS.has(upper) ? upper : method,
-    url,
-    headers,
+    url: request?.url ?? (typeof input === 'string' ? resolveUrl(input) : (input as URL).href),
+    headers:
+      init?.headers === undefined ? (request?.headers ?? noHeaders) : toHeaders(init.headers),
     mode: MODES.has(mode) ? (mode as CacheMode) : 'default',
-    redirect,
+    redirect: init?.redirect ?? request?.redirect ?? 'follow',
     controls: requestControls(init?.httpcache),
     input,
     init,

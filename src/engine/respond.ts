@@ -212,7 +212,7 @@ export function relayBody<T extends BodyInit | null>(
 }
 
 /** A field value as `Headers` keeps it: without leading and trailing HTTP whitespace. */
-function trimHttpWhitespace(value: string): string {
+export function trimHttpWhitespace(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
 }
 

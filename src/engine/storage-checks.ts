@@ -15,23 +15,23 @@ import type { EntryMeta, Storage, SyncStorage } from '../storage/types.ts';
  * what the cache calls.
  */
 export function syncOf(storage: Storage & SyncStorage): SyncStorage {
-  const twin = <K extends keyof SyncStorage>(name: K, of: keyof Storage): SyncStorage[K] => {
+  const sync: Record<string, unknown> = {};
+  for (const [name, of] of SYNC_TWINS) {
     const fn = storage[name];
-    return typeof fn === 'function' && ownerOf(storage, name) === ownerOf(storage, of)
-      ? fn
-      : undefined;
-  };
-  const getSync = twin('getSync', 'get');
-  const bodySync = twin('bodySync', 'body');
-  const putBytesSync = twin('putBytesSync', 'put');
-  const updateSync = twin('updateSync', 'update');
-  return {
-    ...(getSync && { getSync }),
-    ...(bodySync && { bodySync }),
-    ...(putBytesSync && { putBytesSync }),
-    ...(updateSync && { updateSync }),
-  };
+    if (typeof fn === 'function' && ownerOf(storage, name) === ownerOf(storage, of))
+      sync[name] = fn;
+  }
+  return sync as SyncStorage;
 }
+
+/** Each synchronous operation, beside its asynchronous counterpart. */
+const SYNC_TWINS: readonly (readonly [keyof SyncStorage, keyof Storage])[] = [
+  ['getSync', 'get'],
+  ['bodySync', 'body'],
+  ['putBytesSync', 'put'],
+  ['updateSync', 'update'],
+  ['touchSync', 'touch'],
+];
 
 /** The object in `value`'s prototype chain that defines `name`. */
 function ownerOf(value: object, name: PropertyKey): object | null {

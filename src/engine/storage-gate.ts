@@ -205,13 +205,25 @@ export class StorageGate {
     }
   }
 
-  /** Records a hit in the background; with `deleteAt`, also moves the entry's expiry. */
+  /**
+   * Records a hit in the background (at once with {@link SyncStorage.touchSync}); with
+   * `deleteAt`, also moves the entry's expiry.
+   */
   touch(subject: Subject, entry: EntryMeta, deleteAt: number | undefined): void {
-    this.track(
-      this.storage
-        .touch(entry, this.#clock())
-        .catch((error: unknown) => this.failed(subject, 'touch', error)),
-    );
+    const { touchSync } = this.#sync;
+    if (touchSync !== undefined) {
+      try {
+        touchSync.call(this.storage, entry, this.#clock());
+      } catch (error) {
+        this.failed(subject, 'touch', error);
+      }
+    } else {
+      this.track(
+        this.storage
+          .touch(entry, this.#clock())
+          .catch((error: unknown) => this.failed(subject, 'touch', error)),
+      );
+    }
     if (deleteAt !== undefined) {
       this.track(
         this.storage

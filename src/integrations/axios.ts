@@ -115,7 +115,8 @@ export function withCache<T extends AxiosInstance>(
   const cache = new HttpCache({ ...options, fetch: throughAdapter });
 
   async function httpcacheAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
-    const axios = await loadAxios();
+    const loading = loadAxios();
+    const axios = loading instanceof Promise ? await loading : loading;
     const adapter = axios.getAdapter(origin ?? axios.defaults.adapter, config);
     const url = absoluteUrl(instance, config);
     const headers = url === undefined ? undefined : headersOf(config);
@@ -137,7 +138,15 @@ export function withCache<T extends AxiosInstance>(
       ...(bodyKeyed(config.httpcache, options) ? bodyMembers(config.data) : {}),
       [CONTEXT]: call,
     };
-    return toAxiosResponse(axios, await cache[ANSWER](url, init), config, call);
+    // A hit from a storage in the same process comes at once, and is answered without a promise.
+    const answer = cache[ANSWER](url, init);
+    const response = toAxiosResponse(
+      axios,
+      answer instanceof Promise ? await answer : answer,
+      config,
+      call,
+    );
+    return response instanceof Promise ? await response : response;
   }
   Object.defineProperty(httpcacheAdapter, CACHED, { value: true });
   instance.defaults.adapter = httpcacheAdapter satisfies AxiosAdapter;

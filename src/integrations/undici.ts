@@ -1,6 +1,6 @@
 import { stringify } from 'node:querystring';
 import type { Dispatcher } from 'undici';
-import { ANSWER, isStoredAnswer } from '../engine/answer.ts';
+import { ANSWER, type Answer, isStoredAnswer } from '../engine/answer.ts';
 import { HttpCache } from '../engine/http-cache.ts';
 import type { HttpCacheOptions } from '../engine/options.ts';
 import type { CacheRequestInit } from '../engine/request.ts';
@@ -121,14 +121,15 @@ export function cacheInterceptor(options: CacheInterceptorOptions = {}): CacheIn
         ...(bodyKeyed(controls, options) ? bodyMembers(opts.body) : {}),
         [CONTEXT]: context,
       };
-      cache[ANSWER](url, init).then(
-        (answer) => {
-          if (!context.sent) discardBody(opts.body);
-          if (isStoredAnswer(answer)) reply.respondStored(answer);
-          else reply.respond(answer);
-        },
-        (error: unknown) => reply.fail(error),
-      );
+      const answer = cache[ANSWER](url, init);
+      const deliver = (settled: Answer): void => {
+        if (!context.sent) discardBody(opts.body);
+        if (isStoredAnswer(settled)) reply.respondStored(settled);
+        else reply.respond(settled);
+      };
+      // A hit from a storage in the same process is written at once, as undici's own cache does.
+      if (answer instanceof Promise) answer.then(deliver, (error: unknown) => reply.fail(error));
+      else deliver(answer);
       return true;
     };
   return Object.assign(interceptor, { cache, close: () => cache.close() });

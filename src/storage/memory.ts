@@ -238,6 +238,10 @@ export class MemoryStorage implements Storage, SyncStorage {
   }
 
   async touch(entry: EntryMeta): Promise<void> {
+    this.touchSync(entry);
+  }
+
+  touchSync(entry: EntryMeta): void {
     const slot = this.#find(entry);
     if (slot === undefined) return;
     slot.meta = { ...slot.meta, hits: slot.meta.hits + 1 };

@@ -5,7 +5,7 @@ import { encodeMeta } from './codec.ts';
 import { count, positive } from './option-checks.ts';
 import { applyPatch } from './patch.ts';
 import type { SqliteContext } from './sqlite/context.ts';
-import { evict, totals } from './sqlite/eviction.ts';
+import { evict, overCap, totals } from './sqlite/eviction.ts';
 import { Hits } from './sqlite/hits.ts';
 import { defaultSqlitePath, milliseconds, type SqliteStorageOptions } from './sqlite/options.ts';
 import { Decoder, endReading, readBody } from './sqlite/reads.ts';
@@ -191,12 +191,16 @@ export class SqliteStorage implements Storage, SyncStorage {
     this.#evictQuietly();
   }
 
-  /** Makes a complete write visible, then keeps the cap. */
+  /** Makes a complete write visible and keeps the cap, in one transaction (one commit to the file). */
   #commit(entry: EntryToStore, write: Write): EntryMeta {
-    const meta = this.#run('put', () => commit(this.#ctx, entry, write));
-    release(this.#ctx, write);
-    this.#evictQuietly();
-    return meta;
+    return this.#run('put', () =>
+      transaction(this.#db, () => {
+        const meta = commit(this.#ctx, entry, write);
+        release(this.#ctx, write);
+        this.#evictQuietly();
+        return meta;
+      }),
+    );
   }
 
   /** Drops a failed write's chunks. */
@@ -227,6 +231,10 @@ export class SqliteStorage implements Storage, SyncStorage {
 
   /** Records a hit; hits are gathered and written together (`sqlite/hits.ts`). */
   async touch(entry: EntryMeta, now: number): Promise<void> {
+    this.touchSync(entry, now);
+  }
+
+  touchSync(entry: EntryMeta, now: number): void {
     this.#assertOpen();
     this.#hits.add(Number(entry.id), now);
   }
@@ -317,9 +325,10 @@ export class SqliteStorage implements Storage, SyncStorage {
   }
 
   #evictQuietly(): void {
-    // Eviction goes by when entries were last used: the gathered hits first.
-    this.#hits.write();
     try {
+      if (!overCap(this.#ctx)) return;
+      // Eviction goes by when entries were last used: the gathered hits first.
+      this.#hits.write();
       evict(this.#ctx);
     } catch (error) {
       // The entry is stored; the cap is enforced again by the next write.

@@ -154,4 +154,6 @@ export interface SyncStorage {
   putBytesSync?(entry: EntryToStore, bytes: Uint8Array<ArrayBuffer>): EntryMeta;
   /** {@link Storage.update}, done at once. */
   updateSync?(entry: EntryRef, patch: EntryPatch): boolean;
+  /** {@link Storage.touch}, done at once (or gathered to be written later, as `touch` may). */
+  touchSync?(entry: EntryMeta, now: number): void;
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import axios, { AxiosError } from 'axios';
+import axios, { AxiosError, type AxiosHeaders } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/index.ts';
 import { type CachedAxiosInstance, withCache } from '../../src/integrations/axios.ts';
@@ -50,6 +50,39 @@ for (const adapter of ['http', 'fetch'] as const) {
       expect(second.headers['cache-status']).toBe('httpcache; hit; ttl=53');
       expect(second.headers.age).toBe('7');
       expect(origin.count('/items')).toBe(1);
+    });
+
+    it("gives each hit headers of its own: the stored fields, Set-Cookie's lines, Age and Cache-Status", async () => {
+      origin.route('/fields', (_req, res) => {
+        res.setHeader('cache-control', 'max-age=60');
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        res.setHeader('x-one', 'one');
+        res.writeHead(200).end('fields');
+      });
+      const clock = manualClock();
+      const api = create({ clock });
+      const stored = nextEvent(api.httpcache, 'store');
+      await api.get('/fields');
+      await stored;
+      clock.advance(3);
+      const first = await api.get('/fields');
+      expect(first.cached).toBe(true);
+      expect(first.headers['x-one']).toBe('one');
+      expect(first.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(first.headers.age).toBe('3');
+      expect(first.headers['cache-status']).toBe('httpcache; hit; ttl=57');
+      (first.headers as AxiosHeaders).set('x-one', 'changed');
+      (first.headers['set-cookie'] as string[]).push('c=3');
+      clock.advance(1);
+      const second = await api.get('/fields');
+      expect(second.headers['x-one']).toBe('one');
+      expect(second.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(second.headers.age).toBe('4');
+      expect(Object.keys((second.headers as AxiosHeaders).toJSON()).slice(-3)).toEqual([
+        'age',
+        'cache-status',
+        'set-cookie',
+      ]);
     });
 
     it('keeps interceptors and transforms working around the cache', async () => {

@@ -104,6 +104,33 @@ describe('createProxy: a caching reverse proxy', () => {
     expect(answer.headers['x-end-to-end']).toBe('kept');
   });
 
+  it('forwards each request its own fields, several on one keep-alive connection', async () => {
+    upstream.route('/fields', (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'no-store' }).end('ok');
+    });
+    const request = (language: string, close = false) =>
+      `GET /fields HTTP/1.1\r\nHost: a\r\nAccept-Language: ${language}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+    // Written without ending the connection; the last request's `Connection: close` ends it.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const url = new URL(proxy.url);
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.write(request('en') + request('fr') + request('en') + request('de', true)),
+      );
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    });
+    expect(answer.match(/HTTP\/1\.1 200/g)).toHaveLength(4);
+    const seen = upstream.requests.map((r) => r.headers);
+    expect(seen.map((h) => h['accept-language'])).toEqual(['en', 'fr', 'en', 'de']);
+    for (const headers of seen) {
+      expect(headers.via).toBe('1.1 httpcache');
+      expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+      expect(headers.connection).not.toBe('close');
+    }
+  });
+
   it('forwards method, path, query and a streamed request body; unsafe methods invalidate', async () => {
     upstream.route('/doc', (req, res) => {
       if (req.method === 'GET') {

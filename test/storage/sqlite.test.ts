@@ -96,6 +96,20 @@ describe('SqliteStorage: bodies in chunks', () => {
     expect(sizes).toEqual([CHUNK_SIZE, CHUNK_SIZE, CHUNK_SIZE, 1]);
   });
 
+  it('writes a body of one chunk beside its entry, with no reservation or chunk', async () => {
+    const path = newPath();
+    const storage = open(path);
+    const db = raw(path);
+    const stored = storage.putBytesSync(entry('k'), new Uint8Array(CHUNK_SIZE).fill(3));
+    expect([count(db, 'bodies'), count(db, 'chunks'), count(db, 'sqlite_sequence')]).toEqual([
+      1, 0, 0,
+    ]);
+    expect(storage.bodySync(stored)).toEqual(new Uint8Array(CHUNK_SIZE).fill(3));
+    const replaced = await storage.put(entry('k'), streamOf(new Uint8Array(5)));
+    expect(Number(replaced.id)).toBeGreaterThan(Number(stored.id));
+    expect(count(db, 'bodies')).toBe(1);
+  });
+
   it('keeps the chunks of an unfinished write out of sight, and drops them when it fails', async () => {
     const path = newPath();
     const storage = open(path);
@@ -118,6 +132,45 @@ describe('SqliteStorage: bodies in chunks', () => {
     await expect(put).rejects.toThrow('cut');
     expect(count(db, 'chunks')).toBe(0);
     expect(count(db, 'writes')).toBe(0);
+  });
+});
+
+describe('SqliteStorage: eviction in batches', () => {
+  const cap = 320 * 1024;
+  const slack = cap / 32;
+
+  function full(): { storage: SqliteStorage; evicted: string[] } {
+    const storage = new SqliteStorage({ path: newPath(), maxBytes: cap });
+    storages.push(storage);
+    const evicted: string[] = [];
+    storage.setEvictionListener((key) => evicted.push(key));
+    return { storage, evicted };
+  }
+
+  it('a store into a full database evicts a few of the least recent, so the next ones evict none', async () => {
+    const { storage, evicted } = full();
+    let n = 0;
+    while (evicted.length === 0) {
+      await storage.put(entry(`k${n++}`), streamOf(new Uint8Array(1024)));
+    }
+    const batch = evicted.length;
+    expect(batch).toBeGreaterThan(1);
+    expect(evicted).toEqual(Array.from({ length: batch }, (_, i) => `k${i}`));
+    expect((await storage.stats()).bytes).toBeLessThanOrEqual(cap - slack);
+    await storage.put(entry(`k${n++}`), streamOf(new Uint8Array(1024)));
+    storage.putBytesSync(entry(`k${n++}`), new Uint8Array(1024));
+    expect(evicted).toHaveLength(batch);
+    expect(await storage.get(`k${batch}`)).toHaveLength(1);
+  });
+
+  it('never evicts an entry larger than the slack to make the slack', async () => {
+    const { storage, evicted } = full();
+    for (let i = 0; i < 10; i++) storage.putBytesSync(entry(`small${i}`), new Uint8Array(1024));
+    const large = storage.putBytesSync(entry('large'), new Uint8Array(cap - 8 * 1024));
+    expect(evicted).toHaveLength(10);
+    expect(await storage.get('large')).toEqual([large]);
+    expect(await storage.stats()).toEqual({ entries: 1, bytes: expect.any(Number) });
+    expect((await storage.stats()).bytes).toBeGreaterThan(cap - slack);
   });
 });
 
@@ -164,7 +217,8 @@ describe('SqliteStorage: corrupted data is a miss, removed and reported', () => 
     expect(reported[0]?.[1]).toBeInstanceOf(CodecError);
     expect(reported[0]?.[2]).toBe('k');
     expect(count(db, 'entries')).toBe(1);
-    expect(count(db, 'chunks')).toBe(1);
+    expect(count(db, 'chunks')).toBe(0);
+    expect(count(db, 'bodies')).toBe(1);
     expect(await storage.body(stored)).toBeNull();
     expect(await storage.get('kept')).toEqual([kept]);
     expect(await storage.stats()).toMatchObject({ entries: 1 });
@@ -185,7 +239,8 @@ describe('SqliteStorage: corrupted data is a miss, removed and reported', () => 
   });
 
   it.each([
-    ['a small body cut short', 1000, "UPDATE chunks SET data = x'0102'"],
+    ['a small body cut short', 1000, "UPDATE bodies SET data = x'0102'"],
+    ['a small body gone', 1000, 'DELETE FROM bodies'],
     ['a large body with a chunk missing', 3 * CHUNK_SIZE, 'DELETE FROM chunks WHERE seq = 1'],
     ['a body whose chunks are all gone', 3 * CHUNK_SIZE, 'DELETE FROM chunks'],
   ])('%s', async (_, size, damage) => {
@@ -200,7 +255,7 @@ describe('SqliteStorage: corrupted data is a miss, removed and reported', () => 
     expect(reported.map(([operation, , key]) => [operation, key])).toEqual([['body', 'k']]);
     expect(String(reported[0]?.[1])).toContain(`of a ${size}-byte body`);
     expect(await storage.get('k')).toEqual([]);
-    expect(count(db, 'entries') + count(db, 'chunks')).toBe(0);
+    expect(count(db, 'entries') + count(db, 'chunks') + count(db, 'bodies')).toBe(0);
   });
 
   it('through the cache: a corrupted entry is an error event and a miss served by the origin', async () => {
@@ -286,6 +341,35 @@ describe('SqliteStorage: schema version', () => {
     expect(count(db, 'tags')).toBe(1);
     expect(await storage.deleteTag('x')).toBe(1);
     expect(count(db, 'tags')).toBe(0);
+  });
+
+  it('migrates a version 3 database: bodies in chunks stay readable, new ids pass every id in use', async () => {
+    const path = newPath();
+    const v3 = raw(path);
+    v3.exec(`${MIGRATIONS.slice(0, 3).join(';')}; PRAGMA user_version = 3`);
+    const old = { ...entry('old'), id: '7', size: 1, hits: 0 };
+    v3.prepare(
+      `INSERT INTO entries (id, key, variant, url, meta, size, cost, last_access, delete_at)
+       VALUES (7, 'old', '', ?, ?, 1, 100, 0, ?)`,
+    ).run(old.url, JSON.stringify(encodeMeta(old)), old.deleteAt);
+    v3.prepare("INSERT INTO chunks (entry_id, seq, data) VALUES (7, 0, X'61')").run();
+    // A write in progress in another (live) process has reserved id 12.
+    v3.prepare('INSERT INTO writes (id, pid, started_at) VALUES (12, ?, ?)').run(
+      process.pid,
+      Date.now(),
+    );
+    v3.close();
+    const storage = open(path);
+    expect(new TextDecoder().decode(await readAll(await storage.body(old)))).toBe('a');
+    const small = await storage.put(entry('small'), streamOf(new Uint8Array([1, 2])));
+    const large = await storage.put(entry('large'), streamOf(new Uint8Array(CHUNK_SIZE + 1)));
+    expect([small.id, large.id]).toEqual(['13', '14']);
+    expect(await readAll(await storage.body(small))).toEqual(new Uint8Array([1, 2]));
+    const db = raw(path);
+    expect(db.prepare('PRAGMA user_version').get()?.user_version).toBe(SCHEMA_VERSION);
+    expect(count(db, 'bodies')).toBe(1);
+    await storage.delete('small');
+    expect(count(db, 'bodies')).toBe(0);
   });
 
   it('purges a tag and a prefix through indexes, never a scan of the entries', () => {
@@ -546,7 +630,8 @@ describe('SqliteStorage: bodies being read', () => {
     await storage.put(entry('k'), streamOf(new Uint8Array(10)));
     await reader.cancel();
     const db = raw(path);
-    expect(count(db, 'chunks')).toBe(1);
+    expect(count(db, 'chunks')).toBe(0);
+    expect(count(db, 'bodies')).toBe(1);
     expect(count(db, 'readers')).toBe(0);
   });
 

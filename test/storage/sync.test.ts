@@ -36,7 +36,7 @@ const storages: [string, () => Promise<Storage & Required<SyncStorage>>][] = [
 ];
 
 describe.each(storages)('%s: synchronous operations', (_name, open) => {
-  it('putBytesSync stores at once; getSync, bodySync and updateSync answer as their counterparts', async () => {
+  it('putBytesSync stores at once; getSync, bodySync, updateSync and touchSync answer as their counterparts', async () => {
     const storage = await open();
     const bytes = new TextEncoder().encode('hello') as Uint8Array<ArrayBuffer>;
     const stored = storage.putBytesSync(entry(clock, 'k'), bytes);
@@ -53,6 +53,10 @@ describe.each(storages)('%s: synchronous operations', (_name, open) => {
     expect(storage.updateSync(again, { staleAt: clock() + 5 })).toBe(true);
     expect(storage.getSync('k')[0]?.staleAt).toBe(clock() + 5);
     expect(storage.updateSync(stored, { staleAt: 0 })).toBe(false);
+    storage.touchSync(again, clock());
+    expect(storage.getSync('k')[0]?.hits).toBe(1);
+    await storage.touch(again, clock());
+    expect(storage.getSync('k')[0]?.hits).toBe(2);
     await storage.close();
   });
 

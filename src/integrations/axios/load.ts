@@ -8,11 +8,19 @@ import type { AxiosStatic } from 'axios';
  */
 
 let loading: Promise<AxiosStatic> | undefined;
+let loaded: AxiosStatic | undefined;
 
-/** The axios module (its default export, which carries `AxiosError`, `AxiosHeaders`, …). */
-export function loadAxios(): Promise<AxiosStatic> {
+/**
+ * The axios module (its default export, which carries `AxiosError`, `AxiosHeaders`, …): at once
+ * once loaded, so that requests after the first wait for no promise.
+ */
+export function loadAxios(): AxiosStatic | Promise<AxiosStatic> {
+  if (loaded !== undefined) return loaded;
   loading ??= import('axios').then(
-    (module) => module.default,
+    (module) => {
+      loaded = module.default;
+      return loaded;
+    },
     (error: unknown) => {
       loading = undefined;
       throw new Error('httpcache/axios needs axios: npm install axios', { cause: error });

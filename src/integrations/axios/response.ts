@@ -1,10 +1,10 @@
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { AxiosStatic, InternalAxiosRequestConfig } from 'axios';
-import { type Answer, isStoredAnswer } from '../../engine/answer.ts';
+import { type Answer, isStoredAnswer, type StoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
-import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
+import { answerHasBody } from '../../engine/respond.ts';
 import type { CachedAxiosResponse } from '../axios.ts';
-import { headerObject, pairObject } from './headers.ts';
+import { answerAxiosHeaders, answerObject, headerObject } from './headers.ts';
 import { nodeModule } from './node-modules.ts';
 
 /**
@@ -36,25 +36,59 @@ interface Source {
   readonly stored: Uint8Array<ArrayBuffer> | undefined;
   /** An engine `Response`'s body. */
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The stored answer, whose fields are kept converted (absent for an engine `Response`). */
+  readonly answer: StoredAnswer | undefined;
 }
 
-/** The axios response for the engine's answer, or the `AxiosError` its status earns. */
-export async function toAxiosResponse(
+/**
+ * The axios response for the engine's answer, or the `AxiosError` its status earns; at once for
+ * a stored body that needs no decoding or stream (a rejected promise or a throw on error).
+ */
+export function toAxiosResponse(
   axios: AxiosStatic,
   answer: Answer,
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
-): Promise<CachedAxiosResponse> {
+): CachedAxiosResponse | Promise<CachedAxiosResponse> {
   const source = sourceOf(answer);
   const { headers } = source;
   const coding = flavour.node && config.decompress !== false ? codingOf(headers) : undefined;
   if (coding !== undefined) delete headers['content-encoding'];
-  const data = await dataOf(axios, source, config, flavour, coding);
+  // The fields kept converted are those of the answer: without a coding decoded on the way.
+  const fields = coding === undefined ? source.answer : undefined;
+  const type = (config.responseType ?? 'json').toLowerCase();
+  const { stored } = source;
+  if (
+    stored !== undefined &&
+    type !== 'stream' &&
+    coding === undefined &&
+    (flavour.node || type !== 'formdata')
+  ) {
+    const bytes = checked(axios, stored, config, flavour);
+    const data = fromBytes(source, bytes, undefined, config, flavour, type);
+    return settled(axios, source, fields, data, config, flavour);
+  }
+  return dataOf(axios, source, config, flavour, coding, type).then((data) =>
+    settled(axios, source, fields, data, config, flavour),
+  );
+}
+
+/** The axios response with `data`, or the `AxiosError` the caller's `validateStatus` makes of it. */
+function settled(
+  axios: AxiosStatic,
+  source: Source,
+  fields: StoredAnswer | undefined,
+  data: unknown,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+): CachedAxiosResponse {
   const result: CachedAxiosResponse = {
     data,
     status: source.status,
     statusText: source.statusText,
-    headers: axios.AxiosHeaders.from(headers),
+    headers:
+      (fields && answerAxiosHeaders(axios.AxiosHeaders, fields)) ??
+      axios.AxiosHeaders.from(source.headers),
     config,
     request: flavour.request,
     cached: source.metadata?.fromCache === true,
@@ -89,16 +123,18 @@ function sourceOf(answer: Answer): Source {
       metadata: cacheStatus(answer),
       stored: undefined,
       body: answer.body,
+      answer: undefined,
     };
   }
   const stored = answerHasBody(answer.status) ? (answer.body ?? EMPTY) : EMPTY;
   return {
     status: answer.status,
     statusText: answer.statusText,
-    headers: pairObject(answerHeaders(answer)),
+    headers: answerObject(answer),
     metadata: answer.metadata,
     stored,
     body: null,
+    answer,
   };
 }
 
@@ -117,8 +153,8 @@ async function dataOf(
   config: InternalAxiosRequestConfig,
   flavour: Flavour,
   coding: string | undefined,
+  type: string,
 ): Promise<unknown> {
-  const type = (config.responseType ?? 'json').toLowerCase();
   if (type === 'stream') {
     // A stored body is handed out as a copy: the caller never holds the stored bytes.
     const body = source.stored === undefined ? source.body : new Blob([source.stored]).stream();
@@ -137,20 +173,36 @@ async function dataOf(
     source.stored === undefined
       ? await readAll(axios, source.body, config, flavour)
       : checked(axios, source.stored, config, flavour);
+  if (!flavour.node && type === 'formdata') {
+    return new Response(bytes, {
+      headers: { 'content-type': contentType(source.headers) },
+    }).formData();
+  }
+  const decoded = flavour.node && coding !== undefined ? await decode(coding, bytes) : undefined;
+  return fromBytes(source, bytes, decoded, config, flavour, type);
+}
+
+/**
+ * A whole body as the data of a `responseType` other than `stream` (and, outside Node.js,
+ * `formdata`); `decoded` is the body with its content coding undone, when it had one.
+ */
+function fromBytes(
+  source: Source,
+  bytes: Uint8Array<ArrayBuffer>,
+  decoded: Buffer | undefined,
+  config: InternalAxiosRequestConfig,
+  flavour: Flavour,
+  type: string,
+): unknown {
   if (!flavour.node) {
     if (type === 'arraybuffer')
       return source.stored === undefined ? bytes.buffer : bytes.slice().buffer;
     if (type === 'blob') {
       return new Blob([bytes], { type: contentType(source.headers) });
     }
-    if (type === 'formdata') {
-      return new Response(bytes, {
-        headers: { 'content-type': contentType(source.headers) },
-      }).formData();
-    }
     return new TextDecoder().decode(bytes);
   }
-  const buffer = coding === undefined ? Buffer.from(bytes) : await decode(coding, bytes);
+  const buffer = decoded ?? Buffer.from(bytes);
   if (type === 'arraybuffer') return buffer;
   const encoding = (config.responseEncoding ?? 'utf8') as BufferEncoding;
   const text = buffer.toString(encoding);

@@ -17,31 +17,41 @@ export const HOP_BY_HOP: ReadonlySet<string> = UNSTORED_FIELDS;
  * Request fields answered by this proxy: `Expect: 100-continue` is answered by the proxy's own
  * server (RFC 9110 §10.1.1), and `Host` is set for the upstream by the client that sends it there.
  */
-const CONSUMED_REQUEST_FIELDS: ReadonlySet<string> = new Set(['expect', 'host']);
+export const CONSUMED_REQUEST_FIELDS: ReadonlySet<string> = new Set(['expect', 'host']);
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Header lines without hop-by-hop fields: those in {@link HOP_BY_HOP} and, RFC 9110 §7.6.1, "the
- * Connection header field and fields whose names are listed in it".
+ * Connection header field and fields whose names are listed in it"; nor those named (lower-case)
+ * in `dropped`.
  */
 export function endToEnd(
   lines: Iterable<readonly [string, string]>,
-  request = false,
+  dropped: ReadonlySet<string> = NONE,
 ): [string, string][] {
-  const all = [...lines];
-  const listed = new Set<string>();
-  for (const [name, value] of all) {
-    if (name.toLowerCase() === 'connection') {
-      for (const field of splitList(value)) listed.add(field.toLowerCase());
-    }
-  }
+  const all = Array.isArray(lines) ? (lines as readonly (readonly [string, string])[]) : [...lines];
+  const listed = connectionListed(all);
   const kept: [string, string][] = [];
   for (const [name, value] of all) {
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
-    if (request && CONSUMED_REQUEST_FIELDS.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || dropped.has(lower)) continue;
     kept.push([name, value]);
   }
   return kept;
+}
+
+/** The field names the `Connection` fields list (lower-case), or `undefined` when there are none. */
+export function connectionListed(
+  lines: readonly (readonly [string, string])[],
+): ReadonlySet<string> | undefined {
+  let listed: Set<string> | undefined;
+  for (const [name, value] of lines) {
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    listed ??= new Set();
+    for (const field of splitList(value)) listed.add(field.toLowerCase());
+  }
+  return listed;
 }
 
 /** Pairs from Node's flat `rawHeaders` (`[name, value, name, value, …]`). */

@@ -10,7 +10,7 @@ import {
   type ProxyOptions,
   rejectUnknownProxyOptions,
   upstreamBase,
-  upstreamUrl,
+  upstreamResolver,
   validate,
 } from './forward.ts';
 import { TRUSTED_VARY, trustedPeers } from './forwarded.ts';
@@ -89,6 +89,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
   // Fields from a trusted peer change the upstream's answer: the answer is keyed on them.
   const varyOnForwarding = trustProxy !== undefined && trustProxy !== false;
   const pseudonym = via === false ? undefined : (via ?? 'httpcache');
+  /** RFC 9110 §7.6.3: this proxy's member of a response's `Via`. */
+  const viaMember = pseudonym && `1.1 ${pseudonym}`;
   // Loaded here rather than imported, so that `httpcache/server` (cacheHandler) also loads on
   // platforms without node:http.
   const http = await import('node:http');
@@ -128,13 +130,14 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
 
   const cache = new HttpCache({ shared: true, ...rest, fetch: toUpstream });
   const errors = new ErrorReporter();
-  const purge = purgeEndpoint(cache, purgeToken, (path) => upstreamUrl(base, path));
+  const upstreamUrl = upstreamResolver(base);
+  const purge = purgeEndpoint(cache, purgeToken, upstreamUrl);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'PURGE' && purge !== undefined) return purge(req, res);
     const target = req.url ?? '';
-    const url = upstreamUrl(base, target);
+    const url = upstreamUrl(target);
     if (url === undefined) {
       sendError(res, 400, pseudonym);
       return;
@@ -186,10 +189,9 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     answered = true;
     // A body the cache answered for without the upstream is read and dropped.
     if (!call.sent && call.body !== null) req.resume();
-    await sendResponse(res, response, {
-      head: method === 'HEAD',
-      via: pseudonym && `1.1 ${pseudonym}`,
-    });
+    // A stored response is written at once: no promise to wait for.
+    const sending = sendResponse(res, response, { head: method === 'HEAD', via: viaMember });
+    if (sending !== undefined) await sending;
   }
 
   const server = http.createServer((req, res) => {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type Answer, isStoredAnswer, type StoredAnswer } from '../../engine/answer.ts';
 import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
-import { endToEnd } from './hop-by-hop.ts';
+import { connectionListed, HOP_BY_HOP } from './hop-by-hop.ts';
 
 /**
  * Writing the engine's answers to a node:http `ServerResponse`: a WHATWG `Response` streamed with
@@ -25,22 +25,29 @@ export interface SendOptions {
 }
 
 /**
- * Writes the engine's answer to `res`; resolves when it is all written, or `res` closed. Rejects
+ * Writes the engine's answer to `res`: a stored response at once (nothing returned), any other
+ * with a promise that resolves when it is all written, or `res` closed. Fails (throws, or rejects)
  * with a {@link FramingError} before the head is written when its `Content-Length` is not one
  * length, and after closing the connection when the body holds more or fewer bytes than that
  * length: a client must never read bytes past the declared length as a response of their own.
  */
-export async function sendResponse(
+export function sendResponse(
   res: ServerResponse,
   answer: Answer,
   options: SendOptions,
+): Promise<void> | undefined {
+  if (!isStoredAnswer(answer)) return sendStreamed(res, answer, options);
+  sendStored(res, answer, options);
+  return undefined;
+}
+
+/** Writes a `Response`, its body streamed with back-pressure. */
+async function sendStreamed(
+  res: ServerResponse,
+  response: Response,
+  options: SendOptions,
 ): Promise<void> {
-  if (isStoredAnswer(answer)) {
-    sendStored(res, answer, options);
-    return;
-  }
-  const response = answer;
-  const lines = endToEnd(response.headers);
+  const lines = [...response.headers];
   const declared = writeHead(res, response.status, response.statusText, lines, options);
   if (declared === null) {
     await response.body?.cancel();
@@ -91,7 +98,7 @@ export async function sendResponse(
  * where node:http can (no stream in between: the bytes are all there).
  */
 function sendStored(res: ServerResponse, answer: StoredAnswer, options: SendOptions): void {
-  const lines = endToEnd(answerHeaders(answer));
+  const lines = answerHeaders(answer);
   const body = options.head || !answerHasBody(answer.status) ? null : answer.body;
   const declared = writeHead(res, answer.status, answer.statusText, lines, options);
   if (declared === null) {
@@ -107,34 +114,53 @@ function sendStored(res: ServerResponse, answer: StoredAnswer, options: SendOpti
 }
 
 /**
- * Writes the response head (end-to-end fields, `Via` added) unless its `Content-Length` is not one
- * length; returns that length (`undefined` without one, `null` when it is not one length).
+ * Writes the response head (its end-to-end fields, `Via` added) unless its `Content-Length` is not
+ * one length; returns that length (`undefined` without one, `null` when it is not one length).
  */
 function writeHead(
   res: ServerResponse,
   status: number,
   statusText: string,
-  lines: [string, string][],
+  lines: readonly (readonly [string, string])[],
   options: SendOptions,
 ): number | undefined | null {
-  if (options.via !== undefined) addVia(lines, options.via);
-  const declared = declaredLength(lines);
-  if (declared === null) return null;
+  // One pass: the flat list node:http takes without hop-by-hop fields (RFC 9110 §7.6.1), where
+  // `Via` is, and the `Content-Length` values.
+  const listed = connectionListed(lines);
   const flat: string[] = [];
-  for (const [name, value] of lines) flat.push(name, value);
+  let via = -1;
+  const lengths: string[] = [];
+  for (const [name, value] of lines) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
+    if (lower === 'via') via = via < 0 ? flat.length : via;
+    else if (lower === 'content-length') lengths.push(value);
+    flat.push(name, value);
+  }
+  if (options.via !== undefined) {
+    // RFC 9110 §7.6.3: each intermediary appends its own member to `Via`.
+    if (via < 0) flat.push('via', options.via);
+    else flat[via + 1] = `${flat[via + 1]}, ${options.via}`;
+  }
+  const declared = lengths.length === 0 ? undefined : oneLength(lengths);
+  if (declared === null) return null;
   if (statusText === '') res.writeHead(status, flat);
   else res.writeHead(status, statusText, flat);
   return declared;
 }
 
-/** The declared `Content-Length`: `undefined` when there is none, `null` when it is not one length. */
-function declaredLength(lines: readonly (readonly [string, string])[]): number | undefined | null {
-  const values = lines.filter(([name]) => name.toLowerCase() === 'content-length');
-  if (values.length === 0) return undefined;
+/** The `Content-Length` values as one length, or `null` when they are not one length. */
+function oneLength(values: readonly string[]): number | null {
   // RFC 9110 §8.6: a list of identical lengths is one length; anything else is not.
-  const lengths = new Set(values.flatMap(([, value]) => value.split(',').map((v) => v.trim())));
-  const [only] = lengths;
-  return lengths.size === 1 && only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
+  let only: string | undefined;
+  for (const value of values) {
+    for (const member of value.split(',')) {
+      const length = member.trim();
+      if (only === undefined) only = length;
+      else if (length !== only) return null;
+    }
+  }
+  return only !== undefined && /^\d{1,15}$/.test(only) ? Number(only) : null;
 }
 
 /**
@@ -177,10 +203,14 @@ function drained(res: ServerResponse): Promise<void> {
 
 /** RFC 9110 §7.6.3: each intermediary appends its own member to `Via`. */
 export function addVia(lines: [string, string][], member: string): void {
-  const index = lines.findIndex(([name]) => name.toLowerCase() === 'via');
-  const existing = lines[index];
-  if (existing === undefined) lines.push(['via', member]);
-  else lines[index] = [existing[0], `${existing[1]}, ${member}`];
+  for (let index = 0; index < lines.length; index++) {
+    const [name, value] = lines[index] as [string, string];
+    if (name.length === 3 && name.toLowerCase() === 'via') {
+      lines[index] = [name, `${value}, ${member}`];
+      return;
+    }
+  }
+  lines.push(['via', member]);
 }
 
 /** The status texts of the proxy's own responses. */

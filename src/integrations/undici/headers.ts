@@ -1,4 +1,6 @@
 import type { Dispatcher } from 'undici';
+import { type StoredAnswer, type StoredLines, splitAnswerHeaders } from '../../engine/answer.ts';
+import { answerHeaders } from '../../engine/respond.ts';
 
 /**
  * Header conversions between undici's forms (objects, flat arrays, pair iterables, raw buffers)
@@ -69,7 +71,7 @@ export function handlerHeaders(headers: Headers): HandlerHeaders {
 }
 
 /** Header fields as undici hands them to a handler: parsed (names in lower case) and raw. */
-export function handlerPairs(pairs: Iterable<[string, string]>): HandlerHeaders {
+export function handlerPairs(pairs: Iterable<readonly [string, string]>): HandlerHeaders {
   const parsed: Record<string, string | string[]> = {};
   const raw: Buffer[] = [];
   for (const [name, value] of pairs) {
@@ -79,6 +81,46 @@ export function handlerPairs(pairs: Iterable<[string, string]>): HandlerHeaders 
     if (current === undefined) parsed[lower] = value;
     else if (Array.isArray(current)) current.push(value);
     else parsed[lower] = [current, value];
+  }
+  return { parsed, raw };
+}
+
+/** What {@link answerHandlerHeaders} keeps of each stored version of an entry's fields. */
+interface StoredForms extends HandlerHeaders {
+  /** The names whose parsed value is a list (copied for each answer). */
+  readonly lists: readonly string[];
+}
+
+const storedForms = new WeakMap<StoredLines, StoredForms>();
+
+/** The raw names of the fields the cache adds to a stored answer, shared as the stored ones are. */
+const ADDED_NAMES: Readonly<Record<string, Buffer>> = {
+  age: Buffer.from('age', 'latin1'),
+  'cache-status': Buffer.from('cache-status', 'latin1'),
+};
+
+/**
+ * A stored answer's header fields as undici hands them to a handler, as {@link handlerPairs}
+ * makes them from `answerHeaders(answer)`: the stored fields are converted once per stored
+ * version of an entry, and only `Age` and `Cache-Status` for each answer. The raw name and value
+ * buffers of the stored fields are shared by those answers (undici's handlers only read them).
+ */
+export function answerHandlerHeaders(answer: StoredAnswer): HandlerHeaders {
+  const split = splitAnswerHeaders(answer);
+  if (split === undefined) return handlerPairs(answerHeaders(answer));
+  let forms = storedForms.get(split.stored);
+  if (forms === undefined) {
+    const { parsed, raw } = handlerPairs(split.stored.lines);
+    const lists = Object.keys(parsed).filter((name) => Array.isArray(parsed[name]));
+    forms = { parsed, raw, lists };
+    storedForms.set(split.stored, forms);
+  }
+  const parsed = { ...forms.parsed };
+  for (const name of forms.lists) parsed[name] = [...(parsed[name] as string[])];
+  const raw = forms.raw.slice();
+  for (const [name, value] of split.added) {
+    raw.push(ADDED_NAMES[name] ?? Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
+    parsed[name] = value;
   }
   return { parsed, raw };
 }

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { StoredAnswer } from '../../engine/answer.ts';
 import { type CacheMetadata, cacheStatus } from '../../engine/metadata.ts';
-import { answerHasBody, answerHeaders } from '../../engine/respond.ts';
-import { handlerHeaders, handlerPairs } from './headers.ts';
+import { answerHasBody } from '../../engine/respond.ts';
+import { answerHandlerHeaders, handlerHeaders, type IncomingHttpHeaders } from './headers.ts';
 import type { RequestProgress } from './origin.ts';
 
 /**
@@ -22,8 +22,11 @@ export interface CacheContext {
   httpcache?: CacheMetadata;
 }
 
-/** One caller's handler, fed from one engine response. */
-export class Reply {
+/**
+ * One caller's handler, fed from one engine response. It is also the controller the handler
+ * gets (`pause()`, `resume()`, `abort()`), as undici's own dispatchers are.
+ */
+export class Reply implements Dispatcher.DispatchController {
   readonly #handler: Dispatcher.DispatchHandler;
   /** Aborts the origin request while the response head is awaited (made when one is sent). */
   #origin: AbortController | undefined;
@@ -39,36 +42,40 @@ export class Reply {
   #finished = false;
   #responded = false;
 
-  /** The controller the caller's handler gets. */
-  readonly controller: Dispatcher.DispatchController;
+  rawHeaders: Buffer[] | string[] | IncomingHttpHeaders | null = [];
+  rawTrailers: Buffer[] | string[] | IncomingHttpHeaders | null = [];
+
+  /** The controller the caller's handler gets: the reply itself. */
+  readonly controller: Dispatcher.DispatchController = this;
 
   constructor(handler: Dispatcher.DispatchHandler) {
     this.#handler = handler;
-    const reply = this;
-    this.controller = {
-      rawHeaders: [],
-      rawTrailers: [],
-      get aborted() {
-        return reply.#aborted;
-      },
-      get paused() {
-        return reply.#paused;
-      },
-      get reason() {
-        return reply.#reason;
-      },
-      abort(reason) {
-        reply.#abort(reason ?? new DOMException('This operation was aborted', 'AbortError'));
-      },
-      pause() {
-        reply.#paused = true;
-      },
-      resume() {
-        if (!reply.#paused) return;
-        reply.#paused = false;
-        reply.#pump();
-      },
-    };
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get reason(): Error | null {
+    return this.#reason;
+  }
+
+  abort(reason?: Error): void {
+    this.#abort(reason ?? new DOMException('This operation was aborted', 'AbortError'));
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#pump();
   }
 
   /** Aborted by the caller before the origin answered. */
@@ -135,7 +142,7 @@ export class Reply {
     if (this.#aborted) return;
     this.#responded = true;
     this.#context.httpcache = answer.metadata;
-    const { parsed, raw } = handlerPairs(answerHeaders(answer));
+    const { parsed, raw } = answerHandlerHeaders(answer);
     this.controller.rawHeaders = raw;
     this.#bytes = answerHasBody(answer.status) ? (answer.body ?? undefined) : undefined;
     this.#call(() =>

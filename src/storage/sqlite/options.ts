@@ -21,7 +21,9 @@ export interface SqliteStorageOptions {
   readonly path?: string;
   /**
    * The most bytes (bodies plus metadata) to keep; beyond it the least recently used entries (by
-   * last store or hit) are deleted. A body larger than this is not stored. `Infinity`: no cap.
+   * last store or hit) are deleted, down to a little below it (1/32 of it, at most 32 entries
+   * more), so that most stores into a full database delete nothing. A body larger than this is
+   * not stored. `Infinity`: no cap.
    * @default 1073741824 (1 GiB)
    * @example new SqliteStorage({ maxBytes: 256 * 1024 * 1024 })
    */

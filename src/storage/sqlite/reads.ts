@@ -73,9 +73,9 @@ export function discard(
 export function readBody(ctx: SqliteContext, entry: EntryMeta): StoredBody | null {
   const id = Number(entry.id);
   if (!Number.isSafeInteger(id)) return null;
-  // The hit path: a body of one chunk is one indexed SELECT.
+  // The hit path: a body of one chunk is one lookup by id (in `chunks` if stored before `bodies`).
   if (entry.size > 0 && entry.size <= CHUNK_SIZE) {
-    const data = ctx.sql.chunk.get(id, 0)?.data;
+    const data = ctx.sql.body.get(id)?.data ?? ctx.sql.chunk.get(id, 0)?.data;
     if (data instanceof Uint8Array && data.byteLength === entry.size) return data;
   }
   return checkedBody(ctx, id, entry.key);

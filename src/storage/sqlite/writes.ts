@@ -9,7 +9,8 @@ import { CHUNK_SIZE } from './schema.ts';
 /**
  * Writing bodies: pieces buffered into chunks, every full chunk beyond the first inserted at once
  * under an id reserved in `writes`, and the entry made visible in one transaction when the body
- * is complete; or the write abandoned, its chunks deleted.
+ * is complete; or the write abandoned, its chunks deleted. A body of one chunk is written with its
+ * entry, into `bodies`, and needs no reservation.
  *
  * @module
  */
@@ -56,15 +57,21 @@ export function append(ctx: SqliteContext, write: Write, piece: Uint8Array<Array
   while (write.buffered > CHUNK_SIZE) insertChunk(ctx, write, take(write, CHUNK_SIZE));
 }
 
-/** Makes a complete write visible: the last chunk, the entry, the variant it replaces gone. */
+/**
+ * Makes a complete write visible: its body (the last chunk, or the whole body of one chunk), the
+ * entry, the variant it replaces gone.
+ */
 export function commit(ctx: SqliteContext, entry: EntryToStore, write: Write): EntryMeta {
   const { sql } = ctx;
   const meta = transaction(ctx.db, () => {
-    if (write.buffered > 0) insertChunk(ctx, write, take(write, write.buffered));
-    const id = write.id ?? reserve(ctx);
-    write.id = id;
-    if (Number(sql.endWrite.run(id).changes) !== 1) {
-      throw new StorageError('put', 'the write was swept as abandoned before it ended');
+    const id = write.id === undefined ? nextId(ctx) : write.id;
+    if (write.id === undefined) {
+      if (write.buffered > 0) sql.insertBody.run(id, take(write, write.buffered));
+    } else {
+      if (write.buffered > 0) insertChunk(ctx, write, take(write, write.buffered));
+      if (Number(sql.endWrite.run(id).changes) !== 1) {
+        throw new StorageError('put', 'the write was swept as abandoned before it ended');
+      }
     }
     const stored: EntryMeta = { ...entry, id: String(id), size: write.size, hits: 0 };
     const json = JSON.stringify(encodeMeta(stored));
@@ -118,9 +125,18 @@ function insertChunk(ctx: SqliteContext, write: Write, data: Uint8Array<ArrayBuf
 
 /** Reserves an entry id for a write, under which its chunks stay invisible until it commits. */
 function reserve(ctx: SqliteContext): number {
-  const id = integer(ctx.sql.reserve.get(process.pid, ctx.clock()), 'id');
+  const id = transaction(ctx.db, () => {
+    const next = nextId(ctx);
+    ctx.sql.reserve.run(next, process.pid, ctx.clock());
+    return next;
+  });
   ctx.writes.add(id);
   return id;
+}
+
+/** A new entry id, never used before (ids are not reused: an update names its entry by id). */
+function nextId(ctx: SqliteContext): number {
+  return integer(ctx.sql.nextId.get(), 'id');
 }
 
 /** Takes `n` buffered bytes off the front of a write, copying only when they span pieces. */
