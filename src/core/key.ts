@@ -13,13 +13,18 @@ export function normalizeUrl(url: string | URL): string {
   const href = typeof url === 'string' ? url : url.href;
   const known = normalized.get(href);
   if (known !== undefined) return known;
-  if (isCanonical(href)) return href;
+  const canonical = isCanonical(href) ? href : parse(href);
+  if (normalized.size >= NORMALIZED) normalized.clear();
+  normalized.set(href, canonical);
+  return canonical;
+}
+
+/** `href` parsed as WHATWG URL, without its fragment. */
+function parse(href: string): string {
   const parsed = new URL(href);
   // Setting `hash` parses the URL again: do it only when there can be a fragment, which the
   // URL parser starts at a '#' and nowhere else.
   if (href.includes('#')) parsed.hash = '';
-  if (normalized.size >= NORMALIZED) normalized.clear();
-  normalized.set(href, parsed.href);
   return parsed.href;
 }
 
