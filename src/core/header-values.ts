@@ -37,10 +37,14 @@ function isOws(c: number): boolean {
  */
 const ENTITY_TAG = '(?:W/)?("[\\x21\\x23-\\x7e\\x80-\\xff]*")';
 /**
- * A well-formed If-None-Match member at the sticky index: `*` or an entity-tag, then OWS and a
- * comma or the end.
+ * An If-None-Match member at the sticky index, after OWS and empty members (RFC 9110 §5.6.1.2):
+ * `*` or an entity-tag (captured), then OWS and a comma or the end; else a malformed member, up
+ * to the next comma.
  */
-const MEMBER = /* @__PURE__ */ new RegExp(`(\\*|${ENTITY_TAG})[ \\t]*(?:,|$)`, 'y');
+const MEMBER = /* @__PURE__ */ new RegExp(
+  `[ \\t,]*(?:(\\*|${ENTITY_TAG})[ \\t]*(?:,|$)|[^,]*)`,
+  'y',
+);
 /** Exactly one entity-tag, with OWS around it. */
 const ONE_ENTITY_TAG = /* @__PURE__ */ new RegExp(`^[ \\t]*${ENTITY_TAG}[ \\t]*$`);
 
@@ -233,33 +237,17 @@ export function hasPragmaNoCache(value: string | null | undefined): boolean {
  */
 export function parseEntityTags(value: string | null | undefined): '*' | readonly string[] {
   if (!value) return EMPTY;
-  const len = value.length;
-  let tags: string[] | undefined;
-  let i = 0;
-  while (i < len) {
-    const c = value.charCodeAt(i);
-    // RFC 9110 §5.6.1.2: skip OWS and empty list elements.
-    if (c === COMMA || isOws(c)) {
-      i++;
-      continue;
-    }
-    MEMBER.lastIndex = i;
-    const member = MEMBER.exec(value);
-    if (member === null) {
-      // Malformed member: drop everything up to the next comma.
-      const comma = value.indexOf(',', i);
-      i = comma < 0 ? len : comma;
-      continue;
-    }
+  const tags: string[] = [];
+  MEMBER.lastIndex = 0;
+  // Every step takes at least one character: an empty member, a tag or a malformed member.
+  while (MEMBER.lastIndex < value.length) {
+    const tag = MEMBER.exec(value)?.[1];
     // RFC 9110 §13.1.2: If-None-Match = "*" / #entity-tag; any member "*" stands for the whole
     // value, as for Vary.
-    const tag = member[1] ?? '';
     if (tag === '*') return '*';
-    if (tags === undefined) tags = [tag];
-    else tags.push(tag);
-    i = MEMBER.lastIndex;
+    if (tag !== undefined) tags.push(tag);
   }
-  return tags ?? EMPTY;
+  return tags.length === 0 ? EMPTY : tags;
 }
 
 /**

@@ -300,43 +300,41 @@ const NONE = { type: 'none' } as const;
  * (fresh, or stale where the request allows it).
  */
 export function answerFromParts<T extends NewEntry>(input: DecisionInput<T>): PartsAnswer<T> {
-  const usable = (entry: T): { freshness: Freshness; stale: boolean } | undefined => {
-    const d = decide({ ...input, variants: [entry] });
+  // How the request's decision would serve the newest of `variants`, if it would.
+  const served = (variants: readonly T[]) => {
+    const d = decide({ ...input, variants });
     return d.type === 'fresh' || d.type === 'stale'
-      ? { freshness: d.freshness, stale: d.type === 'stale' }
+      ? {
+          type: 'serve' as const,
+          entry: d.entry,
+          freshness: d.freshness,
+          stale: d.type === 'stale',
+        }
       : undefined;
   };
-  const newest = decide(input);
-  if (newest.type !== 'fresh' && newest.type !== 'stale') return NONE;
-  const range = partRange(newest.entry);
-  if (range === undefined) return NONE;
+  const newest = served(input.variants);
+  const range = newest && partRange(newest.entry);
+  if (newest === undefined || range === undefined) return NONE;
   const parts = sameRepresentation(newest.entry, range, [...input.variants]).same;
   if (parts.length === 0) parts.push({ entry: newest.entry, range });
   const whole = input.request.headers.get('range') === null;
   const answer = answerRange(input.request.headers, newest.entry, range.total);
-  if (answer.type === 'unsatisfiable') {
-    return {
-      type: 'serve',
-      entry: newest.entry,
-      freshness: newest.freshness,
-      stale: newest.type === 'stale',
-    };
-  }
+  if (answer.type === 'unsatisfiable') return newest;
   // Several ranges, an invalid one, or an If-Range that does not match: parts cannot answer.
   if (answer.type === 'full' && !whole) return NONE;
   const from = answer.type === 'partial' ? answer.start : 0;
   const to = answer.type === 'partial' ? answer.end : range.total - 1;
   for (const p of parts) {
     if (p.range.start > from || p.range.end < from) continue;
-    const use = usable(p.entry);
+    const use = served([p.entry]);
     if (use === undefined) continue;
-    if (p.range.end >= to && !whole) return { type: 'serve', entry: p.entry, ...use };
+    if (p.range.end >= to && !whole) return use;
     if (p.range.end >= to) continue;
     const validator = strongValidator(p.entry.headers);
     // RFC 9110 §14.1.2: an open range asks for everything from its first byte on.
-    const rest =
-      to === range.total - 1 ? `bytes=${p.range.end + 1}-` : `bytes=${p.range.end + 1}-${to}`;
-    const conditions: Record<string, string> = { range: rest };
+    const conditions: Record<string, string> = {
+      range: `bytes=${p.range.end + 1}-${to === range.total - 1 ? '' : to}`,
+    };
     // RFC 9110 §13.1.5: If-Range makes the origin send the rest only of the same representation.
     if (validator !== undefined) conditions['if-range'] = validator;
     return {

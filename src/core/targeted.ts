@@ -105,10 +105,11 @@ function bareItem(capture: boolean): string {
 
 /**
  * RFC 8941 §3.2: one Dictionary member at the sticky index, its key and item captured, its
- * parameters (RFC 8941 §3.1.2) matched and dropped, then OWS.
+ * parameters (RFC 8941 §3.1.2) matched and dropped, then OWS and the end, or a comma and OWS
+ * before the next member.
  */
 const MEMBER = /* @__PURE__ */ new RegExp(
-  `(${KEY})(?:=(?:${bareItem(true)}))?(?:; *${KEY}(?:=(?:${bareItem(false)}))?)*[ \\t]*`,
+  `(${KEY})(?:=(?:${bareItem(true)}))?(?:; *${KEY}(?:=(?:${bareItem(false)}))?)*[ \\t]*(?:$|,[ \\t]*(?!$))`,
   'y',
 );
 
@@ -124,19 +125,12 @@ function itemOf(match: RegExpExecArray): Item {
 /** RFC 8941 §4.2.2: a Dictionary's members (parameters are parsed and dropped). */
 function parseDictionary(input: string): [string, Item][] | undefined {
   const members: [string, Item][] = [];
-  let i = 0;
-  while (input[i] === ' ') i++;
-  while (i < input.length) {
-    MEMBER.lastIndex = i;
+  // RFC 8941 §4.2: leading SP is discarded.
+  MEMBER.lastIndex = input.search(/[^ ]|$/);
+  while (MEMBER.lastIndex < input.length) {
     const match = MEMBER.exec(input);
     if (match === null) return undefined;
     members.push([match[1] ?? '', itemOf(match)]);
-    i = MEMBER.lastIndex;
-    if (i === input.length) break;
-    if (input[i] !== ',') return undefined;
-    i++;
-    while (input[i] === ' ' || input[i] === '\t') i++;
-    if (i === input.length) return undefined;
   }
   return members;
 }

@@ -149,11 +149,27 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       sendError(res, 400, pseudonym);
       return;
     }
-    const aborter = new AbortController();
     let answered = false;
-    res.on('close', () => {
-      if (!answered) aborter.abort(new DOMException('The client went away', 'AbortError'));
-    });
+    let aborter: AbortController | undefined;
+    // Made when the engine first asks for it, which it does only to send a request upstream: a hit
+    // needs neither the controller nor a listener. Aborted once the client goes away before it has
+    // its response head; then a client gone away cancels the body instead.
+    const signal = (): AbortSignal => {
+      if (aborter === undefined) {
+        const controller = new AbortController();
+        aborter = controller;
+        const abort = () =>
+          controller.abort(new DOMException('The client went away', 'AbortError'));
+        if (res.closed) {
+          if (!answered) abort();
+        } else {
+          res.once('close', () => {
+            if (!answered) abort();
+          });
+        }
+      }
+      return aborter.signal;
+    };
     const call: ClientCall = {
       // A GET or HEAD body has no meaning (RFC 9110 §9.3.1) and no place in the key: not forwarded.
       body: hasBody(req) && method !== 'GET' && method !== 'HEAD' ? req : null,
@@ -163,8 +179,9 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
     const init: ProxyInit = {
       method,
       headers,
-      // Until the client has its response head; then a client gone away cancels the body instead.
-      signal: aborter.signal,
+      get signal() {
+        return signal();
+      },
       // A proxy relays redirects to its client: a stored one is an answer like any other.
       redirect: 'manual',
       ...(call.body !== null && bodyKeyed(undefined, rest) ? bodyMembers(call.body) : {}),
@@ -177,7 +194,8 @@ export async function createProxy(options: ProxyOptions): Promise<CachingProxy> 
       response = await cache[ANSWER](url, init);
     } catch (error) {
       if (!call.sent) req.resume();
-      if (aborter.signal.aborted) {
+      // The client went away before its answer (the signal, if made, is aborted).
+      if (res.closed) {
         res.destroy();
         return;
       }
