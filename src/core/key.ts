@@ -13,13 +13,47 @@ export function normalizeUrl(url: string | URL): string {
   const href = typeof url === 'string' ? url : url.href;
   const known = normalized.get(href);
   if (known !== undefined) return known;
+  const canonical = isCanonical(href) ? href : parse(href);
+  if (normalized.size >= NORMALIZED) normalized.clear();
+  normalized.set(href, canonical);
+  return canonical;
+}
+
+/** `href` parsed as WHATWG URL, without its fragment. */
+function parse(href: string): string {
   const parsed = new URL(href);
   // Setting `hash` parses the URL again: do it only when there can be a fragment, which the
   // URL parser starts at a '#' and nowhere else.
   if (href.includes('#')) parsed.hash = '';
-  if (normalized.size >= NORMALIZED) normalized.clear();
-  normalized.set(href, parsed.href);
   return parsed.href;
+}
+
+/** A label of a dotted-quad IPv4 address as WHATWG URL writes it (no leading zeros). */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/**
+ * An http(s) URL as WHATWG URL parsing writes it, recognised without parsing: lower-case
+ * scheme; a lower-case host name whose last label starts with a letter (so it is no IPv4
+ * address in another notation), or a dotted-quad IPv4 address; a port, when there is one,
+ * without leading zeros; a path without dot segments; a query; and only characters that are
+ * never percent-encoded or rewritten (no `%`, backslash, `#`, `'` in the query, nothing beyond
+ * ASCII).
+ */
+const CANONICAL = new RegExp(
+  `^(https?)://(?:(?:[a-z0-9-]+\\.)*[a-z][a-z0-9-]*|(?:${OCTET}\\.){3}${OCTET})(?::([1-9]\\d{0,4}))?` +
+    "(?:/(?!\\.\\.?(?:[/?]|$))[\\w\\-.~!$&'()*+,;=:@]*)+(?:\\?[\\w\\-.~!$&()*+,;=:@/?]*)?$",
+);
+
+/**
+ * Whether `href` is already what {@link normalizeUrl} makes of it, so that a URL seen for the
+ * first time (every miss's) needs no parsing. Punycode labels (`xn--`), which parsing checks,
+ * and default or out-of-range ports are left to the parser.
+ */
+function isCanonical(href: string): boolean {
+  const match = CANONICAL.exec(href);
+  if (match === null || href.includes('xn--')) return false;
+  const [, scheme, port] = match;
+  if (port === undefined) return true;
+  return Number(port) <= 65_535 && port !== (scheme === 'http' ? '80' : '443');
 }
 
 /** How many URLs {@link normalizeUrl} remembers: a hit or revalidation parses its URL once. */

@@ -1,6 +1,5 @@
 import type { Freshening } from '../core/freshening.ts';
 import { freshnessUnder, ttlOf } from '../core/freshness.ts';
-import { normalizeUrl } from '../core/key.ts';
 import {
   decideResponse,
   type OriginOutcome,
@@ -12,12 +11,11 @@ import type { Flight, FlightOutcome, Follower } from './coalesce.ts';
 import { acrossProcesses } from './coalesce-processes.ts';
 import { assertNever, type Engine, statusEntry, subject } from './context.ts';
 import { coalescable, type Exchange, type Forward } from './exchange.ts';
-import { filterStoring } from './filter.ts';
 import { attachMetadata, type CacheMetadata } from './metadata.ts';
 import { originArguments, signalOf } from './request.ts';
 import { gatewayTimeout } from './respond.ts';
 import { fromStorage } from './serve.ts';
-import { passOn } from './store.ts';
+import { pass, write } from './store.ts';
 
 /**
  * Going to the origin: coalescing concurrent requests into one origin request, and running what
@@ -213,14 +211,31 @@ function settle(
   return run(engine, ex, fwd, answer, origin, decision, leading);
 }
 
+type Decision = ResponseDecision<EntryMeta>;
+
 /** Runs a decision about the origin's answer (`answer`: its response, or its error). */
-async function run(
+function run(
   engine: Engine,
   ex: Exchange,
   fwd: Forward,
   answer: Response | unknown,
   origin: OriginOutcome,
-  decision: ResponseDecision<EntryMeta>,
+  decision: Decision,
+  leading: Leading | undefined,
+): Promise<Response> | Response {
+  return decision.type === 'pass'
+    ? pass(engine, ex, fwd, answer, origin, decision, leading?.land)
+    : runOther(engine, ex, fwd, answer, origin, decision, leading);
+}
+
+/** Runs a decision other than passing the origin's response on. */
+async function runOther(
+  engine: Engine,
+  ex: Exchange,
+  fwd: Forward,
+  answer: Response | unknown,
+  origin: OriginOutcome,
+  decision: Exclude<Decision, { type: 'pass' }>,
   leading: Leading | undefined,
 ): Promise<Response> {
   const response = answer instanceof Response ? answer : undefined;
@@ -263,58 +278,9 @@ async function run(
     case 'freshen':
       await response?.body?.cancel();
       return revalidated(engine, ex, fwd, response, decision.freshen, decision.serve);
-    case 'pass': {
-      if (response === undefined) throw answer;
-      if (fwd.entry !== undefined) {
-        engine.events.emit('revalidate', {
-          key: ex.key,
-          url: ex.head.url,
-          status: response.status,
-        });
-      }
-      for (const url of decision.invalidate) {
-        // By URL rather than by key: whatever key function stored them, they all go.
-        await engine.store.deleteUrl(subject(ex), normalizeUrl(url));
-      }
-      if (decision.invalidate.length > 0) {
-        engine.events.emit('invalidate', {
-          key: ex.key,
-          url: ex.head.url,
-          urls: decision.invalidate,
-        });
-      }
-      if (decision.dropStored) await engine.store.deleteKey(subject(ex));
-      if (decision.freshen.length > 0) await write(engine, ex, decision.freshen);
-      return passOn(engine, {
-        ex,
-        fwd,
-        response,
-        storing: engine.options.filter?.response
-          ? await filterStoring(engine, ex, response, decision.storing)
-          : decision.storing,
-        followers: leading?.land(),
-        responseTime: origin.type === 'response' ? origin.responseTime : engine.options.clock(),
-      });
-    }
     default:
       return assertNever(decision);
   }
-}
-
-/** Writes freshened metadata; returns the entries storage still had. */
-async function write(
-  engine: Engine,
-  ex: Exchange,
-  freshenings: readonly Freshening<EntryMeta>[],
-): Promise<EntryMeta[]> {
-  const written: EntryMeta[] = [];
-  for (const { updated } of freshenings) {
-    // An in-process storage updates at once: no promise, no turn of the event loop.
-    const update = engine.store.update(subject(ex), updated);
-    const done: boolean = update instanceof Promise ? await update : update;
-    if (done) written.push(updated);
-  }
-  return written;
 }
 
 /** A 304 to the cache's own conditional request: freshen, and serve the stored response. */

@@ -1,11 +1,14 @@
-import type { Storing } from '../core/response-decision.ts';
+import type { Freshening } from '../core/freshening.ts';
+import { normalizeUrl } from '../core/key.ts';
+import type { OriginOutcome, ResponseDecision, Storing } from '../core/response-decision.ts';
 import type { HeaderPairs } from '../core/types.ts';
 import { matchesVariant } from '../core/vary.ts';
-import type { EntryToStore } from '../storage/types.ts';
+import type { EntryMeta, EntryToStore } from '../storage/types.ts';
 import { teeBody } from './body-tee.ts';
 import type { Follower } from './coalesce.ts';
 import { type Engine, statusEntry, subject } from './context.ts';
 import { type Exchange, expectedLength, type Forward } from './exchange.ts';
+import { filterStoring } from './filter.ts';
 import { signalOf } from './request.ts';
 import { buildResponse, relayBody } from './respond.ts';
 import { withTags } from './tags.ts';
@@ -39,6 +42,74 @@ export interface Handing {
   /** The requests waiting for this one's origin request, when it leads a flight. */
   readonly followers: readonly Follower<Exchange>[] | undefined;
   readonly responseTime: number;
+}
+
+/** The policy's decision to pass the origin's response on. */
+type Passing = Extract<ResponseDecision<EntryMeta>, { type: 'pass' }>;
+
+/**
+ * Passes the origin's response on (storing it as the policy said), once the stored responses it
+ * changes are updated. Most change none and go through no filter: they are handed on at once.
+ */
+export function pass(
+  engine: Engine,
+  ex: Exchange,
+  fwd: Forward,
+  answer: Response | unknown,
+  origin: OriginOutcome,
+  decision: Passing,
+  land: (() => readonly Follower<Exchange>[]) | undefined,
+): Promise<Response> | Response {
+  if (!(answer instanceof Response)) throw answer;
+  const response = answer;
+  if (fwd.entry !== undefined) {
+    engine.events.emit('revalidate', { key: ex.key, url: ex.head.url, status: response.status });
+  }
+  const hand = (storing: Storing | undefined): Response | Promise<Response> =>
+    passOn(engine, {
+      ex,
+      fwd,
+      response,
+      storing,
+      followers: land?.(),
+      responseTime: origin.type === 'response' ? origin.responseTime : engine.options.clock(),
+    });
+  const changes =
+    decision.invalidate.length > 0 || decision.dropStored || decision.freshen.length > 0;
+  const filtered = Boolean(engine.options.filter?.response);
+  if (!changes && !filtered) return hand(decision.storing);
+  return updateStored(engine, ex, decision).then(async () =>
+    hand(filtered ? await filterStoring(engine, ex, response, decision.storing) : decision.storing),
+  );
+}
+
+/** What a passed-on response changes in storage: invalidated URLs, dropped or freshened entries. */
+async function updateStored(engine: Engine, ex: Exchange, decision: Passing): Promise<void> {
+  for (const url of decision.invalidate) {
+    // By URL rather than by key: whatever key function stored them, they all go.
+    await engine.store.deleteUrl(subject(ex), normalizeUrl(url));
+  }
+  if (decision.invalidate.length > 0) {
+    engine.events.emit('invalidate', { key: ex.key, url: ex.head.url, urls: decision.invalidate });
+  }
+  if (decision.dropStored) await engine.store.deleteKey(subject(ex));
+  if (decision.freshen.length > 0) await write(engine, ex, decision.freshen);
+}
+
+/** Writes freshened metadata; returns the entries storage still had. */
+export async function write(
+  engine: Engine,
+  ex: Exchange,
+  freshenings: readonly Freshening<EntryMeta>[],
+): Promise<EntryMeta[]> {
+  const written: EntryMeta[] = [];
+  for (const { updated } of freshenings) {
+    // An in-process storage updates at once: no promise, no turn of the event loop.
+    const update = engine.store.update(subject(ex), updated);
+    const done: boolean = update instanceof Promise ? await update : update;
+    if (done) written.push(updated);
+  }
+  return written;
 }
 
 /** Returns the origin's response, storing it on the way when the policy said so. */
