@@ -148,10 +148,9 @@ export class RedisStorage implements Storage {
   }
 
   /**
-   * Listens to the memory tier ({@link RedisStorageOptions.tier}): whether Redis tells of changes
-   * (`tracking`, `fallback`), when the tier holds nothing because a node is not tracked yet or a
-   * Cluster's nodes changed (`untracked`), and each key another process changed that the tier
-   * dropped (`invalidate`). Returns the function that stops listening.
+   * Listens to the memory tier ({@link RedisStorageOptions.tier}): whether Redis tells of changes,
+   * and each key another process changed that the tier dropped. Returns the function that stops
+   * listening.
    */
   onTier(listener: TierListener): () => void {
     return this.#tier?.on(listener) ?? (() => undefined);

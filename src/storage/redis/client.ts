@@ -27,21 +27,14 @@ export interface RedisClientLike {
   callBuffer(command: string, ...args: RedisArgument[]): Promise<unknown>;
   /** Closes the connection once pending replies are in. */
   quit(): Promise<unknown>;
-  /** A Cluster's connections to its nodes (`all`: replicas too); absent on a client of one server. */
-  nodes?(role: 'master' | 'all'): RedisClientLike[];
+  /** A Cluster's connections to its nodes; absent on a client of one server. */
+  nodes?(role: 'master'): RedisClientLike[];
   /**
    * A new connection with the same options (`override` merged in, for a client of one server),
    * for pub/sub: what coalescing across processes and the memory tier's invalidations listen on.
    * Without it, neither is available.
    */
   duplicate?(...override: unknown[]): RedisSubscriberLike;
-  /**
-   * Listens to the client's events: a Cluster's `+node`, `-node` and `refresh` (its slot map
-   * changed) make the memory tier's tracking follow its masters.
-   */
-  on?(event: string, listener: () => void): unknown;
-  /** Stops listening ({@link RedisClientLike.on}). */
-  off?(event: string, listener: () => void): unknown;
   /** The client's options; a `keyPrefix` there is refused (use the storage's `prefix`). */
   readonly options?: { readonly keyPrefix?: string | undefined };
 }

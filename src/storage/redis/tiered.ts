@@ -32,12 +32,6 @@ export interface TierOptions {
 export type TierEvent =
   /** Redis tells this process of every change: the tier holds entries until they change. */
   | { readonly type: 'tracking' }
-  /**
-   * Changes may go untold for a while (a tracking connection closed, or the Redis Cluster's
-   * masters changed: a resharding, a failover): the tier dropped everything, and holds nothing
-   * until the next `tracking`.
-   */
-  | { readonly type: 'untracked'; readonly reason: string }
   /** Redis cannot tell of changes: the tier holds what it reads for `ttl` ms only. */
   | { readonly type: 'fallback'; readonly ttl: number; readonly reason: string }
   /** Another process changed or deleted `key`, which the tier held: it is dropped. */
@@ -91,10 +85,7 @@ export class TierFront {
         this.#tier.keep(Number.POSITIVE_INFINITY);
         this.#emit({ type: 'tracking' });
       },
-      unsure: (reason) => {
-        this.#tier.keep(0);
-        if (reason !== undefined) this.#emit({ type: 'untracked', reason });
-      },
+      unsure: () => this.#tier.keep(0),
       unavailable: (reason) => {
         const ttl = this.#fallbackTtl;
         this.#tier.keep(ttl);
@@ -132,8 +123,6 @@ export class TierFront {
       found = await read();
       return found;
     } finally {
-      // A read from a master not tracked yet (the Cluster's slots moved) drops the tier.
-      this.#tracking.check();
       this.#tier.end(reading, key, found);
     }
   }

@@ -91,7 +91,8 @@ export async function startCluster(directory: string, masters = 3): Promise<Redi
   };
   try {
     for (let i = 0; i < masters; i++) {
-      const extra = [...CLUSTER_NODE, '--cluster-node-timeout', '2000'];
+      const extra = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
+      extra.push('--cluster-node-timeout', '2000');
       servers.push(await startRedis(join(directory, `node-${i}`), extra, await freePort(true)));
     }
     const ports = servers.map((server) => server.port);
@@ -114,109 +115,8 @@ export async function startCluster(directory: string, masters = 3): Promise<Redi
   }
 }
 
-/** The options of a server of a Redis Cluster. */
-const CLUSTER_NODE = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'];
-
-/** Starts a cluster-enabled server in `directory` and has it join the cluster, without slots. */
-export async function joinCluster(cluster: RedisCluster, directory: string): Promise<RedisServer> {
-  const extra = [...CLUSTER_NODE, '--cluster-node-timeout', '2000'];
-  const server = await startRedis(directory, extra, await freePort(true));
-  const id = await nodeId(server.port);
-  await cli(server.port, 'cluster', 'meet', '127.0.0.1', String(cluster.ports[0]));
-  // Every node of the cluster knows the new one, and the new one every node.
-  await until(async () => {
-    const views = await Promise.all(cluster.ports.map((port) => cli(port, 'cluster', 'nodes')));
-    const own = await cli(server.port, 'cluster', 'nodes');
-    const known = own.split('\n').filter((line) => line.includes('connected'));
-    return views.every((view) => view.includes(id)) && known.length > cluster.ports.length;
-  });
-  return server;
-}
-
-/** The port of the master serving `slot`, as the node on `port` sees it. */
-export async function slotOwner(port: number, slot: number): Promise<number> {
-  for (const line of (await cli(port, 'cluster', 'nodes')).split('\n')) {
-    const [, address, flags, , , , , , ...ranges] = line.split(' ');
-    if (!flags?.includes('master') || address === undefined) continue;
-    const serves = ranges.some((range) => {
-      const [first, last = first] = range.split('-').map(Number);
-      return first !== undefined && last !== undefined && first <= slot && slot <= last;
-    });
-    if (serves) return Number(address.split(':')[1]?.split('@')[0]);
-  }
-  throw new Error(`no master serves slot ${slot}`);
-}
-
-/**
- * Moves `slot` and its keys from the master on `from` to the one on `to` (IMPORTING, MIGRATING,
- * MIGRATE, then SETSLOT NODE on every master in `ports`).
- */
-export async function moveSlot(
-  ports: readonly number[],
-  slot: number,
-  from: number,
-  to: number,
-): Promise<void> {
-  const [fromId, toId] = await Promise.all([nodeId(from), nodeId(to)]);
-  await cli(to, 'cluster', 'setslot', String(slot), 'importing', fromId);
-  await cli(from, 'cluster', 'setslot', String(slot), 'migrating', toId);
-  for (;;) {
-    const keys = (await cli(from, 'cluster', 'getkeysinslot', String(slot), '100'))
-      .split('\n')
-      .filter((key) => key !== '');
-    if (keys.length === 0) break;
-    await cli(from, 'migrate', '127.0.0.1', String(to), '', '0', '5000', 'keys', ...keys);
-  }
-  for (const port of [to, from, ...ports.filter((p) => p !== to && p !== from)]) {
-    await cli(port, 'cluster', 'setslot', String(slot), 'node', toId);
-  }
-}
-
-/**
- * Makes the server on `port` a replica of the master on `master`, and waits until it is in sync
- * and every node on `ports` knows it as a replica.
- */
-export async function replicate(
-  port: number,
-  master: number,
-  ports: readonly number[],
-): Promise<void> {
-  const [id, masterId] = await Promise.all([nodeId(port), nodeId(master)]);
-  // The master sends its data at once, rather than waiting for more replicas (5 s).
-  await cli(master, 'config', 'set', 'repl-diskless-sync-delay', '0');
-  await cli(port, 'cluster', 'replicate', masterId);
-  await until(async () =>
-    (await cli(port, 'info', 'replication')).includes('master_link_status:up'),
-  );
-  await until(async () => {
-    const views = await Promise.all(ports.map((p) => cli(p, 'cluster', 'nodes')));
-    return views.every((view) =>
-      view.split('\n').some((line) => line.startsWith(id) && line.includes(`slave ${masterId}`)),
-    );
-  });
-}
-
-/**
- * Has the replica on `port` take over from its master (CLUSTER FAILOVER), and waits until every
- * node on `ports` knows it as a master.
- */
-export async function failover(port: number, ports: readonly number[]): Promise<void> {
-  const id = await nodeId(port);
-  await cli(port, 'cluster', 'failover');
-  await until(async () => {
-    const views = await Promise.all(ports.map((p) => cli(p, 'cluster', 'nodes')));
-    return views.every((view) =>
-      view.split('\n').some((line) => line.startsWith(id) && /[ ,]master /.test(line)),
-    );
-  });
-}
-
-async function nodeId(port: number): Promise<string> {
-  return (await cli(port, 'cluster', 'myid')).trim();
-}
-
 /** Runs redis-cli against a port; its output. */
-export async function cli(port: number, ...args: string[]): Promise<string> {
+async function cli(port: number, ...args: string[]): Promise<string> {
   return (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args])).stdout;
 }
 
